@@ -1,0 +1,56 @@
+# Two commands do all set-up on a fresh machine:
+#   make build   - virtual environment, install, build every report in content/
+#   make test    - the same set-up plus test tools and system tools, then the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+SYSTEM_TOOLS := soffice pdftoppm pdftotext pdffonts
+
+.PHONY: build test check lint system-deps bench clean template
+
+build: $(STAMP)
+	$(BIN)/reportgen build
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# LibreOffice (real-client tests), poppler-utils (PDF text and PNG pages) and the
+# Times-metric fonts LibreOffice substitutes for Times New Roman.
+system-deps:
+	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing="$$missing fonts"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system tools:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      libreoffice-writer-nogui poppler-utils fonts-liberation2 >/dev/null; \
+	  else \
+	    echo "warning: missing system tools:$$missing (tests that need them will be skipped)"; \
+	  fi; \
+	fi
+
+test: $(TEST_STAMP) system-deps
+	$(BIN)/ruff check reportgen tests templates bench
+	$(BIN)/mypy
+	$(BIN)/reportgen check
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+template: $(BIN)/python
+	$(BIN)/python templates/make_template.py
+
+clean:
+	rm -rf output .pytest_cache .mypy_cache .ruff_cache

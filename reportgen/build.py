@@ -1,0 +1,233 @@
+"""One build = load -> prepare -> writers -> atomic outputs, for one or many reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from . import __version__
+from .errors import ContentError, OutputConflict, Problem, display_path
+from .load import REPORT_FILE, find_report
+from .outputs import Manifest, commit_outputs, file_sha256, sha256
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def templates_dir() -> Path:
+    """The Word and HTML templates: the repository's ``templates/`` folder, or the copy
+    installed inside the package."""
+    for candidate in (PACKAGE_DIR.parent / "templates", PACKAGE_DIR / "templates"):
+        if (candidate / "itu-td.docx").is_file():
+            return candidate
+    raise FileNotFoundError("reportgen's templates folder is missing")
+
+
+class Format(str, Enum):
+    docx = "docx"
+    pdf = "pdf"
+    all = "all"
+
+
+class Names(str, Enum):
+    itu = "itu"
+    plain = "plain"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out_root: Path
+    formats: Format = Format.all
+    names: Names = Names.itu
+    force: bool = False
+    template: Path | None = None  # a restyled Word template; default the packaged one
+    debug: bool = False  # let unexpected exceptions through, with their traceback
+
+    def wants(self, fmt: str) -> bool:
+        return self.formats in (Format.all, Format(fmt))
+
+
+@dataclass
+class BuildResult:
+    report: str
+    status: str  # "built", "skipped", "failed"
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - start
+
+
+def source_date() -> dt.date | None:
+    """The date from SOURCE_DATE_EPOCH, when set (reproducible-builds convention)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH")
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(raw), dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise ContentError([Problem("SOURCE_DATE_EPOCH", 0, 0, "",
+                                    f"not a number of seconds: {raw!r}")]) from None
+
+
+def content_files(root: Path) -> dict[str, str]:
+    """SHA-256 of every file of a report folder (relative POSIX name -> hash)."""
+    return {
+        p.relative_to(root).as_posix(): file_sha256(p)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def _tool_files(template: Path) -> list[Path]:
+    tdir = templates_dir()
+    fonts = sorted((PACKAGE_DIR / "assets" / "fonts").glob("*.ttf"))
+    return [template, tdir / "report.html.j2", tdir / "report.css", *fonts]
+
+
+def inputs_digest(inputs: dict[str, str], options: BuildOptions, template: Path) -> str:
+    """Everything that decides the outputs' bytes, in one hash."""
+    h = hashlib.sha256()
+    h.update(f"reportgen {__version__}\n".encode())
+    h.update(f"formats={options.formats.value} names={options.names.value}\n".encode())
+    h.update(f"date={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
+    for name, digest in sorted(inputs.items()):
+        h.update(f"content {name} {digest}\n".encode())
+    for path in _tool_files(template):
+        h.update(f"tool {path.name} {file_sha256(path)}\n".encode())
+    return h.hexdigest()
+
+
+def output_names(stem: str, language: str, report_name: str, names: Names) -> dict[str, str]:
+    """``{"docx": "T17-…!!MSW-E.docx", "pdf": "T17-…!!PDF-E.pdf"}`` or plain names."""
+    if names is Names.plain:
+        return {"docx": f"{report_name}.docx", "pdf": f"{report_name}.pdf"}
+    return {"docx": f"{stem}!MSW-{language}.docx", "pdf": f"{stem}!PDF-{language}.pdf"}
+
+
+def up_to_date(folder: Path, digest: str) -> bool:
+    """True when the manifest says these exact inputs made the files that are there now."""
+    manifest = Manifest.read(folder)
+    if manifest is None or manifest.inputs_digest != digest or not manifest.outputs:
+        return False
+    for name, expected in manifest.outputs.items():
+        path = folder / name
+        if not path.is_file() or file_sha256(path) != expected:
+            return False
+    return True
+
+
+def build_report(path: Path, options: BuildOptions) -> BuildResult:
+    """Build one report. Never raises for a problem of the content or the outputs."""
+    timer = _Timer()
+    name = path.name
+    try:
+        root = find_report(path)
+        name = root.name
+        template = options.template or templates_dir() / "itu-td.docx"
+        folder = options.out_root / name
+        with timer.stage("hash"):
+            inputs = content_files(root)
+            digest = inputs_digest(inputs, options, template)
+        if not options.force and up_to_date(folder, digest):
+            return BuildResult(name, "skipped", timings=timer.times)
+        files, warnings = _render(root, template, options, timer)
+        with timer.stage("write"):
+            backups = commit_outputs(folder, files, inputs, digest, options.force)
+        return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
+                           backups=backups, timings=timer.times)
+    except ContentError as exc:
+        return BuildResult(name, "failed", errors=[str(p) for p in exc.problems],
+                           timings=timer.times)
+    except OutputConflict as exc:
+        return BuildResult(name, "failed", errors=[str(exc)], timings=timer.times)
+    except Exception as exc:
+        if options.debug:
+            raise
+        message = f"{display_path(path)}: {type(exc).__name__}: {exc} (run with --debug " \
+                  "for details)"
+        return BuildResult(name, "failed", errors=[message], timings=timer.times)
+
+
+def _render(root: Path, template: Path, options: BuildOptions,
+            timer: _Timer) -> tuple[dict[str, bytes], list[str]]:
+    from .load import load
+    from .prepare import prepare
+
+    with timer.stage("load"):
+        loaded = load(root)
+    with timer.stage("prepare"):
+        doc = prepare(loaded, source_date())
+    if not template.is_file():
+        raise ContentError([Problem(display_path(template), 0, 0, "",
+                                    "Word template not found")])
+    names = output_names(doc.file_stem, doc.language_letter, root.name, options.names)
+    files: dict[str, bytes] = {}
+    if options.wants("docx"):
+        from .writers.docx import render_docx
+
+        with timer.stage("docx"):
+            files[names["docx"]] = render_docx(doc, template)
+    if options.wants("pdf"):
+        from .writers.html import render_html
+        from .writers.pdf import write_pdf
+
+        with timer.stage("html"):
+            html = render_html(doc)
+        with timer.stage("pdf"):
+            created = dt.datetime.fromisoformat(doc.metadata.date).replace(
+                tzinfo=dt.timezone.utc)
+            files[names["pdf"]] = write_pdf(
+                html, report_dir=root, attachments=sorted(loaded.sources.items()),
+                identifier=sha256(b"".join(sorted(loaded.sources.values())))[:32],
+                created=created)
+    return files, list(doc.warnings)
+
+
+def build_many(paths: list[Path], options: BuildOptions, jobs: int,
+               on_done: Callable[[BuildResult], None]) -> list[BuildResult]:
+    """Build reports, in parallel when there are several; one failure stops nothing."""
+    if jobs <= 1 or len(paths) <= 1:
+        results = []
+        for path in paths:
+            result = build_report(path, options)
+            on_done(result)
+            results.append(result)
+        return results
+    results_by_path: dict[Path, BuildResult] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(build_report, p, options): p for p in paths}
+        for future in as_completed(futures):
+            path = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # a crash in one worker must not stop the batch
+                result = BuildResult(path.name, "failed",
+                                     errors=[f"{display_path(path)}: internal error: {exc}"])
+            on_done(result)
+            results_by_path[path] = result
+    return [results_by_path[p] for p in paths]
+
+
+def is_report(path: Path) -> bool:
+    return (path / REPORT_FILE).is_file() or path.name == REPORT_FILE

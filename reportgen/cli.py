@@ -1,0 +1,269 @@
+"""The ``reportgen`` command line. Argument handling and printing only.
+
+Heavy libraries (WeasyPrint, docxtpl, pydantic) are imported inside the commands that
+need them, so ``reportgen --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .build import BuildResult
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+PACKAGE_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    rich_markup_mode=None,
+    help="Build ITU-T TSAG documents (TDs) as Word and PDF from structured content.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"reportgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Build ITU-T TSAG documents (TDs) as Word and PDF from structured content."""
+
+
+def _usage_error(message: str) -> NoReturn:
+    typer.echo(f"reportgen: error: {message}", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _default_content() -> Path:
+    local = Path("content")
+    return local if local.is_dir() else PACKAGE_CONTENT
+
+
+def _report_paths(paths: list[Path] | None) -> list[Path]:
+    """Expand the arguments: a report folder, its report.yaml, or a folder of reports."""
+    from .build import is_report
+    from .load import discover
+
+    if not paths:
+        paths = [_default_content()]
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            _usage_error(f"no such file or folder: {path}")
+        if path.is_dir() and not is_report(path):
+            inner = discover(path)
+            found.extend(inner if inner else [path])
+        else:
+            found.append(path)
+    return found
+
+
+def _on_terminate(signum: int, frame: object) -> None:
+    """Turn SIGTERM into an exception, so that temporary files are cleaned up."""
+    raise KeyboardInterrupt
+
+
+@app.command()
+def build(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Report folders (or folders of reports). Default: every report in content/.",
+        show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="docx, pdf or all.")] = "all",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
+    names: Annotated[str, typer.Option(
+        help="itu: ITU file names (T17-TSAG-181210-TD-GEN-0446!!MSW-E.docx); "
+             "plain: <report>.docx.")] = "itu",
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rebuild even if up to date; move edited outputs aside to a "
+                        "backup instead of refusing.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0,
+                                      help="Parallel builds; 0 = the number of cores.")]
+    = 0,
+    template: Annotated[Path | None, typer.Option(
+        help="A restyled Word template to use instead of the packaged one.")] = None,
+    timings: Annotated[bool, typer.Option("--timings", help="Print per-stage times.")] = False,
+    preview: Annotated[bool, typer.Option(
+        "--preview", help="Also render the PDF pages to PNG (needs pdftoppm).")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Build DOCX and PDF for each report."""
+    from .build import BuildOptions, Format, Names, build_many
+
+    if fmt not in {f.value for f in Format}:
+        _usage_error(f"--format must be docx, pdf or all, not {fmt!r}")
+    if names not in {n.value for n in Names}:
+        _usage_error(f"--names must be itu or plain, not {names!r}")
+    if template is not None and not template.is_file():
+        _usage_error(f"no such template: {template}")
+    reports = _report_paths(paths)
+    options = BuildOptions(out, Format(fmt), Names(names), force, template, debug)
+    workers = jobs or os.cpu_count() or 1
+    signal.signal(signal.SIGTERM, _on_terminate)
+    try:
+        results = _run_with_progress(reports, options, workers, timings)
+    except KeyboardInterrupt:
+        typer.echo("reportgen: interrupted; no partial file was left behind", err=True)
+        raise typer.Exit(130) from None
+    if preview:
+        _previews(results)
+    _summary(results)
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(EXIT_CONTENT)
+
+
+def _run_with_progress(reports: list[Path], options: object, jobs: int,
+                       timings: bool) -> list[BuildResult]:
+    from .build import BuildOptions, build_many
+
+    assert isinstance(options, BuildOptions)
+    show_bar = sys.stderr.isatty() and len(reports) > 1
+
+    def report(result: BuildResult) -> None:
+        _print_result(result, timings)
+
+    if not show_bar:
+        return build_many(reports, options, jobs, report)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Building", total=len(reports))
+
+        def advance(result: BuildResult) -> None:
+            progress.console.print(_result_line(result), markup=False, highlight=False)
+            progress.advance(task)
+
+        return build_many(reports, options, jobs, advance)
+
+
+def _result_line(result: BuildResult) -> str:
+    from .errors import display_path
+
+    if result.status == "built":
+        files = ", ".join(display_path(f) for f in result.files)
+        return f"built {result.report}: {files}"
+    if result.status == "skipped":
+        return f"up to date {result.report} (use --force to rebuild)"
+    return f"FAILED {result.report}"
+
+
+def _print_result(result: BuildResult, timings: bool) -> None:
+    typer.echo(_result_line(result))
+    for backup in result.backups:
+        typer.echo(f"  moved the edited file aside to {backup}")
+    for warning in result.warnings:
+        typer.echo(warning, err=True)
+    for error in result.errors:
+        typer.echo(error, err=True)
+    if timings and result.timings:
+        stages = "  ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
+        typer.echo(f"  timings: {stages}")
+
+
+def _summary(results: list[BuildResult]) -> None:
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "skipped", "failed")}
+    if len(results) > 1 or counts["failed"]:
+        line = f"{counts['built']} built, {counts['skipped']} up to date, " \
+               f"{counts['failed']} failed"
+        failed = [r.report for r in results if r.status == "failed"]
+        if failed:
+            line += f" ({', '.join(failed)})"
+        typer.echo(line)
+
+
+def _previews(results: list[BuildResult]) -> None:
+    if shutil.which("pdftoppm") is None:
+        typer.echo("warning: --preview needs pdftoppm (poppler-utils); no preview made",
+                   err=True)
+        return
+    for result in results:
+        for pdf in (f for f in result.files if f.suffix == ".pdf"):
+            folder = pdf.parent / "preview"
+            folder.mkdir(exist_ok=True)
+            subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(folder / "page")],
+                           check=False, timeout=120)
+            typer.echo(f"  preview: {folder}")
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Report folders (or folders of reports). Default: every report in content/.",
+        show_default=False)] = None,
+) -> None:
+    """Validate content without writing anything; print errors and warnings."""
+    from .errors import ContentError
+    from .load import load
+    from .prepare import prepare
+
+    failed = 0
+    for path in _report_paths(paths):
+        try:
+            doc = prepare(load(path))
+        except ContentError as exc:
+            failed += 1
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            continue
+        for warning in doc.warnings:
+            typer.echo(warning, err=True)
+        typer.echo(f"ok {path}")
+    if failed:
+        raise typer.Exit(EXIT_CONTENT)
+
+
+@app.command()
+def verify(
+    folder: Annotated[Path, typer.Argument(help="An output folder (default: output/).")]
+    = Path("output"),
+) -> None:
+    """Check generated files against their manifests (SHA-256); exit 1 on any mismatch."""
+    from .outputs import MANIFEST, verify_folder
+
+    if not folder.is_dir():
+        _usage_error(f"no such folder: {folder}")
+    manifests = sorted(folder.rglob(MANIFEST))
+    if not manifests:
+        typer.echo(f"{folder}: no {MANIFEST} found", err=True)
+        raise typer.Exit(EXIT_CONTENT)
+    bad = 0
+    for manifest in manifests:
+        checked, mismatches = verify_folder(manifest.parent)
+        for mismatch in mismatches:
+            typer.echo(str(mismatch), err=True)
+        bad += len(mismatches)
+        if not mismatches:
+            typer.echo(f"ok {manifest.parent} ({checked} files)")
+    if bad:
+        raise typer.Exit(EXIT_CONTENT)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of report.yaml (for editors)."""
+    import json
+
+    from .model import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,50 @@
+"""Problems found in content, reported as ``file:line:col: field: message``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or worth a warning) at one place of one file."""
+
+    file: str
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    col: int  # 1-based; 0 when unknown
+    field: str  # dotted path into the content, "" when none applies
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line:
+            place += f":{self.line}:{self.col or 1}"
+        label = f"{self.field}: " if self.field else ""
+        kind = "warning: " if self.severity == "warning" else ""
+        return f"{place}: {kind}{label}{self.message}"
+
+
+class ContentError(Exception):
+    """Content that cannot be built; carries every problem found, sorted by place."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.col))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(Exception):
+    """A wrong command line: exit code 2."""
+
+
+class OutputConflict(Exception):
+    """An output would overwrite a file that changed since it was generated."""
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

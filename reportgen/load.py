@@ -1,0 +1,403 @@
+"""Read a report folder (``report.yaml`` + Markdown files) into a validated model.
+
+Every problem is reported with file, line, column and field, all problems of a file at
+once. YAML is read with ruamel in round-trip mode only to learn positions; tags are
+rejected, so nothing in the content can construct an object.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.error import MarkedYAMLError
+
+from .errors import ContentError, Problem, display_path
+from .model import Block, Report
+
+REPORT_FILE = "report.yaml"
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# C0 controls other than TAB, LF, CR; non-characters; lone surrogates: not allowed in XML.
+INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of text starts: file and 1-based line/column."""
+
+    file: str
+    line: int
+    col: int = 1
+
+
+@dataclass
+class LoadedReport:
+    """A validated report with everything later stages need to point back at its source."""
+
+    root: Path
+    model: Report
+    sources: dict[str, bytes]  # relative file name -> bytes, report.yaml first
+    positions: dict[Path_, Origin]
+    prose: dict[Path_, tuple[str, Origin]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    def origin(self, path: Path_) -> Origin:
+        """The closest known position of a content path."""
+        while path and path not in self.positions:
+            path = path[:-1]
+        return self.positions.get(path, Origin(self.yaml_name, 1))
+
+    @property
+    def yaml_name(self) -> str:
+        return display_path(self.root / REPORT_FILE)
+
+
+def find_report(path: Path) -> Path:
+    """The folder of a report, given the folder or its report.yaml."""
+    if path.is_file() and path.name == REPORT_FILE:
+        return path.parent
+    if path.is_dir() and (path / REPORT_FILE).is_file():
+        return path
+    shown = display_path(path)
+    if not path.exists():
+        raise ContentError([Problem(shown, 0, 0, "", "no such file or folder")])
+    raise ContentError(
+        [Problem(shown, 0, 0, "", f"not a report: expected a folder containing {REPORT_FILE}")]
+    )
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Every report folder below ``content_dir``, in a stable order."""
+    return sorted(p.parent for p in content_dir.glob(f"*/{REPORT_FILE}"))
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a UTF-8 file (a BOM is accepted), rejecting what XML cannot carry."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ContentError([Problem(shown, 0, 0, "", f"cannot read: {exc.strerror}")]) from None
+    if size > MAX_FILE_BYTES:
+        raise ContentError([Problem(shown, 0, 0, "",
+                                    f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")])
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ContentError([Problem(shown, line, col, "",
+                                    f"not UTF-8 (byte 0x{data[exc.start]:02x}); "
+                                    "save the file as UTF-8")]) from None
+    problems = [
+        Problem(shown, *_line_col(text, m.start()), "",
+                f"control character U+{ord(m.group()):04X} is not allowed in text; remove it")
+        for m in INVALID_CHARS.finditer(text)
+    ]
+    if problems:
+        raise ContentError(problems)
+    if not text.strip():
+        raise ContentError([Problem(shown, 0, 0, "", "file is empty")])
+    return text
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def load(path: Path) -> LoadedReport:
+    """Load and validate one report; raises ContentError with every problem found."""
+    root = find_report(path)
+    yaml_path = root / REPORT_FILE
+    shown = display_path(yaml_path)
+    text = read_text(yaml_path, shown)
+    data, positions = _parse_yaml(text, shown)
+    if not isinstance(data, dict):
+        raise ContentError([Problem(shown, 1, 1, "", "expected a mapping of keys at the top")])
+    try:
+        model = Report.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(_validation_problems(exc, positions, shown)) from None
+    loaded = LoadedReport(root, model, {REPORT_FILE: text.encode("utf-8")}, positions)
+    problems = _resolve_files(loaded, data)
+    problems += _check_consistency(loaded)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    return loaded
+
+
+# ------------------------------------------------------------------------ YAML
+
+
+def _parse_yaml(text: str, shown: str) -> tuple[Any, dict[Path_, Origin]]:
+    yaml = YAML(typ="rt")
+    try:
+        raw = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = " ".join(str(exc.problem or exc.context or "malformed YAML").split())
+        raise ContentError([Problem(shown, line, col, "", f"malformed YAML: {message}")]) from None
+    except Exception as exc:  # ruamel raises a few unmarked errors (e.g. bad escapes)
+        raise ContentError([Problem(shown, 0, 0, "", f"malformed YAML: {exc}")]) from None
+    if raw is None:
+        raise ContentError([Problem(shown, 0, 0, "", "file is empty")])
+    positions: dict[Path_, Origin] = {(): Origin(shown, 1)}
+    problems: list[Problem] = []
+    data = _plain(raw, (), positions, problems, shown)
+    if problems:
+        raise ContentError(problems)
+    return data, positions
+
+
+def _tag_of(node: Any) -> str | None:
+    tag = getattr(node, "tag", None)
+    value = getattr(tag, "value", tag)
+    return value if isinstance(value, str) else None
+
+
+def _plain(node: Any, path: Path_, positions: dict[Path_, Origin],
+           problems: list[Problem], shown: str) -> Any:
+    """Convert ruamel nodes to plain Python, recording positions and refusing tags."""
+    here = positions.get(path, Origin(shown, 1))
+    tag = _tag_of(node)
+    if isinstance(node, TaggedScalar) or (tag and not tag.startswith("tag:yaml.org,2002:map")
+                                          and not tag.startswith("tag:yaml.org,2002:seq")):
+        problems.append(Problem(shown, here.line, here.col, dotted(path),
+                                f"YAML tags such as {tag!r} are not allowed"))
+        return None
+    if isinstance(node, bytes):
+        problems.append(Problem(shown, here.line, here.col, dotted(path),
+                                "binary values are not allowed"))
+        return None
+    if isinstance(node, CommentedMap):
+        out: dict[str, Any] = {}
+        for key in node:
+            line, col = node.lc.key(key)
+            sub = (*path, str(key))
+            positions[sub] = Origin(shown, line + 1, col + 1)
+            out[str(key)] = _plain(node[key], sub, positions, problems, shown)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, item in enumerate(node):
+            line, col = node.lc.item(i)
+            positions[(*path, i)] = Origin(shown, line + 1, col + 1)
+            items.append(_plain(item, (*path, i), positions, problems, shown))
+        return items
+    return node
+
+
+def dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+# ------------------------------------------------------------------ validation
+
+
+def _validation_problems(exc: ValidationError, positions: dict[Path_, Origin],
+                         shown: str) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc: Path_ = tuple(err["loc"])
+        known = loc
+        while known and known not in positions:
+            known = known[:-1]
+        origin = positions.get(known, Origin(shown, 1))
+        message = _message(err, loc)
+        problems.append(Problem(shown, origin.line, origin.col, dotted(loc), message))
+    # one line per place and message: pydantic may report a union several times
+    return sorted(set(problems))
+
+
+def _message(err: Any, loc: Path_) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        allowed = _fields_at(Report, loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        text = f"unknown key {loc[-1]!r}"
+        if hint:
+            return f"{text}; did you mean {hint[0]!r}?"
+        return f"{text}; allowed keys: {', '.join(allowed)}" if allowed else text
+    if kind == "missing":
+        return "required field is missing"
+    message = str(err["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    if kind == "string_pattern_mismatch" and loc and loc[-1] in {"agenda", "minutes", "id",
+                                                                 "revision_of"}:
+        message = "not a document id such as C54, TD433 or TD433R1"
+    if kind == "string_pattern_mismatch" and ("list_formats" in loc or "formats" in loc):
+        message = "not a list format such as 1), a), i), 1. or (a)"
+    return message
+
+
+def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
+    """Field names of the model found at ``loc`` (empty when the path leaves the models)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The BaseModel inside list[X], X | None and similar annotations."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# ---------------------------------------------------- files and cross-checks
+
+
+def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
+    """Load every ``file:`` Markdown reference and record where every prose text starts."""
+    problems: list[Problem] = []
+
+    def visit(node: Any, path: Path_) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                sub = (*path, key)
+                if key in {"text", "summary", "intro", "note"} and isinstance(value, str):
+                    loaded.prose[sub] = (value, _text_origin(loaded, sub))
+                elif key == "file" and isinstance(value, str):
+                    _load_markdown(loaded, value, sub, problems)
+                else:
+                    visit(value, sub)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                visit(item, (*path, i))
+
+    visit(data, ())
+    return problems
+
+
+def _text_origin(loaded: LoadedReport, path: Path_) -> Origin:
+    """Line of a prose value: block scalars (``|``) start on the line after their key."""
+    key = loaded.positions[path]
+    return Origin(key.file, key.line + 1, 1)
+
+
+def _load_markdown(loaded: LoadedReport, name: str, path: Path_,
+                   problems: list[Problem]) -> None:
+    where = loaded.positions[path]
+    target = (loaded.root / name).resolve()
+    if not target.is_relative_to(loaded.root.resolve()):
+        problems.append(Problem(where.file, where.line, where.col, dotted(path),
+                                f"{name!r} is outside the report's folder"))
+        return
+    if not target.is_file():
+        problems.append(Problem(where.file, where.line, where.col, dotted(path),
+                                f"Markdown file {name!r} not found beside {REPORT_FILE}"))
+        return
+    shown = display_path(target)
+    try:
+        text = read_text(target, shown)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return
+    rel = target.relative_to(loaded.root.resolve()).as_posix()
+    loaded.sources[rel] = text.encode("utf-8")
+    loaded.prose[path] = (text, Origin(shown, 1))
+
+
+def _check_consistency(loaded: LoadedReport) -> list[Problem]:
+    """Rules that span fields: unique ids, sessions inside the meeting, known references."""
+    report = loaded.model
+    problems: list[Problem] = []
+
+    def add(path: Path_, message: str, severity: str = "error") -> None:
+        o = loaded.origin(path)
+        problems.append(Problem(o.file, o.line, o.col, dotted(path), message, severity))
+
+    seen: dict[str, int] = {}
+    for i, doc in enumerate(report.documents):
+        if doc.id in seen:
+            add(("documents", i, "id"),
+                f"duplicate document id {doc.id!r} (first at documents[{seen[doc.id]}])")
+        seen.setdefault(doc.id, i)
+    for i, doc in enumerate(report.documents):
+        if doc.revision_of and doc.revision_of not in seen:
+            add(("documents", i, "revision_of"), f"{doc.revision_of!r} is not in the register",
+                "warning")
+
+    meeting = report.document.meeting
+    session_ids: dict[str, int] = {}
+    for i, session in enumerate(report.sessions):
+        if session.id in session_ids:
+            add(("sessions", i, "id"), f"duplicate session id {session.id!r}")
+        session_ids.setdefault(session.id, i)
+        if not meeting.start <= session.date <= meeting.end:
+            add(("sessions", i, "date"),
+                f"{session.date.isoformat()} is outside the meeting "
+                f"({meeting.start.isoformat()} to {meeting.end.isoformat()})")
+        for key in ("agenda", "minutes"):
+            ref = getattr(session, key)
+            if ref and ref not in seen:
+                add(("sessions", i, key), f"{ref!r} is not in the documents register",
+                    "warning")
+        if i and (session.date, session.time) < (report.sessions[i - 1].date,
+                                                 report.sessions[i - 1].time):
+            add(("sessions", i, "date"), "session is earlier than the one before it", "warning")
+
+    statement_ids = {s.id for s in report.statements}
+    for path, block in _blocks(report):
+        if block.session is not None and block.session not in session_ids:
+            add((*path, "session"), f"no session with id {block.session!r}")
+        if block.statement is not None and block.statement not in statement_ids:
+            add((*path, "statement"), f"no statement with id {block.statement!r}")
+        if block.highlights and report.highlights is None:
+            add((*path, "highlights"), "the report has no 'highlights' to show")
+    return problems
+
+
+def _blocks(report: Report) -> list[tuple[Path_, Block]]:
+    """Every block of the body and the annexes with its content path."""
+    out: list[tuple[Path_, Block]] = []
+
+    def walk(sections: Any, path: Path_) -> None:
+        for i, section in enumerate(sections):
+            for j, block in enumerate(section.blocks):
+                out.append(((*path, i, "blocks", j), block))
+            walk(section.sections, (*path, i, "sections"))
+
+    walk(report.body, ("body",))
+    for a, annex in enumerate(report.annexes):
+        for j, block in enumerate(annex.blocks):
+            out.append((("annexes", a, "blocks", j), block))
+        walk(annex.sections, ("annexes", a, "sections"))
+    return out
+
+
+def warnings_of(loaded: LoadedReport) -> list[Problem]:
+    """Warnings found while loading (the errors were raised)."""
+    return [p for p in _check_consistency(loaded) if p.severity == "warning"]

@@ -1,0 +1,157 @@
+"""Where generated files go and how they get there.
+
+Files are written to a temporary file in the target folder and renamed, so a reader
+never sees half a file. A manifest beside the outputs records the SHA-256 of every
+generated file and of the inputs; an output whose bytes no longer match the manifest
+was edited by someone and is never overwritten silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import OutputConflict, display_path
+
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    return sha256(path.read_bytes())
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a build generated in one folder and what it was generated from."""
+
+    inputs_digest: str
+    inputs: dict[str, str]  # content file -> sha256
+    outputs: dict[str, str]  # file name -> sha256
+
+    @staticmethod
+    def read(folder: Path) -> Manifest | None:
+        path = folder / MANIFEST
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+            return Manifest(raw["inputs_digest"], dict(raw["inputs"]), dict(raw["outputs"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def to_bytes(self) -> bytes:
+        data = {
+            "manifest_version": MANIFEST_VERSION,
+            "inputs_digest": self.inputs_digest,
+            "inputs": dict(sorted(self.inputs.items())),
+            "outputs": dict(sorted(self.outputs.items())),
+        }
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def edited_outputs(folder: Path, names: list[str], manifest: Manifest | None) -> list[Path]:
+    """Outputs that exist but differ from what the manifest says was generated."""
+    found = []
+    for name in names:
+        path = folder / name
+        if not path.exists():
+            continue
+        recorded = manifest.outputs.get(name) if manifest else None
+        if recorded is None or file_sha256(path) != recorded:
+            found.append(path)
+    return found
+
+
+def backup_name(path: Path, now: dt.datetime) -> Path:
+    """``report.docx`` -> ``report.edited-20261126T101500.docx`` (never an existing name)."""
+    stamp = now.strftime("%Y%m%dT%H%M%S")
+    candidate = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}")
+    return candidate
+
+
+def commit_outputs(folder: Path, files: dict[str, bytes], inputs: dict[str, str],
+                   inputs_digest: str, force: bool) -> list[Path]:
+    """Write every file of one build, then the manifest; returns backups made.
+
+    Refuses (OutputConflict) before writing anything if an output was edited since it
+    was generated, unless ``force``: then the edited file is first moved aside.
+    """
+    manifest = Manifest.read(folder)
+    edited = edited_outputs(folder, list(files), manifest)
+    backups: list[Path] = []
+    if edited and not force:
+        names = ", ".join(display_path(p) for p in edited)
+        raise OutputConflict(
+            f"{names} changed since it was generated (edited by someone?); nothing was "
+            "written. Keep it under another name, or run again with --force to move it "
+            "aside to a .edited-<time> backup and regenerate."
+        )
+    for path in edited:
+        target = backup_name(path, dt.datetime.now())
+        path.rename(target)
+        backups.append(target)
+    outputs = dict(manifest.outputs) if manifest else {}
+    for name, data in sorted(files.items()):
+        atomic_write(folder / name, data)
+        outputs[name] = sha256(data)
+    outputs = {n: h for n, h in outputs.items() if (folder / n).exists()}
+    atomic_write(folder / MANIFEST, Manifest(inputs_digest, inputs, outputs).to_bytes())
+    return backups
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}: {self.reason}"
+
+
+def verify_folder(folder: Path) -> tuple[int, list[Mismatch]]:
+    """Check every output listed in ``folder``'s manifest; returns (checked, mismatches)."""
+    manifest = Manifest.read(folder)
+    if manifest is None:
+        return 0, [Mismatch(folder / MANIFEST, "missing or unreadable manifest")]
+    problems = []
+    for name, expected in sorted(manifest.outputs.items()):
+        path = folder / name
+        if not path.exists():
+            problems.append(Mismatch(path, "missing"))
+        elif file_sha256(path) != expected:
+            problems.append(Mismatch(path, "SHA-256 differs from the manifest"))
+    return len(manifest.outputs), problems

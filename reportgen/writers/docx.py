@@ -1,0 +1,351 @@
+"""Document tree -> DOCX.
+
+The Word template (``templates/itu-td.docx``) gives the styles, the page set-up, the
+running header and the cover block with docxtpl placeholders. The cover is rendered by
+docxtpl in a sandboxed, autoescaping Jinja environment; the body is then built with
+python-docx at the template's ``{{ body }}`` paragraph, using only the template's
+named styles and Word numbering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import secrets
+import zipfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from docx.document import Document as WordDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Twips
+from docx.table import Table as WordTable
+from docx.text.paragraph import Paragraph as WordParagraph
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .. import document as d
+from .docx_numbering import Numbering
+
+TEXT_WIDTH_TWIPS = 9639
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+ENDMARK_STYLE = "Endmark"
+LIST_STYLES = ("enumlev1", "enumlev2", "enumlev3")
+HEADING_STYLES = ("Heading1", "Heading2", "Heading3")
+
+
+class TemplateProblem(Exception):
+    """The Word template lacks something the writer needs."""
+
+
+class SafeDocxTemplate(DocxTemplate):
+    """docxtpl with its footnotes rendered once per part, not once per section.
+
+    docxtpl 0.20.2 renders the footnotes part once for every section, so with several
+    sections the output of one pass is the template of the next and user text in a
+    footnote would be evaluated as Jinja.
+    """
+
+    def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        for part in self.docx.part.package.parts:
+            if part.content_type == FOOTNOTES_CT:
+                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+                xml = self.render_xml_part(self.patch_xml(blob), part, context, jinja_env)
+                part._blob = xml.encode("utf-8")
+
+
+def literal(value: str) -> Markup:
+    """User text as inert XML text: escaped, and with braces as character references so
+    that neither Jinja nor docxtpl's ``{_{`` rewriting can touch it."""
+    return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+
+
+def _literal_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return literal(value)
+    if isinstance(value, dict):
+        return {k: _literal_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_literal_tree(v) for v in value]
+    return value
+
+
+def render_docx(doc: d.Document, template: Path) -> bytes:
+    """The DOCX bytes of ``doc``, byte-identical for the same tree and template."""
+    tpl = SafeDocxTemplate(str(template))
+    marker = "BODY-" + secrets.token_hex(8)
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    tpl.render({"cover": _literal_tree(asdict(doc.cover)), "body": marker}, env)
+    word: WordDocument = tpl.docx
+    _BodyWriter(word, doc).write(marker)
+    _set_page(word)
+    _set_properties(word, doc.metadata)
+    out = io.BytesIO()
+    tpl.save(out)
+    return normalize_zip(out.getvalue())
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """Re-zip with a fixed order and fixed timestamps so equal content gives equal bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            z.writestr(info, src.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def _set_page(word: WordDocument) -> None:
+    """A4 and ITU margins whatever the template says (itu-style §6)."""
+    for section in word.sections:
+        section.page_width, section.page_height = Twips(11907), Twips(16840)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Mm(20))
+        section.header_distance = Mm(10)
+        section.different_first_page_header_footer = True
+
+
+def _set_properties(word: WordDocument, meta: d.Metadata) -> None:
+    when = dt.datetime.fromisoformat(meta.date).replace(tzinfo=dt.timezone.utc)
+    props = word.core_properties
+    props.title = _fit(meta.title)
+    props.subject = _fit(meta.subject)
+    props.author = _fit(meta.author)
+    props.keywords = _fit("; ".join(meta.keywords))
+    props.language = meta.language
+    props.identifier = _fit(meta.identifier)
+    props.comments = ""
+    props.category = ""
+    props.content_status = ""
+    props.version = ""
+    props.last_modified_by = _fit(meta.author)
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+
+
+def _fit(value: str, limit: int = 255) -> str:
+    """Core properties hold at most 255 characters (Word's limit too)."""
+    return value if len(value) <= limit else value[: limit - 1] + "\u2026"
+
+
+class _BodyWriter:
+    """Builds the body paragraphs and tables before the template's body marker."""
+
+    def __init__(self, word: WordDocument, doc: d.Document) -> None:
+        self.word = word
+        self.doc = doc
+        self.styles = {s.style_id: s for s in word.styles}
+        self.numbering = Numbering(word.part.numbering_part.element)
+        self.heading_nums: dict[str, int] = {}
+        self.anchor: WordParagraph | None = None
+
+    # ---------------------------------------------------------------- setup
+
+    def write(self, marker: str) -> None:
+        anchor = next((p for p in self.word.paragraphs if p.text.strip() == marker), None)
+        if anchor is None:
+            raise TemplateProblem("the Word template has no paragraph '{{ body }}'")
+        self.anchor = anchor
+        self.blocks(self.doc.body)
+        for annex in self.doc.annexes:
+            self.annex(annex)
+        anchor._p.getparent().remove(anchor._p)
+        self.end_mark()
+
+    def style(self, style_id: str) -> Any:
+        try:
+            return self.styles[style_id]
+        except KeyError:
+            raise TemplateProblem(f"the Word template has no style with id {style_id!r}") \
+                from None
+
+    def paragraph(self, style_id: str) -> WordParagraph:
+        assert self.anchor is not None
+        return self.anchor.insert_paragraph_before(style=self.style(style_id))
+
+    # --------------------------------------------------------------- blocks
+
+    def blocks(self, blocks: tuple[d.Block, ...], quotation: bool = False) -> None:
+        for block in blocks:
+            self.block(block, quotation)
+
+    def block(self, block: d.Block, quotation: bool = False) -> None:
+        match block:
+            case d.Heading(number=None, title=title):
+                self.inlines(self.paragraph("Headingb"), title)
+            case d.Heading(level=level, title=title, numbering=sequence):
+                p = self.paragraph(HEADING_STYLES[level - 1])
+                self.number(p, self.heading_num(sequence), level - 1)
+                self.inlines(p, title)
+            case d.Paragraph(content=content, role=role):
+                p = self.paragraph(_paragraph_style(role, quotation))
+                if role == "centred":
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                self.inlines(p, content)
+            case d.Note(label=label, content=content):
+                p = self.paragraph("Note")
+                p.add_run(f"{label} \u2013 ")
+                self.inlines(p, content)
+            case d.ListBlock():
+                self.list(block, quotation)
+            case d.Table():
+                self.table(block)
+            case d.Quote(blocks=inner):
+                self.blocks(inner, quotation=True)
+
+    def heading_num(self, sequence: str) -> int:
+        if sequence not in self.heading_nums:
+            start = self.doc.heading_start if sequence == "body" else 1
+            self.heading_nums[sequence] = self.numbering.headings(start)
+        return self.heading_nums[sequence]
+
+    def list(self, block: d.ListBlock, quotation: bool) -> None:
+        num_id = self.numbering.list(block.counter, block.pattern, block.level, block.start)
+        style = LIST_STYLES[block.level - 1]
+        for item in block.items:
+            first = True
+            for inner in item.blocks:
+                if isinstance(inner, d.Paragraph):
+                    p = self.paragraph(style)
+                    if first:
+                        self.number(p, num_id, block.level - 1)
+                    else:  # a further paragraph of the item: aligned with its text
+                        p.paragraph_format.first_line_indent = Twips(0)
+                    self.inlines(p, inner.content)
+                else:
+                    self.block(inner, quotation)
+                first = False
+
+    @staticmethod
+    def number(p: WordParagraph, num_id: int, ilvl: int) -> None:
+        num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = ilvl
+        num_pr.get_or_add_numId().val = num_id
+
+    def table(self, table: d.Table) -> None:
+        assert self.anchor is not None
+        caption = self.paragraph("TableNoTitle")
+        caption.add_run(table.caption)
+        rows = 1 + len(table.rows)
+        word_table: WordTable = self.word.add_table(rows=rows, cols=len(table.header))
+        word_table.style = self.style("ITUTable")
+        word_table.autofit = False
+        widths = [round(TEXT_WIDTH_TWIPS * f) for f in table.widths]
+        widths[-1] = TEXT_WIDTH_TWIPS - sum(widths[:-1])
+        for grid_col, width in zip(word_table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+            grid_col.w = Twips(width)
+        tbl_pr = word_table._tbl.tblPr
+        jc = OxmlElement("w:jc")
+        jc.set(qn("w:val"), "center")
+        tbl_pr.append(jc)
+        header_row = word_table.rows[0]
+        header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for r, cells in enumerate((table.header, *table.rows)):
+            row = word_table.rows[r]
+            if r:
+                row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+            for c, cell in enumerate(cells):
+                word_cell = row.cells[c]
+                word_cell.width = Twips(widths[c])
+                p = word_cell.paragraphs[0]
+                p.style = self.style("Tablehead" if r == 0 else "Tabletext")
+                if r and table.align[c] == "center":
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                self.inlines(p, cell.content)
+        self.anchor._p.addprevious(word_table._tbl)
+
+    def annex(self, annex: d.Annex) -> None:
+        title = self.paragraph("AnnexNoTitle")
+        title.add_run(annex.label)
+        run = title.add_run()
+        run.add_break()
+        run.add_break()
+        title.add_run(annex.title)
+        if annex.obligation:
+            p = self.paragraph("Normal")
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.add_run(annex.obligation)
+        first, *rest = annex.blocks or (None,)
+        if isinstance(first, d.Paragraph) and first.role == "normal":
+            self.inlines(self.paragraph("Normalaftertitle"), first.content)
+        elif first is not None:
+            self.block(first)
+        self.blocks(tuple(rest))
+
+    def end_mark(self) -> None:
+        marks = [p for p in self.word.paragraphs if p.style is not None
+                 and p.style.style_id == ENDMARK_STYLE]
+        for extra in marks[:-1]:
+            extra._p.getparent().remove(extra._p)
+        if not marks:
+            if self.doc.end_mark:
+                raise TemplateProblem("the Word template has no end-mark paragraph "
+                                      f"(style {ENDMARK_STYLE})")
+            return
+        last = marks[-1]
+        if not self.doc.end_mark:
+            last._p.getparent().remove(last._p)
+            return
+        for run in list(last.runs):
+            run._r.getparent().remove(run._r)
+        last.add_run(self.doc.end_mark)
+
+    # --------------------------------------------------------------- inline
+
+    def inlines(self, p: WordParagraph, nodes: tuple[d.Inline, ...], bold: bool = False,
+                italic: bool = False) -> None:
+        for node in nodes:
+            match node:
+                case d.Text(text=text):
+                    run = p.add_run(text)
+                    run.bold = bold or None
+                    run.italic = italic or None
+                case d.DocRef(id=doc_id):
+                    run = p.add_run(doc_id)
+                    run.bold = bold or None
+                    run.italic = italic or None
+                case d.Emphasis(children=children):
+                    self.inlines(p, children, bold, True)
+                case d.Strong(children=children):
+                    self.inlines(p, children, True, italic)
+                case d.LineBreak():
+                    p.add_run().add_break()
+                case d.Link(url=url, children=children):
+                    self.link(p, url, d.plain_text(children))
+
+    def link(self, p: WordParagraph, url: str, text: str) -> None:
+        r_id = p.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), r_id)
+        run = OxmlElement("w:r")
+        r_pr = OxmlElement("w:rPr")
+        r_style = OxmlElement("w:rStyle")
+        r_style.set(qn("w:val"), "Hyperlink")
+        r_pr.append(r_style)
+        run.append(r_pr)
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        run.append(t)
+        link.append(run)
+        p._p.append(link)
+
+
+def _paragraph_style(role: d.ParagraphRole, quotation: bool) -> str:
+    if quotation or role == "quotation":
+        return "Quotation"
+    return {"after_title": "Normalaftertitle", "centred": "Normal"}.get(role, "Normal")
