@@ -1,0 +1,117 @@
+"""Shared fixtures: built outputs of the worked example, and real-client helpers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+SEED = CONTENT / "tsag-2018-12-quantum-adhoc"
+SECOND = CONTENT / "tsag-2022-12-rg-wpr-meeting"
+SEED_TEXT = ROOT / "tests" / "data" / "seed-quantum-2018-12.txt"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = {"w": W[1:-1]}
+
+
+def need_tool(name: str) -> str:
+    """The path of a system tool; skip (or fail under CI=true) when it is missing."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (make test installs it where it can)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def run_cli(*args: str, cwd: Path | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``reportgen`` in a fresh process, as a user would."""
+    return subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=cwd or ROOT,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+@dataclass(frozen=True)
+class Built:
+    folder: Path
+    docx: Path
+    pdf: Path
+
+
+def build_into(report: Path, out: Path, *extra: str) -> Built:
+    result = run_cli("build", str(report), "--out", str(out), *extra)
+    assert result.returncode == 0, result.stderr
+    folder = out / report.name
+    docx = next(folder.glob("*.docx"))
+    pdf = next(folder.glob("*.pdf"))
+    return Built(folder, docx, pdf)
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_into(SEED, tmp_path_factory.mktemp("seed-out"))
+
+
+@pytest.fixture(scope="session")
+def second_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_into(SECOND, tmp_path_factory.mktemp("second-out"))
+
+
+def docx_part(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read(name))
+
+
+def docx_paragraph_texts(path: Path) -> list[str]:
+    """Every paragraph's text in body order, tables included (w:t, w:tab, w:br)."""
+    body = docx_part(path, "word/document.xml").find(f"{W}body")
+    assert body is not None
+    texts = []
+    for p in body.iter(f"{W}p"):
+        parts = []
+        for el in p.iter(f"{W}t", f"{W}tab", f"{W}br"):
+            parts.append(el.text or "" if el.tag == f"{W}t" else
+                         ("\t" if el.tag == f"{W}tab" else "\n"))
+        texts.append("".join(parts))
+    return texts
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def normalise(text: str) -> str:
+    """Whitespace folded, for comparing text across DOCX, PDF and the seed."""
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def libreoffice_pdf(docx: Path) -> Path:
+    """Convert with LibreOffice headless in a fresh profile; return the PDF path.
+
+    LibreOffice's exit code is not a verdict: the PDF must exist.
+    """
+    soffice = need_tool("soffice")
+    work = Path(tempfile.mkdtemp(prefix="lo-"))
+    source = work / "in.docx"
+    shutil.copy(docx, source)
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{work}/profile",
+         "--convert-to", "pdf", "--outdir", str(work), str(source)],
+        capture_output=True, timeout=180, check=False,
+    )
+    pdf = work / "in.pdf"
+    assert pdf.is_file(), "LibreOffice did not produce a PDF"
+    return pdf
