@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import ContentError, Problem, display_path
@@ -142,8 +143,17 @@ def load(path: Path) -> LoadedReport:
 # ------------------------------------------------------------------------ YAML
 
 
+class _Constructor(RoundTripConstructor):
+    """Leaves dates as text, so that the schema reports a bad date with its field."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp",
+                             RoundTripConstructor.construct_yaml_str)
+
+
 def _parse_yaml(text: str, shown: str) -> tuple[Any, dict[Path_, Origin]]:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     try:
         raw = yaml.load(text)
     except MarkedYAMLError as exc:
@@ -198,6 +208,8 @@ def _plain(node: Any, path: Path_, positions: dict[Path_, Origin],
             positions[(*path, i)] = Origin(shown, line + 1, col + 1)
             items.append(_plain(item, (*path, i), positions, problems, shown))
         return items
+    if isinstance(node, str):
+        return str(node)
     return node
 
 

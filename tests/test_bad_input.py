@@ -1,0 +1,187 @@
+"""Bad input: one clear ``file:line:col: field: message`` per problem, exit 1, no
+traceback, and ``output/`` left byte-for-byte as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from reportgen.cli import app
+
+from .conftest import run_cli
+
+VALID = """\
+document:
+  group: TSAG
+  study_period: "2022-2024"
+  number: 7
+  meeting:
+    place: Geneva
+    start: 2023-05-29
+    end: 2023-06-02
+  source: TSB
+  title: Minimal report
+  contacts:
+    - name: A Person
+      email: a.person@example.org
+  abstract: A minimal report.
+documents:
+  - id: TD7
+    title: This report
+  - id: TD8
+    title: Another report
+sessions:
+  - id: one
+    title: Only session
+    date: 2023-05-30
+    time: "09:30"
+body:
+  - title: Introduction
+    text: |
+      This is TD7, the minimal report; see also TD8.
+    blocks:
+      - session: one
+"""
+
+runner = CliRunner()
+
+
+def write_report(folder: Path, text: str | bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    (folder / "report.yaml").write_bytes(data)
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def replace(old: str, new: str) -> Callable[[str], str]:
+    def edit(text: str) -> str:
+        assert old in text, old
+        return text.replace(old, new, 1)
+    return edit
+
+
+# (case id, edit of the valid text, expected line:col, expected message fragment)
+CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
+    ("malformed-yaml", replace("  source: TSB", "  source: [TSB"), ":10:", "malformed YAML"),
+    ("empty-file", lambda t: "   \n", "report.yaml: ", "file is empty"),
+    ("not-utf8", lambda t: t.replace("Minimal report", "Minimal r\u00e9port").encode("latin-1"),
+     ":10:", "not UTF-8"),
+    ("unknown-key", replace("  source: TSB", "  sourse: TSB"), ":9:3:",
+     "document.sourse: unknown key 'sourse'; did you mean 'source'?"),
+    ("missing-field", replace("  title: Minimal report\n", ""), ":1:1:",
+     "document.title: required field is missing"),
+    ("wrong-type", replace("number: 7", "number: seven"), ":4:3:",
+     "document.number: Input should be a valid integer"),
+    ("invalid-date", replace("date: 2023-05-30", "date: 2023-05-40"), ":23:5:",
+     "sessions[0].date: Input should be a valid date"),
+    ("invalid-time", replace('time: "09:30"', 'time: "29:30"'), ":24:5:",
+     "sessions[0].time: Input should be in a valid time format"),
+    ("invalid-email", replace("a.person@example.org", "a.person-at-example.org"), ":13:7:",
+     "document.contacts[0].email: not a valid e-mail address"),
+    ("closed-list", replace("  source: TSB", "  source: TSB\n  purpose: Infomation"), ":10:3:",
+     "document.purpose: Input should be 'Information', 'Discussion'"),
+    ("duplicate-id", replace("  - id: TD8", "  - id: TD7"), ":18:5:",
+     "documents[1].id: duplicate document id 'TD7'"),
+    ("session-outside-meeting", replace("date: 2023-05-30", "date: 2023-06-30"), ":23:5:",
+     "sessions[0].date: 2023-06-30 is outside the meeting (2023-05-29 to 2023-06-02)"),
+    ("missing-markdown", replace("    text: |\n      This is TD7, the minimal report; see also "
+                                 "TD8.\n", "    file: intro.md\n"), ":27:5:",
+     "body[0].file: Markdown file 'intro.md' not found"),
+    ("control-character", replace("A minimal report.", "A minimal\x07 report."), ":14:22:",
+     "control character U+0007 is not allowed"),
+    ("yaml-python-tag", replace("number: 7", "number: !!python/object/apply:os.system ['id']"),
+     ":4:3:", "YAML tags such as"),
+    ("bad-session-reference", replace("- session: one", "- session: two"), ":30:9:",
+     "body[0].blocks[0].session: no session with id 'two'"),
+    ("bad-markdown-link", replace("the minimal report;", "the [minimal](../../outside) report;"),
+     ":28:", "links may point only to http, https or mailto"),
+    ("image-refused", replace("the minimal report;", "the ![x](http://127.0.0.1:9/x.png) report;"),
+     ":28:", "images are not supported"),
+]
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A valid report built once (DOCX and PDF), so failures can be shown to change nothing."""
+    base = tmp_path_factory.mktemp("bad")
+    report = write_report(base / "content" / "minimal", VALID)
+    out = base / "output"
+    result = runner.invoke(app, ["build", str(report), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(list((out / "minimal").glob("*"))) == 3  # docx, pdf, manifest
+    return report, out
+
+
+@pytest.mark.parametrize(("case", "edit", "where", "message"), CASES, ids=[c[0] for c in CASES])
+def test_bad_content_is_reported_and_changes_nothing(
+    built_once: tuple[Path, Path], case: str, edit: Callable[[str], str | bytes], where: str,
+    message: str,
+) -> None:
+    report, out = built_once
+    before = snapshot(out)
+    write_report(report, edit(VALID))
+    try:
+        result = runner.invoke(app, ["build", str(report), "--out", str(out)])
+        check = runner.invoke(app, ["check", str(report)])
+    finally:
+        write_report(report, VALID)
+    assert result.exit_code == 1
+    assert check.exit_code == 1
+    for output in (result.output, check.output):
+        assert "Traceback" not in output
+        line = next((ln for ln in output.splitlines() if message in ln), None)
+        assert line is not None, output
+        assert re.search(r"report\.yaml(:\d+:\d+)?: ", line), line
+        assert where in line, line
+    assert snapshot(out) == before
+
+
+def test_all_problems_of_a_file_at_once_sorted_by_line(tmp_path: Path) -> None:
+    text = VALID.replace("number: 7", "number: seven").replace("  source: TSB", "  sourse: TSB")
+    text = text.replace("date: 2023-05-30", "date: 2023-05-40")
+    report = write_report(tmp_path / "r", text)
+    result = runner.invoke(app, ["check", str(report)])
+    lines = [ln for ln in result.output.splitlines() if "report.yaml:" in ln]
+    numbers = [int(ln.split(":")[1]) for ln in lines]
+    assert numbers == sorted(numbers) and len(lines) >= 4, result.output
+
+
+def test_a_bom_is_accepted(tmp_path: Path) -> None:
+    report = write_report(tmp_path / "r", "\ufeff" + VALID)
+    assert runner.invoke(app, ["check", str(report)]).exit_code == 0
+
+
+def test_too_large_input_is_refused(tmp_path: Path) -> None:
+    report = write_report(tmp_path / "r", VALID + "#" * (3 * 1024 * 1024) + "\n")
+    result = runner.invoke(app, ["check", str(report)])
+    assert result.exit_code == 1
+    assert "the limit is" in result.output
+
+
+def test_a_folder_that_is_not_a_report(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    result = run_cli("build", str(tmp_path / "notes.txt"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "not a report" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("args", [["build", "--no-such-option"], ["build", "/no/such/path"],
+                                  ["build", "--format", "odt"], ["verify", "/no/such/dir"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
