@@ -115,7 +115,6 @@ class Table:
 @dataclass(frozen=True)
 class Quote:
     blocks: tuple[Block, ...]
-    source: str = ""
 
 
 @dataclass(frozen=True)

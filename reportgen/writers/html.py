@@ -1,0 +1,273 @@
+"""Document tree → HTML with print CSS (the input of the PDF writer).
+
+The tree is walked in Python with ``match``; every piece of user text goes through
+``markupsafe.escape`` (blocks) or Jinja autoescaping (cover, head), so text is always
+data. Numbers, labels and captions are printed exactly as the tree gives them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from reportgen.document import (
+    Annex,
+    Block,
+    Cell,
+    Contact,
+    DocRef,
+    Document,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Note,
+    Paragraph,
+    Quote,
+    Strong,
+    Table,
+    Text,
+    plain_text,
+)
+from reportgen.paths import templates_dir
+
+TEMPLATE_NAME = "report.html.j2"
+TEXT_WIDTH_CM = 17.0
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+PARAGRAPH_CLASSES = {
+    "normal": "normal",
+    "after_title": "normal-after-title",
+    "quotation": "quotation",
+    "centred": "centred",
+}
+# enumlev geometry (itu-style §2.4): level → (label position, text position) in cm
+LIST_GEOMETRY: dict[int, tuple[float, float]] = {1: (0.0, 1.4), 2: (1.4, 2.1), 3: (2.1, 2.8)}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["lines"] = text_lines
+    return env
+
+
+def text_lines(text: str) -> Markup:
+    """Escape ``text`` and turn its newlines into ``<br>``."""
+    return Markup("<br>").join(escape(line) for line in text.split("\n"))
+
+
+def render_html(doc: Document) -> str:
+    """Render the whole document as one HTML page (cover, body, annexes, end mark)."""
+    template = _environment().get_template(TEMPLATE_NAME)
+    return template.render(
+        lang=doc.metadata.language,
+        meta=doc.metadata,
+        keywords=", ".join(doc.metadata.keywords),
+        cover=doc.cover,
+        contacts=[c for c in doc.cover.contacts if _contact_lines(c) or c.tel or c.email],
+        contact_lines=_contact_lines,
+        body=render_blocks(doc.body),
+        annexes=Markup("").join(render_annex(a) for a in doc.annexes),
+        end_mark=doc.end_mark,
+    )
+
+
+def _contact_lines(contact: Contact) -> list[str]:
+    """Name, organization and country, without the empty ones."""
+    return [s for s in (contact.name, contact.organization, contact.country) if s]
+
+
+# ------------------------------------------------------------------------ inlines
+
+
+def render_inlines(nodes: Iterable[Inline]) -> Markup:
+    """Inline nodes → HTML; text is escaped, links only for http/https/mailto."""
+    return Markup("").join(_render_inline(node) for node in nodes)
+
+
+def _render_inline(node: Inline) -> Markup:
+    match node:
+        case Text(text=text):
+            return escape(text)
+        case Emphasis(children=children):
+            return Markup("<em>{}</em>").format(render_inlines(children))
+        case Strong(children=children):
+            return Markup("<strong>{}</strong>").format(render_inlines(children))
+        case Link(url=url, children=children):
+            inner = render_inlines(children)
+            if not is_safe_link(url):
+                return inner
+            return Markup('<a href="{}">{}</a>').format(url, inner)
+        case DocRef(id=doc_id, title=title):
+            if title is None:
+                return Markup('<span class="docref">{}</span>').format(doc_id)
+            return Markup('<span class="docref" title="{}">{}</span>').format(title, doc_id)
+        case LineBreak():
+            return Markup("<br>")
+    raise TypeError(f"not an inline node: {node!r}")
+
+
+def is_safe_link(url: str) -> bool:
+    """True for an http(s) or mailto URL without spaces or control characters."""
+    if not url or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in LINK_SCHEMES:
+        return False
+    return parts.scheme.lower() == "mailto" or bool(parts.netloc)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ------------------------------------------------------------------------- blocks
+
+
+def render_blocks(blocks: Iterable[Block], origin: float = 0.0) -> Markup:
+    """Blocks → HTML. ``origin`` is the left edge (cm) of the enclosing box, for lists."""
+    return Markup("\n").join(render_block(block, origin) for block in blocks)
+
+
+def render_block(block: Block, origin: float = 0.0) -> Markup:
+    match block:
+        case Heading():
+            return _render_heading(block)
+        case Paragraph(content=content, role=role):
+            return Markup('<p class="{}">{}</p>').format(
+                PARAGRAPH_CLASSES[role], render_inlines(content))
+        case Note(label=label, content=content):
+            return Markup('<p class="note">{} \u2013 {}</p>').format(
+                label, render_inlines(content))
+        case ListBlock():
+            return _render_list(block, origin)
+        case Table():
+            return _render_table(block)
+        case Quote(blocks=blocks):
+            return Markup('<blockquote class="quote">\n{}\n</blockquote>').format(
+                render_blocks(blocks))
+    raise TypeError(f"not a block node: {block!r}")
+
+
+def _render_heading(heading: Heading) -> Markup:
+    title = render_inlines(heading.title)
+    if heading.number is None:
+        return Markup('<p class="headingb" id="{}">{}</p>').format(heading.anchor, title)
+    level = min(max(heading.level, 1), 6)
+    label = f"{heading.number} {_one_line(plain_text(heading.title))}"
+    return Markup(
+        '<h{level} class="heading" id="{anchor}" data-bookmark="{label}">'
+        '<span class="num">{number}</span><span class="htitle">{title}</span></h{level}>'
+    ).format(level=level, anchor=heading.anchor, label=label, number=heading.number,
+             title=title)
+
+
+# -------------------------------------------------------------------------- lists
+
+
+@dataclass(frozen=True)
+class _ListGeometry:
+    """Where one list level puts its labels and text, relative to the enclosing box."""
+
+    label: float  # left edge of the label (cm)
+    hang: float  # text position minus label position (cm)
+
+    @property
+    def text(self) -> float:
+        return self.label + self.hang
+
+
+def _list_geometry(level: int, origin: float) -> _ListGeometry:
+    label, text = LIST_GEOMETRY[min(max(level, 1), 3)]
+    # never hang out to the left of the enclosing box (e.g. a level-1 list in an item)
+    return _ListGeometry(label=max(label - origin, 0.0), hang=text - label)
+
+
+def _render_list(lst: ListBlock, origin: float) -> Markup:
+    geo = _list_geometry(lst.level, origin)
+    tag = "ol" if lst.ordered else "ul"
+    items = Markup("\n").join(_render_item(item, geo, origin) for item in lst.items)
+    return Markup('<{tag} class="list enumlev{level}">\n{items}\n</{tag}>').format(
+        tag=tag, level=min(max(lst.level, 1), 3), items=items)
+
+
+def _render_item(item: ListItem, geo: _ListGeometry, origin: float) -> Markup:
+    """One item: the label sits in the hanging indent of the item's first paragraph."""
+    style = (f"margin-left:{geo.label:.2f}cm;padding-left:{geo.hang:.2f}cm;"
+             f"text-indent:-{geo.hang:.2f}cm")
+    label = Markup('<span class="label" style="min-width:{:.2f}cm">{}</span>').format(
+        geo.hang, item.label)
+    blocks = item.blocks
+    if blocks and isinstance(blocks[0], Paragraph):
+        first = render_inlines(blocks[0].content)
+        blocks = blocks[1:]
+    else:
+        first = Markup("")
+    head = Markup('<p class="enumlev" style="{}">{}{}</p>').format(style, label, first)
+    rest = Markup("")
+    if blocks:
+        rest = Markup('\n<div class="li-body" style="margin-left:{:.2f}cm">\n{}\n</div>').format(
+            geo.text, render_blocks(blocks, origin + geo.text))
+    return Markup("<li>{}{}</li>").format(head, rest)
+
+
+# ------------------------------------------------------------------------- tables
+
+
+def _render_table(table: Table) -> Markup:
+    cols = Markup("").join(
+        Markup('<col style="width:{:.3f}cm">').format(w * TEXT_WIDTH_CM) for w in table.widths)
+    head = Markup("")
+    if table.header:
+        cells = Markup("").join(
+            Markup("<th>{}</th>").format(render_inlines(c.content)) for c in table.header)
+        head = Markup("<thead><tr>{}</tr></thead>\n").format(cells)
+    rows = Markup("\n").join(_render_row(row, table.align) for row in table.rows)
+    return Markup(
+        '<p class="table-title">{caption}</p>\n'
+        '<table class="data">\n<colgroup>{cols}</colgroup>\n{head}<tbody>\n{rows}\n'
+        '</tbody>\n</table>'
+    ).format(caption=table.caption, cols=cols, head=head, rows=rows)
+
+
+def _render_row(row: tuple[Cell, ...], align: tuple[str, ...]) -> Markup:
+    cells = Markup("").join(
+        Markup('<td class="{}">{}</td>').format(
+            "center" if i < len(align) and align[i] == "center" else "left",
+            render_inlines(cell.content))
+        for i, cell in enumerate(row))
+    return Markup("<tr>{}</tr>").format(cells)
+
+
+# ------------------------------------------------------------------------ annexes
+
+
+def render_annex(annex: Annex) -> Markup:
+    """An annex: new page, centred 14 pt title ``label<br><br>title``, obligation, blocks."""
+    title_lines = text_lines(annex.title)
+    bookmark = f"{annex.label} \u2013 {_one_line(annex.title)}"
+    obligation = Markup("")
+    if annex.obligation:
+        obligation = Markup('\n<p class="annex-obligation">{}</p>').format(annex.obligation)
+    return Markup(
+        '<section class="annex" id="{anchor}">\n'
+        '<h1 class="annex-title" data-bookmark="{bookmark}">{label}<br><br>{title}</h1>'
+        '{obligation}\n{blocks}\n</section>\n'
+    ).format(anchor=annex.anchor, bookmark=bookmark, label=annex.label, title=title_lines,
+             obligation=obligation, blocks=render_blocks(annex.blocks))
