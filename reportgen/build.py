@@ -10,33 +10,23 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from . import __version__
 from .errors import ContentError, OutputConflict, Problem, display_path
 from .load import REPORT_FILE, find_report
 from .outputs import Manifest, commit_outputs, file_sha256, sha256
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def templates_dir() -> Path:
-    """The Word and HTML templates: the repository's ``templates/`` folder, or the copy
-    installed inside the package."""
-    for candidate in (PACKAGE_DIR.parent / "templates", PACKAGE_DIR / "templates"):
-        if (candidate / "itu-td.docx").is_file():
-            return candidate
-    raise FileNotFoundError("reportgen's templates folder is missing")
+from .paths import fonts_dir, templates_dir
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     docx = "docx"
     pdf = "pdf"
     all = "all"
 
 
-class Names(str, Enum):
+class Names(StrEnum):
     itu = "itu"
     plain = "plain"
 
@@ -84,7 +74,7 @@ def source_date() -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.datetime.fromtimestamp(int(raw), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(raw), dt.UTC).date()
     except (ValueError, OverflowError, OSError):
         raise ContentError([Problem("SOURCE_DATE_EPOCH", 0, 0, "",
                                     f"not a number of seconds: {raw!r}")]) from None
@@ -101,7 +91,7 @@ def content_files(root: Path) -> dict[str, str]:
 
 def _tool_files(template: Path) -> list[Path]:
     tdir = templates_dir()
-    fonts = sorted((PACKAGE_DIR / "assets" / "fonts").glob("*.ttf"))
+    fonts = sorted(fonts_dir().glob("*.ttf"))
     return [template, tdir / "report.html.j2", tdir / "report.css", *fonts]
 
 
@@ -196,7 +186,7 @@ def _render(root: Path, template: Path, options: BuildOptions,
             html = render_html(doc)
         with timer.stage("pdf"):
             created = dt.datetime.fromisoformat(doc.metadata.date).replace(
-                tzinfo=dt.timezone.utc)
+                tzinfo=dt.UTC)
             files[names["pdf"]] = write_pdf(
                 html, report_dir=root, attachments=sorted(loaded.sources.items()),
                 identifier=sha256(b"".join(sorted(loaded.sources.values())))[:32],

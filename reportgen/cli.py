@@ -105,7 +105,7 @@ def build(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Build DOCX and PDF for each report."""
-    from .build import BuildOptions, Format, Names, build_many
+    from .build import BuildOptions, Format, Names
 
     if fmt not in {f.value for f in Format}:
         _usage_error(f"--format must be docx, pdf or all, not {fmt!r}")

@@ -123,7 +123,7 @@ class _Converter:
                         continue
                     out.append(d.Paragraph(inlines))
                 case "bullet_list" | "ordered_list":
-                    out.append(self.list(node, depth + 1, line))
+                    out.append(self.list_block(node, depth + 1, line))
                 case "blockquote":
                     out.append(d.Quote(self.blocks(node.children, depth)))
                 case "table":
@@ -142,7 +142,7 @@ class _Converter:
             out.append(d.Paragraph((d.Text("Table: " + caption),)))
         return tuple(out)
 
-    def list(self, node: SyntaxTreeNode, depth: int, line: int) -> d.ListBlock:
+    def list_block(self, node: SyntaxTreeNode, depth: int, line: int) -> d.ListBlock:
         if depth > MAX_LIST_DEPTH:
             raise MarkupError(line, f"lists nest at most {MAX_LIST_DEPTH} levels deep")
         ordered = node.type == "ordered_list"
@@ -165,8 +165,9 @@ class _Converter:
             raise MarkupError(line, "a table needs a title: write 'Table: <title>' just "
                                     "before it")
         head, *body = node.children
-        header = tuple(self.cells(head.children[0], line))
-        rows = tuple(tuple(self.cells(tr, line)) for part in body for tr in part.children)
+        header: tuple[d.Cell, ...] = tuple(self.cells(head.children[0], line))
+        rows: tuple[tuple[d.Cell, ...], ...] = tuple(
+            tuple(self.cells(tr, line)) for part in body for tr in part.children)
         aligns = tuple("center" if "center" in str(th.attrs.get("style", "")) else "left"
                        for th in head.children[0].children)
         n = len(header)

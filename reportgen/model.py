@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -42,12 +42,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class DocumentKind(str, Enum):
+class DocumentKind(StrEnum):
     td = "td"
     contribution = "contribution"
 
 
-class CoverLayout(str, Enum):
+class CoverLayout(StrEnum):
     """The header-block generation: 2017-2020 (Purpose, Keywords, abstract in the table)
     or 2022 onwards (no Keywords, separate abstract table, Action line)."""
 
@@ -55,7 +55,7 @@ class CoverLayout(str, Enum):
     y2022 = "2022"
 
 
-class Purpose(str, Enum):
+class Purpose(StrEnum):
     information = "Information"
     discussion = "Discussion"
     decision = "Decision"
@@ -190,7 +190,7 @@ DocColumn = Literal["id", "source", "title"]
 
 class DocumentsTable(Strict):
     title: Text
-    columns: list[DocColumn] = Field(default_factory=lambda: ["id", "title"], min_length=1)
+    columns: list[DocColumn] = Field(default=["id", "title"], min_length=1)
     headings: dict[DocColumn, Text] = Field(default_factory=dict)
 
 

@@ -15,8 +15,15 @@ from . import document as d
 from . import model as m
 from .errors import ContentError, Problem
 from .load import LoadedReport, Origin, Path_, dotted, warnings_of
-from .markup import DASH, MarkupError, ProseContext, format_label, parse_format, to_blocks, \
-    to_inlines
+from .markup import (
+    DASH,
+    MarkupError,
+    ProseContext,
+    format_label,
+    parse_format,
+    to_blocks,
+    to_inlines,
+)
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -221,7 +228,7 @@ class _Preparer:
                                 if s.id == block.statement)
             key = "file" if statement.file else "text"
             inner = self.prose(("statements", i, key))
-            return [d.Quote(tuple(_as_quotation(b) for b in inner), statement.delegation)]
+            return [d.Quote(tuple(_as_quotation(b) for b in inner))]
         if block.highlights:
             return self.highlights()
         if block.table is not None:
@@ -229,7 +236,8 @@ class _Preparer:
         raise AssertionError("the model guarantees one block kind")  # pragma: no cover
 
     def documents_table(self, spec: m.DocumentsTable) -> d.Table:
-        headings = {**DOC_COLUMN_HEADINGS, **spec.headings}
+        headings = dict(DOC_COLUMN_HEADINGS)
+        headings.update((str(k), v) for k, v in spec.headings.items())
         header = tuple(d.Cell((d.Text(headings[c]),)) for c in spec.columns)
         rows = tuple(
             tuple(d.Cell((d.Text(getattr(doc, c)),)) for c in spec.columns)

@@ -118,7 +118,7 @@ def _set_page(word: WordDocument) -> None:
 
 
 def _set_properties(word: WordDocument, meta: d.Metadata) -> None:
-    when = dt.datetime.fromisoformat(meta.date).replace(tzinfo=dt.timezone.utc)
+    when = dt.datetime.fromisoformat(meta.date).replace(tzinfo=dt.UTC)
     props = word.core_properties
     props.title = _fit(meta.title)
     props.subject = _fit(meta.subject)

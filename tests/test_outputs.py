@@ -1,0 +1,138 @@
+"""Outputs: ITU names, the manifest, edited files never overwritten silently, atomic
+writes, incremental rebuilds and ``verify``."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reportgen import outputs
+
+from .conftest import ROOT, SECOND, SEED, run_cli
+
+
+def build(report: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("build", str(report), "--out", str(out), *extra)
+
+
+def test_itu_file_names(tmp_path: Path) -> None:
+    assert build(SEED, tmp_path).returncode == 0
+    assert build(SECOND, tmp_path).returncode == 0
+    assert sorted(p.name for p in (tmp_path / SEED.name).iterdir()) == [
+        "T17-TSAG-181210-TD-GEN-0446!!MSW-E.docx",
+        "T17-TSAG-181210-TD-GEN-0446!!PDF-E.pdf",
+        "manifest.json",
+    ]
+    assert sorted(p.name for p in (tmp_path / SECOND.name).iterdir()) == [
+        "T22-TSAG-221212-TD-GEN-0011!R1!MSW-E.docx",
+        "T22-TSAG-221212-TD-GEN-0011!R1!PDF-E.pdf",
+        "manifest.json",
+    ]
+
+
+def test_plain_names_and_single_format(tmp_path: Path) -> None:
+    assert build(SEED, tmp_path, "--names", "plain", "--format", "docx").returncode == 0
+    assert sorted(p.name for p in (tmp_path / SEED.name).iterdir()) == [
+        "manifest.json", "tsag-2018-12-quantum-adhoc.docx"]
+
+
+def test_manifest_records_outputs_and_inputs(tmp_path: Path) -> None:
+    assert build(SEED, tmp_path).returncode == 0
+    folder = tmp_path / SEED.name
+    manifest = json.loads((folder / "manifest.json").read_text())
+    for name, digest in manifest["outputs"].items():
+        assert outputs.file_sha256(folder / name) == digest
+    assert manifest["inputs"]["report.yaml"] == outputs.file_sha256(SEED / "report.yaml")
+    assert set(manifest["inputs"]) == {p.name for p in SEED.iterdir()}
+
+
+def test_edited_output_is_never_overwritten_silently(tmp_path: Path) -> None:
+    assert build(SEED, tmp_path).returncode == 0
+    docx = next((tmp_path / SEED.name).glob("*.docx"))
+    docx.write_bytes(docx.read_bytes() + b"chair's edit")
+    edited = docx.read_bytes()
+
+    refused = build(SEED, tmp_path, "--force" if False else "--format=all")
+    # unchanged content: up to date is decided by hashes, and the edited file differs
+    assert refused.returncode == 1, refused.stdout
+    assert "changed since it was generated" in refused.stderr
+    assert "--force" in refused.stderr
+    assert docx.read_bytes() == edited
+
+    forced = build(SEED, tmp_path, "--force")
+    assert forced.returncode == 0, forced.stderr
+    backups = list((tmp_path / SEED.name).glob("*.edited-*.docx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == edited
+    assert docx.read_bytes() != edited
+    assert "moved the edited file aside" in forced.stdout
+
+
+def test_unchanged_rebuild_is_skipped_and_force_rebuilds(tmp_path: Path) -> None:
+    assert build(SEED, tmp_path).returncode == 0
+    again = build(SEED, tmp_path)
+    assert again.returncode == 0 and "up to date" in again.stdout
+    forced = build(SEED, tmp_path, "--force")
+    assert forced.returncode == 0 and "built" in forced.stdout
+
+
+def test_changed_content_rebuilds(tmp_path: Path) -> None:
+    report = tmp_path / "content" / SEED.name
+    report.parent.mkdir()
+    subprocess.run(["cp", "-r", str(SEED), str(report)], check=True)
+    out = tmp_path / "out"
+    assert build(report, out).returncode == 0
+    (report / "method.md").write_text((report / "method.md").read_text() + "\nOne more line.\n")
+    again = build(report, out)
+    assert again.returncode == 0 and "built" in again.stdout
+
+
+def test_verify_passes_then_names_a_changed_file(tmp_path: Path) -> None:
+    assert build(SEED, tmp_path).returncode == 0
+    ok = run_cli("verify", str(tmp_path))
+    assert ok.returncode == 0 and "ok" in ok.stdout
+    pdf = next((tmp_path / SEED.name).glob("*.pdf"))
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 1
+    pdf.write_bytes(bytes(data))
+    bad = run_cli("verify", str(tmp_path))
+    assert bad.returncode == 1
+    assert pdf.name in bad.stderr and "SHA-256 differs" in bad.stderr
+
+
+def test_atomic_write_leaves_no_partial_file_when_interrupted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a.docx"
+    target.write_bytes(b"old")
+
+    def interrupted(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.atomic_write(target, b"new content")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
+
+
+@pytest.mark.parametrize("delay", [0.4, 0.9, 1.4])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_killed_build_leaves_no_partial_file(tmp_path: Path, delay: float,
+                                               sig: signal.Signals) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "reportgen", "build", str(SEED), "--out",
+                             str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    proc.send_signal(sig)
+    proc.communicate(timeout=60)
+    folder = tmp_path / SEED.name
+    files = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    assert not [f for f in files if f.endswith(".tmp") or f.startswith(".")], files
+    if "manifest.json" in files:
+        assert run_cli("verify", str(tmp_path)).returncode == 0
