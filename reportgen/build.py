@@ -7,7 +7,6 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -15,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ContentError, OutputConflict, Problem, display_path
-from .load import REPORT_FILE, find_report
+from .locate import find_report
 from .outputs import Manifest, commit_outputs, file_sha256, sha256
 from .paths import fonts_dir, templates_dir
 
@@ -196,28 +195,51 @@ def _render(root: Path, template: Path, options: BuildOptions,
 
 def build_many(paths: list[Path], options: BuildOptions, jobs: int,
                on_done: Callable[[BuildResult], None]) -> list[BuildResult]:
-    """Build reports, in parallel when there are several; one failure stops nothing."""
-    if jobs <= 1 or len(paths) <= 1:
-        results = []
-        for path in paths:
+    """Build reports, in parallel when there are several; one failure stops nothing.
+
+    Which reports are up to date is decided first, in this process and from hashes
+    alone, so a rebuild with nothing to do starts no worker and imports no writer.
+    """
+    results_by_path: dict[Path, BuildResult] = {}
+    stale: list[Path] = []
+    for path in paths:
+        skipped = None if options.force else _skip_if_up_to_date(path, options)
+        if skipped is None:
+            stale.append(path)
+        else:
+            on_done(skipped)
+            results_by_path[path] = skipped
+    if jobs <= 1 or len(stale) <= 1:
+        for path in stale:
             result = build_report(path, options)
             on_done(result)
-            results.append(result)
-        return results
-    results_by_path: dict[Path, BuildResult] = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(build_report, p, options): p for p in paths}
-        for future in as_completed(futures):
-            path = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # a crash in one worker must not stop the batch
-                result = BuildResult(path.name, "failed",
-                                     errors=[f"{display_path(path)}: internal error: {exc}"])
-            on_done(result)
             results_by_path[path] = result
+    else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
+            futures = {pool.submit(build_report, p, options): p for p in stale}
+            for future in as_completed(futures):
+                path = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # a crash in one worker must not stop the batch
+                    result = BuildResult(path.name, "failed", errors=[
+                        f"{display_path(path)}: internal error: {exc}"])
+                on_done(result)
+                results_by_path[path] = result
     return [results_by_path[p] for p in paths]
 
 
-def is_report(path: Path) -> bool:
-    return (path / REPORT_FILE).is_file() or path.name == REPORT_FILE
+def _skip_if_up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
+    """A "skipped" result when the report's outputs are current; None otherwise."""
+    timer = _Timer()
+    try:
+        with timer.stage("hash"):
+            root = find_report(path)
+            template = options.template or templates_dir() / "itu-td.docx"
+            digest = inputs_digest(content_files(root), options, template)
+            current = up_to_date(options.out_root / root.name, digest)
+    except (ContentError, OSError):
+        return None  # let the build report it
+    return BuildResult(root.name, "skipped", timings=timer.times) if current else None

@@ -7,9 +7,7 @@ need them, so ``reportgen --help`` stays instant.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -58,8 +56,7 @@ def _default_content() -> Path:
 
 def _report_paths(paths: list[Path] | None) -> list[Path]:
     """Expand the arguments: a report folder, its report.yaml, or a folder of reports."""
-    from .build import is_report
-    from .load import discover
+    from .locate import discover, is_report
 
     if not paths:
         paths = [_default_content()]
@@ -189,6 +186,9 @@ def _summary(results: list[BuildResult]) -> None:
 
 
 def _previews(results: list[BuildResult]) -> None:
+    import shutil
+    import subprocess
+
     if shutil.which("pdftoppm") is None:
         typer.echo("warning: --preview needs pdftoppm (poppler-utils); no preview made",
                    err=True)

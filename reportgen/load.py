@@ -20,9 +20,9 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from .errors import ContentError, Problem, display_path
+from .locate import REPORT_FILE, find_report
 from .model import Block, Report
 
-REPORT_FILE = "report.yaml"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # C0 controls other than TAB, LF, CR; non-characters; lone surrogates: not allowed in XML.
 INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -62,25 +62,6 @@ class LoadedReport:
     @property
     def yaml_name(self) -> str:
         return display_path(self.root / REPORT_FILE)
-
-
-def find_report(path: Path) -> Path:
-    """The folder of a report, given the folder or its report.yaml."""
-    if path.is_file() and path.name == REPORT_FILE:
-        return path.parent
-    if path.is_dir() and (path / REPORT_FILE).is_file():
-        return path
-    shown = display_path(path)
-    if not path.exists():
-        raise ContentError([Problem(shown, 0, 0, "", "no such file or folder")])
-    raise ContentError(
-        [Problem(shown, 0, 0, "", f"not a report: expected a folder containing {REPORT_FILE}")]
-    )
-
-
-def discover(content_dir: Path) -> list[Path]:
-    """Every report folder below ``content_dir``, in a stable order."""
-    return sorted(p.parent for p in content_dir.glob(f"*/{REPORT_FILE}"))
 
 
 def read_text(path: Path, shown: str) -> str:
