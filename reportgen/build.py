@@ -189,7 +189,8 @@ def _render(root: Path, template: Path, options: BuildOptions,
             files[names["pdf"]] = write_pdf(
                 html, report_dir=root, attachments=sorted(loaded.sources.items()),
                 identifier=sha256(b"".join(sorted(loaded.sources.values())))[:32],
-                created=created)
+                created=created, document_id=doc.metadata.identifier,
+                language=doc.metadata.language)
     return files, list(doc.warnings)
 
 

@@ -193,8 +193,13 @@ def write_pdf(
     attachments: Iterable[tuple[str, bytes]],
     identifier: str,
     created: datetime,
+    document_id: str = "",
+    language: str = "",
 ) -> bytes:
     """Render ``html`` to PDF/A-3b bytes, the same bytes for the same input.
+
+    ``document_id`` (the document number) and ``language`` go into the XMP metadata as
+    ``dc:identifier`` and ``dc:language``, beside what WeasyPrint takes from the HTML.
 
     ``attachments`` (name, content) are embedded as associated files with
     relationship "Source", dated ``created``; ``identifier`` is the first ``/ID`` entry.
@@ -206,11 +211,12 @@ def write_pdf(
     fetcher = make_fetcher(report_dir)
     stamp = _utc(created)
     with _RENDER_LOCK, _source_date_epoch(created):
-        return _render(html, fetcher, attachments, identifier, stamp)
+        return _render(html, fetcher, attachments, identifier, stamp,
+                       _dublin_core(document_id, language))
 
 
 def _render(html: str, fetcher: URLFetcher, attachments: Iterable[tuple[str, bytes]],
-            identifier: str, stamp: datetime) -> bytes:
+            identifier: str, stamp: datetime, extra_xmp: bytes) -> bytes:
     from weasyprint import CSS, HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
@@ -232,13 +238,43 @@ def _render(html: str, fetcher: URLFetcher, attachments: Iterable[tuple[str, byt
             pdf_variant=PDF_VARIANT,
             pdf_identifier=identifier.encode("utf-8"),
             attachments=files,
-            finisher=_dedupe_associated_files,
+            finisher=lambda document, pdf: _finish(pdf, extra_xmp),
         )
     except FatalURLFetchingError as error:
         raise _fetch_error(error) from error
 
 
-def _dedupe_associated_files(_document: Any, pdf: Any) -> None:
+def _dublin_core(document_id: str, language: str) -> bytes:
+    """An rdf:Description with dc:identifier and dc:language (escaped, possibly empty)."""
+    from xml.sax.saxutils import escape as xml_escape
+
+    parts = []
+    if document_id:
+        parts.append(f"<dc:identifier>{xml_escape(document_id)}</dc:identifier>")
+    if language:
+        parts.append(f"<dc:language><rdf:Bag><rdf:li>{xml_escape(language)}</rdf:li>"
+                     "</rdf:Bag></dc:language>")
+    if not parts:
+        return b""
+    return ('<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            + "".join(parts) + "</rdf:Description>").encode("utf-8")
+
+
+def _finish(pdf: Any, extra_xmp: bytes) -> None:
+    _dedupe_associated_files(pdf)
+    if extra_xmp:
+        _add_to_xmp(pdf, extra_xmp)
+
+
+def _add_to_xmp(pdf: Any, description: bytes) -> None:
+    """Insert ``description`` into the XMP packet WeasyPrint wrote, inside its rdf:RDF."""
+    number = int(bytes(pdf.catalog["Metadata"]).split()[0])
+    stream = pdf.objects[number]
+    content = b"".join(stream.stream)
+    stream.stream = [content.replace(b"</rdf:RDF>", description + b"</rdf:RDF>", 1)]
+
+
+def _dedupe_associated_files(pdf: Any) -> None:
     """Drop repeated entries of the catalog's /AF array.
 
     WeasyPrint 70 lists each attachment twice in /AF (once from /EmbeddedFiles, once
