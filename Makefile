@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SYSTEM_TOOLS := soffice pdftoppm pdftotext pdffonts
+SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-wqy-microhei \
+	libharfbuzz-subset0
 
 .PHONY: build test check lint system-deps bench clean template
 
@@ -25,16 +27,19 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# LibreOffice (real-client tests), poppler-utils (PDF text and PNG pages) and the
-# Times-metric fonts LibreOffice substitutes for Times New Roman.
+# LibreOffice (real-client tests), poppler-utils (PDF text and PNG pages), the
+# Times-metric fonts LibreOffice substitutes for Times New Roman, a CJK font for
+# Chinese text and HarfBuzz's subsetter (WeasyPrint's font subsetting).
 system-deps:
 	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
-	fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing="$$missing fonts"; \
+	fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing="$$missing fonts-liberation2"; \
+	fc-list 2>/dev/null | grep -qi "WenQuanYi" || missing="$$missing fonts-wqy-microhei"; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing system tools:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      libreoffice-writer-nogui poppler-utils fonts-liberation2 >/dev/null; \
+	      $(SYSTEM_PACKAGES) >/dev/null; \
 	  else \
 	    echo "warning: missing system tools:$$missing (tests that need them will be skipped)"; \
 	  fi; \

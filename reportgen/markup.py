@@ -30,7 +30,8 @@ COUNTERS: dict[str, d.ListCounter] = {
 }
 DASH = "\u2013"
 
-_parser = MarkdownIt("commonmark", {"html": False}).enable("table")
+# Raw HTML and character references stay text: prose is data, never markup for a browser.
+_parser = MarkdownIt("commonmark", {"html": False}).enable("table").disable("entity")
 
 
 class MarkupError(Exception):
@@ -89,6 +90,11 @@ def to_blocks(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Block, ..
     """Parse one prose text into blocks."""
     root = SyntaxTreeNode(_parser.parse(text))
     return _Converter(ctx, origin).blocks(root.children, depth=0)
+
+
+def plain_inlines(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Inline, ...]:
+    """Plain text (a title) as inline nodes: no Markdown, document ids recognised."""
+    return tuple(_merge_text(_Converter(ctx, origin).text(text, 0)))
 
 
 def to_inlines(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Inline, ...]:

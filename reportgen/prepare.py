@@ -21,6 +21,7 @@ from .markup import (
     ProseContext,
     format_label,
     parse_format,
+    plain_inlines,
     to_blocks,
     to_inlines,
 )
@@ -178,7 +179,7 @@ class _Preparer:
             if section.numbered:
                 number += 1
                 label = f"{parent}.{number}" if parent else str(number)
-            title = self.inlines(section.title, (*here, "title"))
+            title = plain_inlines(section.title, self.loaded.origin((*here, "title")), self.ctx)
             anchor = f"{sequence}-{label or 'u' + str(i)}".replace(".", "-")
             out.append(d.Heading(level, label, title, anchor, sequence))
             out.extend(self.content(section, here))
