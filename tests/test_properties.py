@@ -1,0 +1,176 @@
+"""Property-based: any valid report builds, reopens, and says the same in DOCX and PDF."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportgen.build import BuildOptions, build_report
+
+from .conftest import docx_paragraph_texts, libreoffice_pdf, need_tool
+
+SCRIPTS = {
+    "latin": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèàçœßø",
+    "greek-cyrillic": "αβγδεζηθλμπσφωЖДЛМПРСТФЦЧШЩЭЮЯжд",
+    "cjk": "中文报告会议技术标准网络量子信息通信研究组",
+    "hebrew": "אבגדהוזחטיכלמנסעפצקרשת",
+}
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+RTL_WORD = re.compile("[\u0590-\u05ff]+")
+
+
+@st.composite
+def sentences(draw: st.DrawFn) -> str:
+    """A run of words in one script, with some punctuation and digits."""
+    letters = SCRIPTS[draw(st.sampled_from(sorted(SCRIPTS)))]
+    words = draw(st.lists(st.text(alphabet=letters + "0123456789", min_size=1, max_size=9),
+                          min_size=1, max_size=12))
+    sep = draw(st.sampled_from([" ", ", ", "; ", " ("]))
+    first = draw(st.sampled_from(letters))  # a letter first: never a list marker like "5."
+    return first + sep.join(words) + draw(st.sampled_from([".", "", "?", ")"]))
+
+
+@st.composite
+def lists(draw: st.DrawFn, depth: int = 1) -> str:
+    ordered = draw(st.booleans())
+    marker = draw(st.sampled_from(["1.", "1)"])) if ordered else "-"
+    indent = "   " * (depth - 1)
+    lines = []
+    for _ in range(draw(st.integers(1, 3))):
+        lines.append(f"{indent}{marker} {draw(sentences())}")
+        if depth < 3 and draw(st.integers(0, 3)) == 0:
+            lines.append("")
+            lines.append(draw(lists(depth + 1)))
+            lines.append("")
+    return "\n".join(lines)
+
+
+@st.composite
+def pipe_tables(draw: st.DrawFn) -> str:
+    cols = draw(st.integers(1, 4))
+    rows = draw(st.integers(1, 4))
+    cell = st.text(alphabet=SCRIPTS["latin"] + SCRIPTS["cjk"] + " ", min_size=1,
+                   max_size=20).map(lambda s: s.strip() or "x")
+    header = [draw(cell) for _ in range(cols)]
+    body = [[draw(cell) for _ in range(cols)] for _ in range(rows)]
+    lines = [f"Table: {draw(sentences())}", "| " + " | ".join(header) + " |",
+             "|" + "---|" * cols]
+    lines += ["| " + " | ".join(r) + " |" for r in body]
+    return "\n".join(lines)
+
+
+prose = st.lists(st.one_of(sentences(), lists(), pipe_tables()), min_size=1,
+                 max_size=4).map("\n\n".join)
+
+
+@st.composite
+def sections(draw: st.DrawFn, depth: int = 1) -> dict[str, object]:
+    section: dict[str, object] = {"title": draw(sentences()), "text": draw(prose)}
+    if depth < 3 and draw(st.booleans()):
+        section["sections"] = draw(st.lists(sections(depth + 1), min_size=1, max_size=2))
+    if draw(st.integers(0, 4)) == 0:
+        section["numbered"] = False
+    return section
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> dict[str, object]:
+    annexes = draw(st.lists(st.fixed_dictionaries({"title": sentences(), "text": prose}),
+                            max_size=2))
+    return {
+        "document": {
+            "group": "TSAG", "study_period": "2022-2024", "number": draw(st.integers(1, 999)),
+            "meeting": {"place": "Geneva", "start": "2023-05-29", "end": "2023-06-02"},
+            "source": draw(sentences()), "title": draw(sentences()),
+            "contacts": [{"name": draw(sentences()), "email": "someone@example.org"}],
+            "abstract": draw(sentences()),
+        },
+        "body": draw(st.lists(sections(), min_size=1, max_size=3)),
+        "annexes": annexes,
+    }
+
+
+def page_texts(pdf: Path) -> str:
+    """pdftotext in content order, running headers (``- N -`` + number) removed."""
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    pages = raw.split("\f")
+    kept = [pages[0]] + [re.sub(r"\A\s*-\s*\d+\s*-\s*\n[^\n]*\n", "", p) for p in pages[1:]]
+    return "".join(kept)
+
+
+def squash(text: str) -> str:
+    """Whitespace and bidi controls dropped; parentheses folded, since poppler's
+    extraction may mirror them on lines that follow right-to-left text."""
+    return re.sub(r"\s+", "", BIDI_CONTROLS.sub("", text)).replace(")", "(")
+
+
+def assert_same_text(docx: Path, pdf: Path) -> None:
+    """Every DOCX paragraph appears, in order, in the PDF (whitespace ignored).
+
+    Text extracted from a PDF comes in visual order, so a paragraph with right-to-left
+    words is checked word by word instead.
+    """
+    haystack = squash(page_texts(pdf))
+    pos = 0
+    for paragraph in docx_paragraph_texts(docx):
+        needle = squash(paragraph)
+        if not needle:
+            continue
+        if RTL_WORD.search(paragraph):
+            for word in RTL_WORD.findall(paragraph):
+                assert word in haystack, f"right-to-left word missing from the PDF: {word!r}"
+            continue
+        found = haystack.find(needle, pos)
+        assert found >= 0, f"DOCX paragraph not found in order in the PDF: {paragraph!r}"
+        pos = found + len(needle)
+
+
+def build(report: dict[str, object], workdir: Path) -> tuple[Path, Path]:
+    folder = workdir / "content" / "random"
+    folder.mkdir(parents=True)
+    # JSON is YAML: the generated content goes through the real loader
+    (folder / "report.yaml").write_text(json.dumps(report, ensure_ascii=False), "utf-8")
+    result = build_report(folder, BuildOptions(workdir / "out", force=True))
+    assert result.status == "built", result.errors
+    docx = next(f for f in result.files if f.suffix == ".docx")
+    pdf = next(f for f in result.files if f.suffix == ".pdf")
+    return docx, pdf
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(reports())
+def test_random_reports_build_and_agree(report: dict[str, object]) -> None:
+    need_tool("pdftotext")
+    workdir = Path(tempfile.mkdtemp(prefix="prop-"))
+    try:
+        docx, pdf = build(report, workdir)
+        assert Document(str(docx)).paragraphs  # reopens
+        assert_same_text(docx, pdf)
+    finally:
+        shutil.rmtree(workdir)
+
+
+@settings(max_examples=1, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(reports())
+def test_a_random_report_opens_in_libreoffice(report: dict[str, object]) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="prop-lo-"))
+    try:
+        docx, _ = build(report, workdir)
+        converted = libreoffice_pdf(docx)
+        text = squash(subprocess.run(["pdftotext", str(converted), "-"], capture_output=True,
+                                     text=True, check=True).stdout)
+        title = squash(str(report["document"]["title"]))  # type: ignore[index]
+        assert title[:20] in text
+    finally:
+        shutil.rmtree(workdir)
