@@ -138,13 +138,15 @@ def _run_with_progress(reports: list[Path], options: object, jobs: int,
 
     if not show_bar:
         return build_many(reports, options, jobs, report)
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as progress:
+    # the live bar redirects ordinary output, so each result prints above it
+    with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("Building", total=len(reports))
 
         def advance(result: BuildResult) -> None:
-            progress.console.print(_result_line(result), markup=False, highlight=False)
+            _print_result(result, timings)
             progress.advance(task)
 
         return build_many(reports, options, jobs, advance)
