@@ -236,6 +236,7 @@ def _render(html: str, fetcher: URLFetcher, attachments: Iterable[tuple[str, byt
             stylesheets=[stylesheet],
             font_config=font_config,
             pdf_variant=PDF_VARIANT,
+            pdf_tags=True,
             pdf_identifier=identifier.encode("utf-8"),
             attachments=files,
             finisher=lambda document, pdf: _finish(pdf, extra_xmp),
