@@ -137,6 +137,12 @@ def _set_properties(word: WordDocument, meta: d.Metadata) -> None:
     props.last_printed = when
 
 
+def set_style(p: WordParagraph, style_id: str) -> None:
+    """Give a paragraph a style by id (Normal is the default and left implicit)."""
+    p_pr = p._p.get_or_add_pPr()
+    p_pr.style = None if style_id == "Normal" else style_id
+
+
 def _fit(value: str, limit: int = 255) -> str:
     """Core properties hold at most 255 characters (Word's limit too)."""
     return value if len(value) <= limit else value[: limit - 1] + "\u2026"
@@ -148,7 +154,7 @@ class _BodyWriter:
     def __init__(self, word: WordDocument, doc: d.Document) -> None:
         self.word = word
         self.doc = doc
-        self.styles = {s.style_id: s for s in word.styles}
+        self.style_ids = {s.get(qn("w:styleId")) for s in word.styles.element.iter(qn("w:style"))}
         self.numbering = Numbering(word.part.numbering_part.element)
         self.heading_nums: dict[str, int] = {}
         self.anchor: WordParagraph | None = None
@@ -166,16 +172,20 @@ class _BodyWriter:
         anchor._p.getparent().remove(anchor._p)
         self.end_mark()
 
-    def style(self, style_id: str) -> Any:
-        try:
-            return self.styles[style_id]
-        except KeyError:
-            raise TemplateProblem(f"the Word template has no style with id {style_id!r}") \
-                from None
+    def style(self, style_id: str) -> str:
+        """``style_id``, checked to exist in the template (python-docx's lookup by
+        name is slow and falls back silently)."""
+        if style_id not in self.style_ids:
+            raise TemplateProblem(f"the Word template has no style with id {style_id!r}")
+        return style_id
 
     def paragraph(self, style_id: str) -> WordParagraph:
         assert self.anchor is not None
-        return self.anchor.insert_paragraph_before(style=self.style(style_id))
+        element = OxmlElement("w:p")
+        self.anchor._p.addprevious(element)
+        p = WordParagraph(element, self.anchor._parent)
+        set_style(p, self.style(style_id))
+        return p
 
     # --------------------------------------------------------------- blocks
 
@@ -242,7 +252,9 @@ class _BodyWriter:
         caption.add_run(table.caption)
         rows = 1 + len(table.rows)
         word_table: WordTable = self.word.add_table(rows=rows, cols=len(table.header))
-        word_table.style = self.style("ITUTable")
+        tbl_style = OxmlElement("w:tblStyle")
+        tbl_style.set(qn("w:val"), self.style("ITUTable"))
+        word_table._tbl.tblPr.insert(0, tbl_style)
         word_table.autofit = False
         widths = [round(TEXT_WIDTH_TWIPS * f) for f in table.widths]
         widths[-1] = TEXT_WIDTH_TWIPS - sum(widths[:-1])
@@ -262,7 +274,7 @@ class _BodyWriter:
                 word_cell = row.cells[c]
                 word_cell.width = Twips(widths[c])
                 p = word_cell.paragraphs[0]
-                p.style = self.style("Tablehead" if r == 0 else "Tabletext")
+                set_style(p, self.style("Tablehead" if r == 0 else "Tabletext"))
                 if r and table.align[c] == "center":
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 self.inlines(p, cell.content)
@@ -287,8 +299,9 @@ class _BodyWriter:
         self.blocks(tuple(rest))
 
     def end_mark(self) -> None:
-        marks = [p for p in self.word.paragraphs if p.style is not None
-                 and p.style.style_id == ENDMARK_STYLE]
+        body = self.word.element.body
+        marks = [WordParagraph(p, self.word._body) for p in
+                 body.xpath(f"./w:p[w:pPr/w:pStyle/@w:val='{ENDMARK_STYLE}']")]
         for extra in marks[:-1]:
             extra._p.getparent().remove(extra._p)
         if not marks:
