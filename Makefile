@@ -46,7 +46,7 @@ system-deps:
 	fi
 
 test: $(TEST_STAMP) system-deps
-	$(BIN)/ruff check reportgen tests templates bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/reportgen check
 	$(BIN)/python -m pytest
