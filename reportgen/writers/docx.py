@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docx.document import Document as WordDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -260,10 +261,11 @@ class _BodyWriter:
         widths[-1] = TEXT_WIDTH_TWIPS - sum(widths[:-1])
         for grid_col, width in zip(word_table._tbl.tblGrid.gridCol_lst, widths, strict=True):
             grid_col.w = Twips(width)
-        tbl_pr = word_table._tbl.tblPr
-        jc = OxmlElement("w:jc")
-        jc.set(qn("w:val"), "center")
-        tbl_pr.append(jc)
+        word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        tbl_w = word_table._tbl.tblPr.find(qn("w:tblW"))
+        if tbl_w is not None:  # the full text width, as the grid
+            tbl_w.set(qn("w:type"), "dxa")
+            tbl_w.set(qn("w:w"), str(TEXT_WIDTH_TWIPS))
         header_row = word_table.rows[0]
         header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for r, cells in enumerate((table.header, *table.rows)):

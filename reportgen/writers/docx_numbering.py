@@ -29,7 +29,7 @@ def _lvl(ilvl: int, fmt: str, text: str, left: int, hanging: int, bold: bool = F
     font = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>'
     return (
         f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/><w:suff w:val="tab"/>'
+        f'<w:suff w:val="tab"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
         f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{left}"/></w:tabs>'
         f'<w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr>'
         f'<w:rPr>{font}{"<w:b/>" if bold else ""}</w:rPr></w:lvl>'
