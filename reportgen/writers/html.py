@@ -8,7 +8,7 @@ data. Numbers, labels and captions are printed exactly as the tree gives them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -265,9 +265,14 @@ def render_annex(annex: Annex) -> Markup:
     obligation = Markup("")
     if annex.obligation:
         obligation = Markup('\n<p class="annex-obligation">{}</p>').format(annex.obligation)
+    blocks = annex.blocks
+    if blocks and isinstance(blocks[0], Paragraph) and blocks[0].role == "normal":
+        # the first text paragraph after the title block is Normal_after_title (18 pt
+        # before), as the DOCX writer makes it (itu-style §5)
+        blocks = (replace(blocks[0], role="after_title"), *blocks[1:])
     return Markup(
         '<section class="annex" id="{anchor}">\n'
         '<h1 class="annex-title" data-bookmark="{bookmark}">{label}<br><br>{title}</h1>'
         '{obligation}\n{blocks}\n</section>\n'
     ).format(anchor=annex.anchor, bookmark=bookmark, label=annex.label, title=title_lines,
-             obligation=obligation, blocks=render_blocks(annex.blocks))
+             obligation=obligation, blocks=render_blocks(blocks))
