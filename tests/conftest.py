@@ -98,6 +98,15 @@ def normalise(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").split())
 
 
+def assert_in_order(haystack: str, needles: list[str], who: str = "") -> None:
+    """Each needle occurs in ``haystack`` after the previous one."""
+    pos = 0
+    for needle in needles:
+        found = haystack.find(needle, pos)
+        assert found >= 0, f"{who}{': ' if who else ''}missing or out of order: {needle[:90]!r}"
+        pos = found + len(needle)
+
+
 def libreoffice_pdf(docx: Path) -> Path:
     """Convert with LibreOffice headless in a fresh profile; return the PDF path.
 

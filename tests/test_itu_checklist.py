@@ -33,7 +33,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from .conftest import Built, W, libreoffice_pdf, need_tool, normalise
+from .conftest import Built, W, assert_in_order, libreoffice_pdf, need_tool, normalise
 
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -906,12 +906,7 @@ def test_item_17_cover_masthead_order(report: Report) -> None:
               "TSAG", "Original: English", "Question(s):", expect.place_and_dates,
               "Source:", expect.source, "Title:", expect.title]
     for who, pages, _, _ in report.renderings():
-        first = flat(pages[0])
-        pos = 0
-        for needle in wanted:
-            found = first.find(needle, pos)
-            assert found >= 0, f"{who}: {needle!r} missing or out of order on page 1"
-            pos = found + len(needle)
+        assert_in_order(flat(pages[0]), wanted, f"{who}, page 1")
 
 
 def test_item_18_cover_labels(report: Report) -> None:

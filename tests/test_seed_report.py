@@ -10,6 +10,7 @@ from docx import Document
 from .conftest import (
     SEED_TEXT,
     Built,
+    assert_in_order,
     docx_paragraph_texts,
     libreoffice_pdf,
     normalise,
@@ -36,14 +37,6 @@ def seed_lines() -> list[str]:
 def strip_running_headers(text: str, number: str) -> str:
     """Remove the ``- N -`` / document-number lines the PDF prints atop pages 2+."""
     return re.sub(rf"(?m)^- \d+ -\s*\n{re.escape(number)}\s*$", "", text)
-
-
-def assert_in_order(haystack: str, needles: list[str]) -> None:
-    pos = 0
-    for needle in needles:
-        found = haystack.find(needle, pos)
-        assert found >= 0, f"missing or out of order: {needle[:90]!r}"
-        pos = found + len(needle)
 
 
 def test_docx_holds_every_seed_line_in_order(seed_build: Built) -> None:
