@@ -73,6 +73,13 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files a killed build (SIGKILL, power loss) could not clean up."""
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -111,6 +118,7 @@ def commit_outputs(folder: Path, files: dict[str, bytes], inputs: dict[str, str]
     was generated, unless ``force``: then the edited file is first moved aside.
     """
     manifest = Manifest.read(folder)
+    remove_stale_temporaries(folder)
     edited = edited_outputs(folder, list(files), manifest)
     backups: list[Path] = []
     if edited and not force:

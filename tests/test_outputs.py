@@ -121,6 +121,15 @@ def test_atomic_write_leaves_no_partial_file_when_interrupted(
     assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
 
 
+def test_temporaries_of_a_hard_killed_build_are_cleaned_up(tmp_path: Path) -> None:
+    folder = tmp_path / SEED.name
+    folder.mkdir()
+    stale = folder / ".T17-TSAG-181210-TD-GEN-0446!!PDF-E.pdf.x1y2z3.tmp"
+    stale.write_bytes(b"half a PDF")
+    assert build(SEED, tmp_path).returncode == 0
+    assert not stale.exists()
+
+
 @pytest.mark.parametrize("delay", [0.4, 0.9, 1.4])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_killed_build_leaves_no_partial_file(tmp_path: Path, delay: float,
