@@ -126,23 +126,40 @@ def up_to_date(folder: Path, digest: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class _Fingerprint:
+    """A report's inputs and the hash that decides whether its outputs are current."""
+
+    root: Path
+    template: Path
+    inputs: dict[str, str]
+    digest: str
+
+    @staticmethod
+    def of(path: Path, options: BuildOptions) -> _Fingerprint:
+        root = find_report(path)
+        template = options.template or templates_dir() / "itu-td.docx"
+        inputs = content_files(root)
+        return _Fingerprint(root, template, inputs, inputs_digest(inputs, options, template))
+
+    def current(self, options: BuildOptions) -> bool:
+        return not options.force and up_to_date(options.out_root / self.root.name, self.digest)
+
+
 def build_report(path: Path, options: BuildOptions) -> BuildResult:
     """Build one report. Never raises for a problem of the content or the outputs."""
     timer = _Timer()
     name = path.name
     try:
-        root = find_report(path)
-        name = root.name
-        template = options.template or templates_dir() / "itu-td.docx"
-        folder = options.out_root / name
         with timer.stage("hash"):
-            inputs = content_files(root)
-            digest = inputs_digest(inputs, options, template)
-        if not options.force and up_to_date(folder, digest):
+            fp = _Fingerprint.of(path, options)
+        name = fp.root.name
+        if fp.current(options):
             return BuildResult(name, "skipped", timings=timer.times)
-        files, warnings = _render(root, template, options, timer)
+        files, warnings = _render(fp.root, fp.template, options, timer)
+        folder = options.out_root / name
         with timer.stage("write"):
-            backups = commit_outputs(folder, files, inputs, digest, options.force)
+            backups = commit_outputs(folder, files, fp.inputs, fp.digest, options.force)
         return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
                            backups=backups, timings=timer.times)
     except ContentError as exc:
@@ -204,7 +221,7 @@ def build_many(paths: list[Path], options: BuildOptions, jobs: int,
     results_by_path: dict[Path, BuildResult] = {}
     stale: list[Path] = []
     for path in paths:
-        skipped = None if options.force else _skip_if_up_to_date(path, options)
+        skipped = _skip_if_up_to_date(path, options)
         if skipped is None:
             stale.append(path)
         else:
@@ -237,10 +254,8 @@ def _skip_if_up_to_date(path: Path, options: BuildOptions) -> BuildResult | None
     timer = _Timer()
     try:
         with timer.stage("hash"):
-            root = find_report(path)
-            template = options.template or templates_dir() / "itu-td.docx"
-            digest = inputs_digest(content_files(root), options, template)
-            current = up_to_date(options.out_root / root.name, digest)
+            fp = _Fingerprint.of(path, options)
     except (ContentError, OSError):
         return None  # let the build report it
-    return BuildResult(root.name, "skipped", timings=timer.times) if current else None
+    return BuildResult(fp.root.name, "skipped", timings=timer.times) if fp.current(options) \
+        else None
