@@ -217,15 +217,12 @@ def write_pdf(
 
 def _render(html: str, fetcher: URLFetcher, attachments: Iterable[tuple[str, bytes]],
             identifier: str, stamp: datetime, extra_xmp: bytes) -> bytes:
-    from weasyprint import CSS, HTML, Attachment
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import HTML, Attachment
     from weasyprint.urls import FatalURLFetchingError
 
-    font_config = FontConfiguration()
     base_url = str(templates_dir())
     try:
-        stylesheet = CSS(filename=templates_dir() / STYLESHEET, base_url=base_url,
-                         url_fetcher=fetcher, font_config=font_config)
+        font_config, stylesheet = _styles(_stylesheet_key())
         files = [
             Attachment(string=data, name=name, relationship="Source", created=stamp,
                        modified=stamp, url_fetcher=fetcher)
@@ -243,6 +240,24 @@ def _render(html: str, fetcher: URLFetcher, attachments: Iterable[tuple[str, byt
         )
     except FatalURLFetchingError as error:
         raise _fetch_error(error) from error
+
+
+def _stylesheet_key() -> tuple[float, int]:
+    stat = (templates_dir() / STYLESHEET).stat()
+    return stat.st_mtime, stat.st_size
+
+
+@lru_cache(maxsize=1)
+def _styles(key: tuple[float, int]) -> tuple[Any, Any]:
+    """The parsed stylesheet and its fonts, loaded once per process (a batch worker
+    renders many reports); ``key`` changes when the stylesheet file does."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    stylesheet = CSS(filename=templates_dir() / STYLESHEET, base_url=str(templates_dir()),
+                     url_fetcher=make_fetcher(templates_dir()), font_config=font_config)
+    return font_config, stylesheet
 
 
 def _dublin_core(document_id: str, language: str) -> bytes:
