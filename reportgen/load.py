@@ -368,6 +368,11 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
             add((*path, "session"), f"no session with id {block.session!r}")
         if block.statement is not None and block.statement not in statement_ids:
             add((*path, "statement"), f"no statement with id {block.statement!r}")
+        if block.documents_table is not None:
+            for k, doc_id in enumerate(block.documents_table.ids):
+                if doc_id not in seen:
+                    add((*path, "documents_table", "ids", k),
+                        f"{doc_id!r} is not in the documents register")
         if block.highlights and report.highlights is None:
             add((*path, "highlights"), "the report has no 'highlights' to show")
     return problems

@@ -192,6 +192,8 @@ class DocumentsTable(Strict):
     title: Text
     columns: list[DocColumn] = Field(default=["id", "title"], min_length=1)
     headings: dict[DocColumn, Text] = Field(default_factory=dict)
+    ids: list[DocId] = Field(default_factory=list,
+                             description="the documents to list, in order; default: all")
 
 
 class SessionsTable(Strict):

@@ -240,9 +240,11 @@ class _Preparer:
         headings = dict(DOC_COLUMN_HEADINGS)
         headings.update((str(k), v) for k, v in spec.headings.items())
         header = tuple(d.Cell((d.Text(headings[c]),)) for c in spec.columns)
+        register = {doc.id: doc for doc in self.report.documents}
+        chosen = [register[i] for i in spec.ids] if spec.ids else self.report.documents
         rows = tuple(
             tuple(d.Cell((d.Text(getattr(doc, c)),)) for c in spec.columns)
-            for doc in self.report.documents
+            for doc in chosen
         )
         widths = _fractions([DOC_COLUMN_WIDTHS[c] for c in spec.columns])
         return self.make_table(spec.title, header, rows, widths,

@@ -105,6 +105,10 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
      ":4:3:", "YAML tags such as"),
     ("bad-session-reference", replace("- session: one", "- session: two"), ":30:9:",
      "body[0].blocks[0].session: no session with id 'two'"),
+    ("unregistered-id-in-documents-table",
+     replace("- session: one", "- documents_table: {title: Documents, ids: [TD7, TD9]}"),
+     ":30:56:", "body[0].blocks[0].documents_table.ids[1]: 'TD9' is not in the documents "
+     "register"),
     ("bad-markdown-link", replace("the minimal report;", "the [minimal](../../outside) report;"),
      ":28:", "links may point only to http, https or mailto"),
     ("image-refused", replace("the minimal report;", "the ![x](http://127.0.0.1:9/x.png) report;"),

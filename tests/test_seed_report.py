@@ -145,3 +145,10 @@ def test_annex_title(seed_build: Built, label: str) -> None:
     annex = [t for s, t in paragraphs if s == "AnnexNoTitle"]
     assert annex == ["Annex 1\n\nLatest draft ToR status"]
     assert label in annex[0]
+
+
+def test_documents_table_can_list_a_chosen_subset(second_build: Built) -> None:
+    doc = Document(str(second_build.docx))
+    table = doc.tables[[t.rows[0].cells[0].text for t in doc.tables].index("Document")]
+    ids = [row.cells[0].text for row in table.rows[1:]]
+    assert ids == ["TD12", "TD14", "TD15R1", "TD16", "C7", "C8", "C9"]  # C10 left out
