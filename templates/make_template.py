@@ -61,6 +61,7 @@ CT_NUMBERING = f"{_WML}.numbering+xml"
 CT_SETTINGS = f"{_WML}.settings+xml"
 CT_FONT_TABLE = f"{_WML}.fontTable+xml"
 CT_HEADER = f"{_WML}.header+xml"
+CT_THEME = "application/vnd.openxmlformats-officedocument.theme+xml"
 CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 CT_APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
@@ -74,6 +75,7 @@ RT_NUMBERING = f"{_RT}/numbering"
 RT_SETTINGS = f"{_RT}/settings"
 RT_FONT_TABLE = f"{_RT}/fontTable"
 RT_HEADER = f"{_RT}/header"
+RT_THEME = f"{_RT}/theme"
 
 # --------------------------------------------------------------------------
 # ITU values (twips; font sizes in half-points)
@@ -915,6 +917,36 @@ def numbering_xml() -> etree._Element:
 # --------------------------------------------------------------------------
 
 
+def theme_xml() -> etree._Element:
+    """word/theme/theme1.xml: the smallest complete theme, with Times New Roman as both
+    theme fonts. Word expects a theme part; no style refers to theme fonts, so the named
+    fonts of the styles stay in force."""
+    colours = "".join(
+        f"<a:{name}><a:srgbClr val=\"{rgb}\"/></a:{name}>"
+        for name, rgb in (("dk1", "000000"), ("lt1", "FFFFFF"), ("dk2", "1F497D"),
+                          ("lt2", "EEECE1"), ("accent1", "4F81BD"), ("accent2", "C0504D"),
+                          ("accent3", "9BBB59"), ("accent4", "8064A2"), ("accent5", "4BACC6"),
+                          ("accent6", "F79646"), ("hlink", "0000FF"), ("folHlink", "800080"))
+    )
+    fonts = (f'<a:latin typeface="{FONT_LATIN}"/><a:ea typeface="{FONT_EAST_ASIA}"/>'
+             f'<a:cs typeface="{FONT_LATIN}"/>')
+    fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+    line = f'<a:ln w="9525">{fill}</a:ln>'
+    effect = "<a:effectStyle><a:effectLst/></a:effectStyle>"
+    xml = (
+        '<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="ITU">'
+        f'<a:themeElements><a:clrScheme name="ITU">{colours}</a:clrScheme>'
+        f'<a:fontScheme name="ITU"><a:majorFont>{fonts}</a:majorFont>'
+        f'<a:minorFont>{fonts}</a:minorFont></a:fontScheme>'
+        f'<a:fmtScheme name="ITU"><a:fillStyleLst>{fill * 3}</a:fillStyleLst>'
+        f'<a:lnStyleLst>{line * 3}</a:lnStyleLst>'
+        f'<a:effectStyleLst>{effect * 3}</a:effectStyleLst>'
+        f'<a:bgFillStyleLst>{fill * 3}</a:bgFillStyleLst></a:fmtScheme></a:themeElements>'
+        "<a:objectDefaults/><a:extraClrSchemeLst/></a:theme>"
+    )
+    return etree.fromstring(xml.encode("utf-8"))
+
+
 def content_types_xml() -> etree._Element:
     """[Content_Types].xml."""
     overrides = [
@@ -925,6 +957,7 @@ def content_types_xml() -> etree._Element:
         ("/word/fontTable.xml", CT_FONT_TABLE),
         ("/word/header1.xml", CT_HEADER),
         ("/word/header2.xml", CT_HEADER),
+        ("/word/theme/theme1.xml", CT_THEME),
         ("/docProps/core.xml", CT_CORE),
         ("/docProps/app.xml", CT_APP),
     ]
@@ -967,6 +1000,7 @@ def document_rels_xml() -> etree._Element:
             ("rId4", RT_FONT_TABLE, "fontTable.xml"),
             ("rId5", RT_HEADER, "header1.xml"),
             ("rId6", RT_HEADER, "header2.xml"),
+            ("rId7", RT_THEME, "theme/theme1.xml"),
         ]
     )
 
@@ -1020,6 +1054,7 @@ def parts() -> list[tuple[str, bytes]]:
         ("word/fontTable.xml", font_table_xml),
         ("word/header1.xml", header_default_xml),
         ("word/header2.xml", header_first_xml),
+        ("word/theme/theme1.xml", theme_xml),
         ("word/_rels/document.xml.rels", document_rels_xml),
     ]
     return [(name, serialize(build())) for name, build in builders]

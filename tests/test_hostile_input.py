@@ -6,6 +6,7 @@ import io
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import zipfile
 from pathlib import Path
@@ -204,3 +205,13 @@ def test_local_listener_receives_no_request(tmp_path: Path) -> None:
         server.close()
     assert result.returncode == 0, result.stderr
     assert connections == []
+
+
+def test_schema_validator_finds_nothing_wrong(hostile_build: Built, seed_build: Built,
+                                               second_build: Built) -> None:
+    """openxml-audit checks the parts against the Office Open XML schemas and Word's rules."""
+    audit = Path(sys.executable).parent / "openxml-audit"
+    for built in (seed_build, second_build, hostile_build):
+        result = subprocess.run([str(audit), "-q", str(built.docx)], capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr

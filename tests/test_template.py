@@ -50,6 +50,7 @@ PART_ORDER = [
     "word/fontTable.xml",
     "word/header1.xml",
     "word/header2.xml",
+    "word/theme/theme1.xml",
     "word/_rels/document.xml.rels",
 ]
 
@@ -354,7 +355,10 @@ def test_every_part_parses_and_has_a_content_type(parts: dict[str, bytes]) -> No
         parse(data)
         if not name.endswith(".rels"):
             assert f"/{name}" in overrides or name == "[Content_Types].xml"
-    assert not any("theme" in name for name in parts)
+    # a theme part exists (Word expects one) and names only the ITU fonts
+    theme = parts["word/theme/theme1.xml"]
+    faces = set(re.findall(rb'typeface="([^"]*)"', theme))
+    assert faces == {b"Times New Roman", b"SimSun"}
 
 
 def test_relationships_resolve(parts: dict[str, bytes]) -> None:
