@@ -7,6 +7,7 @@ first access: ``from reportgen.writers.pdf import SandboxFetcher`` imports Weasy
 
 from __future__ import annotations
 
+import atexit
 import mimetypes
 import os
 import re
@@ -257,6 +258,8 @@ def _styles(key: tuple[float, int]) -> tuple[Any, Any]:
     font_config = FontConfiguration()
     stylesheet = CSS(filename=templates_dir() / STYLESHEET, base_url=str(templates_dir()),
                      url_fetcher=make_fetcher(templates_dir()), font_config=font_config)
+    # release the fonts before the interpreter tears down the libraries they use
+    atexit.register(_styles.cache_clear)
     return font_config, stylesheet
 
 
