@@ -21,6 +21,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q reportgen  # bytecode even where the environment forbids writing it
 	touch $@
 
 $(TEST_STAMP): $(STAMP)

@@ -177,12 +177,14 @@ def build_report(path: Path, options: BuildOptions) -> BuildResult:
 
 def _render(root: Path, template: Path, options: BuildOptions,
             timer: _Timer) -> tuple[dict[str, bytes], list[str]]:
-    from .load import load
-    from .prepare import prepare
-
+    """Each stage's time includes importing the libraries it needs."""
     with timer.stage("load"):
+        from .load import load
+
         loaded = load(root)
     with timer.stage("prepare"):
+        from .prepare import prepare
+
         doc = prepare(loaded, source_date())
     if not template.is_file():
         raise ContentError([Problem(display_path(template), 0, 0, "",
@@ -190,17 +192,18 @@ def _render(root: Path, template: Path, options: BuildOptions,
     names = output_names(doc.file_stem, doc.language_letter, root.name, options.names)
     files: dict[str, bytes] = {}
     if options.wants("docx"):
-        from .writers.docx import render_docx
-
         with timer.stage("docx"):
+            from .writers.docx import render_docx
+
             files[names["docx"]] = render_docx(doc, template)
     if options.wants("pdf"):
-        from .writers.html import render_html
-        from .writers.pdf import write_pdf
-
         with timer.stage("html"):
+            from .writers.html import render_html
+
             html = render_html(doc)
         with timer.stage("pdf"):
+            from .writers.pdf import write_pdf
+
             created = dt.datetime.fromisoformat(doc.metadata.date).replace(
                 tzinfo=dt.UTC)
             files[names["pdf"]] = write_pdf(

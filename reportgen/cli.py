@@ -173,7 +173,9 @@ def _print_result(result: BuildResult, timings: bool) -> None:
         typer.echo(error, err=True)
     if timings and result.timings:
         stages = "  ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.timings.items())
-        typer.echo(f"  timings: {stages}")
+        total = sum(result.timings.values()) * 1000
+        typer.echo(f"  timings: {stages}  (total {total:.0f} ms; each stage includes "
+                   "importing what it needs)")
 
 
 def _summary(results: list[BuildResult]) -> None:

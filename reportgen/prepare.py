@@ -123,6 +123,7 @@ class _Preparer:
     loaded: LoadedReport
     problems: list[Problem] = field(default_factory=list)
     counters: _Counters = field(default_factory=_Counters)
+    listed: set[str] = field(default_factory=set)  # ids shown in a documents table
 
     def __post_init__(self) -> None:
         report = self.loaded.model
@@ -242,6 +243,7 @@ class _Preparer:
         header = tuple(d.Cell((d.Text(headings[c]),)) for c in spec.columns)
         register = {doc.id: doc for doc in self.report.documents}
         chosen = [register[i] for i in spec.ids] if spec.ids else self.report.documents
+        self.listed.update(doc.id for doc in chosen)
         rows = tuple(
             tuple(d.Cell((d.Text(getattr(doc, c)),)) for c in spec.columns)
             for doc in chosen
@@ -331,10 +333,11 @@ class _Preparer:
                                      f"{doc_id} is cited but not in the documents register",
                                      "warning"))
         for i, doc in enumerate(self.report.documents):
-            if doc.id not in self.ctx.cited:
+            if doc.id not in self.ctx.cited and doc.id not in self.listed:
                 o = self.loaded.origin(("documents", i, "id"))
                 found.append(Problem(o.file, o.line, o.col, f"documents[{i}].id",
-                                     f"{doc.id} is registered but never cited", "warning"))
+                                     f"{doc.id} is registered but neither cited nor listed in a "
+                                     "documents table", "warning"))
         return sorted(found)
 
 

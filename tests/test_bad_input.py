@@ -189,3 +189,34 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     result = run_cli(*args)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_warns_but_succeeds(tmp_path: Path) -> None:
+    """Soft findings are warnings with their place; the content still builds."""
+    text = VALID.replace("see also TD8.", "see also TD99.")  # TD8 unused, TD99 unknown
+    text = text.replace("sessions:\n", """sessions:
+  - id: zero
+    title: Later session listed first
+    date: 2023-06-01
+    time: "10:00"
+""")
+    report = write_report(tmp_path / "r", text)
+    result = runner.invoke(app, ["check", str(report)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+
+    def warning(fragment: str) -> str:
+        return next(ln for ln in lines if fragment in ln and ": warning: " in ln)
+
+    assert ":32:1: warning: TD99 is cited" in warning("TD99 is cited but not in the documents")
+    assert ":18:5: warning: documents[1].id: TD8 is registered but neither cited nor listed" \
+        in warning("TD8 is registered")
+    assert "sessions[1].date: session is earlier than the one before it" in warning("earlier")
+
+
+def test_a_documents_table_counts_as_a_use_of_its_rows(tmp_path: Path) -> None:
+    text = VALID.replace("see also TD8.", "see also nothing.").replace(
+        "- session: one", "- documents_table: {title: Documents}")
+    result = runner.invoke(app, ["check", str(write_report(tmp_path / "r", text))])
+    assert result.exit_code == 0
+    assert "warning" not in result.output
