@@ -131,7 +131,8 @@ class _Converter:
                 case "bullet_list" | "ordered_list":
                     out.append(self.list_block(node, depth + 1, line))
                 case "blockquote":
-                    out.append(d.Quote(self.blocks(node.children, depth)))
+                    out.append(d.Quote(tuple(as_quotation(b)
+                                             for b in self.blocks(node.children, depth))))
                 case "table":
                     out.append(self.table(node, caption, line))
                     caption = None
@@ -233,6 +234,13 @@ class _Converter:
         if pos < len(text):
             out.append(d.Text(text[pos:]))
         return out
+
+
+def as_quotation(block: d.Block) -> d.Block:
+    """A quoted block: its paragraphs take the quotation role (lists keep their own)."""
+    if isinstance(block, d.Paragraph):
+        return d.Paragraph(block.content, "quotation")
+    return block
 
 
 def _merge_text(nodes: list[d.Inline]) -> list[d.Inline]:

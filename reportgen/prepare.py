@@ -19,6 +19,7 @@ from .markup import (
     DASH,
     MarkupError,
     ProseContext,
+    as_quotation,
     format_label,
     parse_format,
     plain_inlines,
@@ -230,7 +231,7 @@ class _Preparer:
                                 if s.id == block.statement)
             key = "file" if statement.file else "text"
             inner = self.prose(("statements", i, key))
-            return [d.Quote(tuple(_as_quotation(b) for b in inner))]
+            return [d.Quote(tuple(as_quotation(b) for b in inner))]
         if block.highlights:
             return self.highlights()
         if block.table is not None:
@@ -339,12 +340,6 @@ class _Preparer:
                                      f"{doc.id} is registered but neither cited nor listed in a "
                                      "documents table", "warning"))
         return sorted(found)
-
-
-def _as_quotation(block: d.Block) -> d.Block:
-    if isinstance(block, d.Paragraph):
-        return d.Paragraph(block.content, "quotation")
-    return block
 
 
 def _fractions(weights: Sequence[float]) -> tuple[float, ...]:

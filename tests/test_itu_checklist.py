@@ -1242,3 +1242,26 @@ def table_word_overflows(report: Report) -> list[str]:
 ], indirect=True)
 def test_table_words_fit_their_columns(report: Report) -> None:
     assert table_word_overflows(report) == []
+
+
+def test_quotation_geometry_matches_libreoffice(seed_build: Built) -> None:
+    """A quoted statement: its paragraphs take the Quotation indents and its lists the
+    enumlev ones, in our PDF as in the DOCX (no extra indent from the quote itself)."""
+    report = Report("seed", EXPECT["seed"], seed_build)
+    starts = {"\u201cDear": "quote paragraph", "After": "quote paragraph",
+              "Since": "list item in the quote", "According": "list item in the quote"}
+    for key, what in starts.items():
+        ours = [w_ for page in report.words for w_ in page if w_.text == key]
+        theirs = [w_ for page in report.lo_words for w_ in page if w_.text == key]
+        assert ours and theirs, key
+        assert abs(ours[0].x0 - theirs[0].x0) < 1, \
+            f"{what} {key!r}: x {ours[0].x0:.1f} here, {theirs[0].x0:.1f} in LibreOffice"
+    # the right indent too: the first quoted line ends at the same word in both
+    def first_line_end(words: list[list[Word]]) -> str:
+        for page in words:
+            for line in lines_of(page):
+                if line[0].text == "You":
+                    return line[-1].text
+        raise AssertionError("quoted paragraph not found")
+
+    assert first_line_end(report.words) == first_line_end(report.lo_words)

@@ -40,6 +40,8 @@ FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.f
 ENDMARK_STYLE = "Endmark"
 LIST_STYLES = ("enumlev1", "enumlev2", "enumlev3")
 HEADING_STYLES = ("Heading1", "Heading2", "Heading3")
+PARAGRAPH_STYLES: dict[str, str] = {"normal": "Normal", "after_title": "Normalaftertitle",
+                                    "quotation": "Quotation", "centred": "Normal"}
 
 
 class TemplateProblem(Exception):
@@ -190,11 +192,11 @@ class _BodyWriter:
 
     # --------------------------------------------------------------- blocks
 
-    def blocks(self, blocks: tuple[d.Block, ...], quotation: bool = False) -> None:
+    def blocks(self, blocks: tuple[d.Block, ...]) -> None:
         for block in blocks:
-            self.block(block, quotation)
+            self.block(block)
 
-    def block(self, block: d.Block, quotation: bool = False) -> None:
+    def block(self, block: d.Block) -> None:
         match block:
             case d.Heading(number=None, title=title):
                 self.inlines(self.paragraph("Headingb"), title)
@@ -203,7 +205,7 @@ class _BodyWriter:
                 self.number(p, self.heading_num(sequence), level - 1)
                 self.inlines(p, title)
             case d.Paragraph(content=content, role=role):
-                p = self.paragraph(_paragraph_style(role, quotation))
+                p = self.paragraph(PARAGRAPH_STYLES[role])
                 if role == "centred":
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 self.inlines(p, content)
@@ -212,11 +214,11 @@ class _BodyWriter:
                 p.add_run(f"{label} \u2013 ")
                 self.inlines(p, content)
             case d.ListBlock():
-                self.list(block, quotation)
+                self.list(block)
             case d.Table():
                 self.table(block)
             case d.Quote(blocks=inner):
-                self.blocks(inner, quotation=True)
+                self.blocks(inner)
 
     def heading_num(self, sequence: str) -> int:
         if sequence not in self.heading_nums:
@@ -224,7 +226,7 @@ class _BodyWriter:
             self.heading_nums[sequence] = self.numbering.headings(start)
         return self.heading_nums[sequence]
 
-    def list(self, block: d.ListBlock, quotation: bool) -> None:
+    def list(self, block: d.ListBlock) -> None:
         num_id = self.numbering.list(block.counter, block.pattern, block.level, block.start)
         style = LIST_STYLES[block.level - 1]
         for item in block.items:
@@ -238,7 +240,7 @@ class _BodyWriter:
                         p.paragraph_format.first_line_indent = Twips(0)
                     self.inlines(p, inner.content)
                 else:
-                    self.block(inner, quotation)
+                    self.block(inner)
                 first = False
 
     @staticmethod
@@ -359,8 +361,3 @@ class _BodyWriter:
         link.append(run)
         p._p.append(link)
 
-
-def _paragraph_style(role: d.ParagraphRole, quotation: bool) -> str:
-    if quotation or role == "quotation":
-        return "Quotation"
-    return {"after_title": "Normalaftertitle", "centred": "Normal"}.get(role, "Normal")
