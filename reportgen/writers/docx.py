@@ -20,9 +20,12 @@ from typing import Any
 from docx.document import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsdecls, qn
+from docx.parts.numbering import NumberingPart
 from docx.shared import Mm, Twips
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -37,10 +40,13 @@ from .docx_numbering import Numbering
 TEXT_WIDTH_TWIPS = 9639
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+# Styles are named as ITU names them; their ids may differ in a template that Word or
+# LibreOffice saved (LibreOffice writes "Enumlev1" for enumlev1, "InternetLink" for
+# Hyperlink), so the writer looks each name up in the template.
 ENDMARK_STYLE = "Endmark"
 LIST_STYLES = ("enumlev1", "enumlev2", "enumlev3")
-HEADING_STYLES = ("Heading1", "Heading2", "Heading3")
-PARAGRAPH_STYLES: dict[str, str] = {"normal": "Normal", "after_title": "Normalaftertitle",
+HEADING_STYLES = ("heading 1", "heading 2", "heading 3")
+PARAGRAPH_STYLES: dict[str, str] = {"normal": "Normal", "after_title": "Normal_after_title",
                                     "quotation": "Quotation", "centred": "Normal"}
 
 
@@ -140,10 +146,18 @@ def _set_properties(word: WordDocument, meta: d.Metadata) -> None:
     props.last_printed = when
 
 
-def set_style(p: WordParagraph, style_id: str) -> None:
-    """Give a paragraph a style by id (Normal is the default and left implicit)."""
-    p_pr = p._p.get_or_add_pPr()
-    p_pr.style = None if style_id == "Normal" else style_id
+def numbering_element(word: WordDocument) -> Any:
+    """The document's numbering part, created when the template has none (LibreOffice
+    drops an empty one when it saves a template; python-docx cannot create it)."""
+    part = word.part
+    try:
+        return part.numbering_part.element
+    except NotImplementedError:
+        xml = f'<w:numbering {nsdecls("w")}/>'.encode()
+        numbering = NumberingPart.load(PackURI("/word/numbering.xml"), CT.WML_NUMBERING, xml,
+                                       part.package)
+        part.relate_to(numbering, RT.NUMBERING)
+        return numbering.element
 
 
 def _fit(value: str, limit: int = 255) -> str:
@@ -157,8 +171,17 @@ class _BodyWriter:
     def __init__(self, word: WordDocument, doc: d.Document) -> None:
         self.word = word
         self.doc = doc
-        self.style_ids = {s.get(qn("w:styleId")) for s in word.styles.element.iter(qn("w:style"))}
-        self.numbering = Numbering(word.part.numbering_part.element)
+        self.style_ids: dict[str, str] = {}  # lower-case name -> id
+        self.default_paragraph_style = ""
+        for style in word.styles.element.iter(qn("w:style")):
+            name = style.find(qn("w:name"))
+            style_id = style.get(qn("w:styleId"))
+            if name is not None and style_id:
+                self.style_ids.setdefault(name.get(qn("w:val"), "").lower(), style_id)
+            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1",
+                                                                                      "true"):
+                self.default_paragraph_style = style_id or ""
+        self.numbering = Numbering(numbering_element(word))
         self.heading_nums: dict[str, int] = {}
         self.anchor: WordParagraph | None = None
 
@@ -175,19 +198,26 @@ class _BodyWriter:
         anchor._p.getparent().remove(anchor._p)
         self.end_mark()
 
-    def style(self, style_id: str) -> str:
-        """``style_id``, checked to exist in the template (python-docx's lookup by
-        name is slow and falls back silently)."""
-        if style_id not in self.style_ids:
-            raise TemplateProblem(f"the Word template has no style with id {style_id!r}")
-        return style_id
+    def style(self, name: str) -> str:
+        """The id of the template's style called ``name`` (python-docx's own lookup is
+        slow and falls back silently to the default style)."""
+        try:
+            return self.style_ids[name.lower()]
+        except KeyError:
+            raise TemplateProblem(f"the Word template has no style named {name!r}") from None
 
-    def paragraph(self, style_id: str) -> WordParagraph:
+    def set_style(self, p: WordParagraph, name: str) -> None:
+        """Give a paragraph a style (the default paragraph style is left implicit)."""
+        style_id = self.style(name)
+        p._p.get_or_add_pPr().style = None if style_id == self.default_paragraph_style \
+            else style_id
+
+    def paragraph(self, name: str) -> WordParagraph:
         assert self.anchor is not None
         element = OxmlElement("w:p")
         self.anchor._p.addprevious(element)
         p = WordParagraph(element, self.anchor._parent)
-        set_style(p, self.style(style_id))
+        self.set_style(p, name)
         return p
 
     # --------------------------------------------------------------- blocks
@@ -199,7 +229,7 @@ class _BodyWriter:
     def block(self, block: d.Block) -> None:
         match block:
             case d.Heading(number=None, title=title):
-                self.inlines(self.paragraph("Headingb"), title)
+                self.inlines(self.paragraph("Heading_b"), title)
             case d.Heading(level=level, title=title, numbering=sequence):
                 p = self.paragraph(HEADING_STYLES[level - 1])
                 self.number(p, self.heading_num(sequence), level - 1)
@@ -251,12 +281,12 @@ class _BodyWriter:
 
     def table(self, table: d.Table) -> None:
         assert self.anchor is not None
-        caption = self.paragraph("TableNoTitle")
+        caption = self.paragraph("Table_NoTitle")
         caption.add_run(table.caption)
         rows = 1 + len(table.rows)
         word_table: WordTable = self.word.add_table(rows=rows, cols=len(table.header))
         tbl_style = OxmlElement("w:tblStyle")
-        tbl_style.set(qn("w:val"), self.style("ITUTable"))
+        tbl_style.set(qn("w:val"), self.style("ITU Table"))
         word_table._tbl.tblPr.insert(0, tbl_style)
         word_table.autofit = False
         widths = [round(TEXT_WIDTH_TWIPS * f) for f in table.widths]
@@ -278,14 +308,14 @@ class _BodyWriter:
                 word_cell = row.cells[c]
                 word_cell.width = Twips(widths[c])
                 p = word_cell.paragraphs[0]
-                set_style(p, self.style("Tablehead" if r == 0 else "Tabletext"))
+                self.set_style(p, "Table_head" if r == 0 else "Table_text")
                 if r and table.align[c] == "center":
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 self.inlines(p, cell.content)
         self.anchor._p.addprevious(word_table._tbl)
 
     def annex(self, annex: d.Annex) -> None:
-        title = self.paragraph("AnnexNoTitle")
+        title = self.paragraph("Annex_NoTitle")
         title.add_run(annex.label)
         run = title.add_run()
         run.add_break()
@@ -297,15 +327,16 @@ class _BodyWriter:
             p.add_run(annex.obligation)
         first, *rest = annex.blocks or (None,)
         if isinstance(first, d.Paragraph) and first.role == "normal":
-            self.inlines(self.paragraph("Normalaftertitle"), first.content)
+            self.inlines(self.paragraph("Normal_after_title"), first.content)
         elif first is not None:
             self.block(first)
         self.blocks(tuple(rest))
 
     def end_mark(self) -> None:
         body = self.word.element.body
+        style_id = self.style_ids.get(ENDMARK_STYLE.lower(), "")
         marks = [WordParagraph(p, self.word._body) for p in
-                 body.xpath(f"./w:p[w:pPr/w:pStyle/@w:val='{ENDMARK_STYLE}']")]
+                 body.xpath(f"./w:p[w:pPr/w:pStyle/@w:val='{style_id}']")] if style_id else []
         for extra in marks[:-1]:
             extra._p.getparent().remove(extra._p)
         if not marks:
@@ -351,7 +382,7 @@ class _BodyWriter:
         run = OxmlElement("w:r")
         r_pr = OxmlElement("w:rPr")
         r_style = OxmlElement("w:rStyle")
-        r_style.set(qn("w:val"), "Hyperlink")
+        r_style.set(qn("w:val"), self.style("Hyperlink"))
         r_pr.append(r_style)
         run.append(r_pr)
         t = OxmlElement("w:t")
