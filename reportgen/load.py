@@ -48,6 +48,7 @@ class LoadedReport:
     sources: dict[str, bytes]  # relative file name -> bytes, report.yaml first
     positions: dict[Path_, Origin]
     prose: dict[Path_, tuple[str, Origin]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # found while loading
 
     @property
     def name(self) -> str:
@@ -118,6 +119,7 @@ def load(path: Path) -> LoadedReport:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
+    loaded.warnings = [p for p in problems if p.severity == "warning"]
     return loaded
 
 
@@ -394,8 +396,3 @@ def _blocks(report: Report) -> list[tuple[Path_, Block]]:
             out.append((("annexes", a, "blocks", j), block))
         walk(annex.sections, ("annexes", a, "sections"))
     return out
-
-
-def warnings_of(loaded: LoadedReport) -> list[Problem]:
-    """Warnings found while loading (the errors were raised)."""
-    return [p for p in _check_consistency(loaded) if p.severity == "warning"]

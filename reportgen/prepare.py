@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import document as d
 from . import model as m
 from .errors import ContentError, Problem
-from .load import LoadedReport, Origin, Path_, dotted, warnings_of
+from .load import LoadedReport, Origin, Path_, dotted
 from .markup import (
     DASH,
     MarkupError,
@@ -325,7 +325,7 @@ class _Preparer:
     # --------------------------------------------------------------- checks
 
     def warnings(self) -> list[Problem]:
-        found = warnings_of(self.loaded)
+        found = list(self.loaded.warnings)
         register = self.ctx.register
         for doc_id, origins in sorted(self.ctx.cited.items()):
             if doc_id not in register:
