@@ -269,5 +269,29 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
+@app.command()
+def tree(
+    path: Annotated[Path, typer.Argument(help="A report folder (or its report.yaml).")],
+) -> None:
+    """Print the prepared document tree as JSON: every block with its id, origin and
+    label, exactly as the writers receive it."""
+    import json
+
+    from .document import to_json
+    from .errors import ContentError, display_path
+    from .load import load
+    from .prepare import prepare
+
+    try:
+        loaded = load(path)
+        doc = prepare(loaded)
+    except ContentError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(EXIT_CONTENT) from None
+    data = to_json(doc, display_path(loaded.root))
+    typer.echo(json.dumps(data, indent=1, ensure_ascii=False))
+
+
 def main() -> None:
     app()

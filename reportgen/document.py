@@ -6,8 +6,10 @@ the tree with ``match`` and never compute a number or parse content.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, Literal
+
+from .errors import Origin
 
 # ---------------------------------------------------------------- inline nodes
 
@@ -51,6 +53,10 @@ Inline = Text | Emphasis | Strong | Link | DocRef | LineBreak
 # ----------------------------------------------------------------- block nodes
 
 ParagraphRole = Literal["normal", "after_title", "quotation", "centred"]
+
+# Every block carries ``id`` (stable: its content path and ordinal, or the author's
+# ``id:``) and ``origin`` (file, line, column and end line in the content). Neither takes
+# part in comparisons: two blocks are equal when they print the same.
 ListCounter = Literal["bullet", "decimal", "lower-letter", "upper-letter", "lower-roman",
                       "upper-roman"]
 
@@ -64,29 +70,46 @@ class Heading:
     title: tuple[Inline, ...]
     anchor: str
     numbering: str  # the numbering sequence this heading belongs to ("body", "annex-1" …)
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+    @property
+    def number_depth(self) -> int:
+        """The level of the number in its sequence: 1 for "2", 2 for "2.1"; 0 if none.
+
+        It differs from ``level`` (the heading style) below an unnumbered clause, whose
+        numbered sub-clauses continue the numbering at the unnumbered clause's level."""
+        return self.number.count(".") + 1 if self.number else 0
 
 
 @dataclass(frozen=True)
 class Paragraph:
     content: tuple[Inline, ...]
     role: ParagraphRole = "normal"
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)
 class Note:
     label: str  # "NOTE" or "NOTE 2"
     content: tuple[Inline, ...]
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)
 class ListItem:
     label: str  # "–", "a)", "iv." … exactly as printed
     blocks: tuple[Block, ...]
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)
 class ListBlock:
-    """One list instance. Each instance restarts at ``start``."""
+    """One list instance. Each instance restarts at ``start``; item ``k`` (from 0) is
+    numbered ``start + k`` and its label is ``pattern`` with that number."""
 
     ordered: bool
     level: int  # 1..3
@@ -95,6 +118,9 @@ class ListBlock:
     start: int
     items: tuple[ListItem, ...]
     instance: int  # unique per list instance in the document
+    delimiter: str = field(default="", kw_only=True)  # as typed in Markdown: "." or ")"
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)
@@ -110,11 +136,16 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
     align: tuple[Literal["left", "center"], ...]
+    title: str = field(default="", kw_only=True)
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)
 class Quote:
     blocks: tuple[Block, ...]
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)
@@ -124,6 +155,8 @@ class Annex:
     obligation: str
     blocks: tuple[Block, ...]
     anchor: str
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
 Block = Heading | Paragraph | Note | ListBlock | Table | Quote
@@ -167,7 +200,7 @@ class Metadata:
     title: str
     author: str
     subject: str
-    keywords: tuple[str, ...]
+    keywords: str  # "TSAG; quantum": as the cover prints them
     language: str  # BCP 47, e.g. "en"
     identifier: str
     date: str  # ISO date, the document date used for every timestamp
@@ -201,3 +234,23 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             case LineBreak():
                 out.append("\n")
     return "".join(out)
+
+
+def to_json(node: Any, folder: str = "") -> Any:
+    """The tree as JSON-ready data: each node a mapping whose ``type`` names its class.
+
+    Origins name their file relative to ``folder`` (the report's folder as shown), so a
+    dump does not depend on where it was made."""
+    if isinstance(node, Origin):
+        name = node.file
+        if folder and name.startswith(folder.rstrip("/") + "/"):
+            name = name[len(folder.rstrip("/")) + 1:]
+        return {"file": name, "line": node.line, "col": node.col, "end_line": node.end_line}
+    if is_dataclass(node) and not isinstance(node, type):
+        out: dict[str, Any] = {"type": type(node).__name__}
+        for f in fields(node):
+            out[f.name] = to_json(getattr(node, f.name), folder)
+        return out
+    if isinstance(node, tuple | list):
+        return [to_json(v, folder) for v in node]
+    return node

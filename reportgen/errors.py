@@ -6,6 +6,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of content starts (1-based line and column) and, when known, the
+    line where it ends."""
+
+    file: str
+    line: int
+    col: int = 1
+    end_line: int = 0  # 0 when unknown
+
+    def at_line(self, offset: int, col: int | None = None) -> Origin:
+        """The position ``offset`` lines further down the same file."""
+        return Origin(self.file, self.line + offset, self.col if col is None else col)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong (or worth a warning) at one place of one file."""

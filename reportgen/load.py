@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
-from .errors import ContentError, Problem, display_path
+from .errors import ContentError, Origin, Problem, display_path
 from .locate import REPORT_FILE, find_report
 from .model import Block, Report
 
@@ -28,15 +28,6 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 Path_ = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a piece of text starts: file and 1-based line/column."""
-
-    file: str
-    line: int
-    col: int = 1
 
 
 @dataclass

@@ -1,95 +1,75 @@
-"""The Markdown subset used for prose, turned into document-tree nodes.
+"""The Markdown subset used for prose, read into document-tree nodes.
 
 Supported: paragraphs, emphasis, strong, links (http, https, mailto), hard line
-breaks, bullet lists, ordered lists nested up to three levels, block quotes, pipe
-tables (with a ``Table: title`` paragraph just before them) and ``#`` headings (as
-unnumbered headings). Raw HTML is text. Document ids in text (C54, TD433R1) become
-references to the register.
+breaks, bullet lists, ordered lists nested up to three levels, block quotes, code
+blocks (as plain text), and pipe tables (with a ``Table: title`` paragraph just before
+them). Inline HTML and character references are text. Document ids in text (C54,
+TD433R1) become references to the register.
+
+Every other construct is refused with its line and what to write instead: nothing the
+author wrote disappears. This module only reads; it numbers nothing. Lists come out
+with their depth, start and delimiter, tables with their title; ``prepare`` gives
+them labels, numbers and ids.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from . import document as d
-from .load import Origin
+from .errors import Origin
 
 DOC_ID_IN_TEXT = re.compile(r"(?<![\w\-/.])(?:C|TD)\d{1,4}(?:R\d{1,2})?(?![\w\-])")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_LIST_DEPTH = 3
-ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-         (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-COUNTERS: dict[str, d.ListCounter] = {
-    "1": "decimal", "a": "lower-letter", "A": "upper-letter",
-    "i": "lower-roman", "I": "upper-roman",
+MAX_QUOTE_DEPTH = 3
+MAX_NESTING = 20  # markdown-it stops parsing (silently) below this depth
+FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+
+# HTML blocks are recognised only to be refused; inline HTML and character references
+# stay text: prose is data, never markup for a browser.
+_parser = (MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING})
+           .enable("table").disable("entity")
+           .use(footnote_plugin).use(deflist_plugin))
+
+REFUSED = {
+    "hr": "a thematic break ('---', '***') is not supported: remove it, or end the clause "
+          "here and start a new one in report.yaml",
+    "heading": "a Markdown heading ('#') is not supported in prose: make it a clause (a "
+               "'sections:' entry in report.yaml), or write the line in **bold**",
+    "html_block": "an HTML block is not supported: write the text without tags, or escape "
+                  "the '<' as '\\<' to show it literally",
+    "dl": "a definition list is not supported: write the term in **bold** and its "
+          "definition after it, or use a table",
+    "footnote_block": "",  # reported at each reference and each unused definition
 }
-DASH = "\u2013"
-
-# Raw HTML and character references stay text: prose is data, never markup for a browser.
-_parser = MarkdownIt("commonmark", {"html": False}).enable("table").disable("entity")
-
-
-class MarkupError(Exception):
-    """Prose that cannot be rendered; ``line`` is relative to the prose's start."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass
 class ProseContext:
-    """What turning prose into nodes needs from the rest of the document."""
+    """What reading prose needs from the rest of the document, and what it leaves there."""
 
     register: dict[str, str]  # id -> title
-    list_formats: list[str]  # counter per depth, e.g. ["1)", "a)", "i)"]
-    next_list_instance: Callable[[], int]
-    next_table_number: Callable[[], int]
     cited: dict[str, list[Origin]] = field(default_factory=dict)
-
-
-def format_label(pattern: str, counter: d.ListCounter, n: int) -> str:
-    """The printed label of item ``n``: ``format_label("{n})", "lower-letter", 2) == "b)"``."""
-    return pattern.replace("{n}", counter_text(counter, n))
-
-
-def counter_text(counter: d.ListCounter, n: int) -> str:
-    match counter:
-        case "decimal":
-            return str(n)
-        case "lower-letter" | "upper-letter":
-            text = ""
-            while n > 0:
-                n, rem = divmod(n - 1, 26)
-                text = chr(ord("a") + rem) + text
-            return text if counter == "lower-letter" else text.upper()
-        case "lower-roman" | "upper-roman":
-            text = ""
-            for value, numeral in ROMAN:
-                while n >= value:
-                    text += numeral
-                    n -= value
-            return text if counter == "lower-roman" else text.upper()
-        case _:
-            return DASH
-
-
-def parse_format(fmt: str) -> tuple[d.ListCounter, str]:
-    """``"(a)"`` -> ("lower-letter", "({n})")."""
-    core = fmt.strip("().")
-    return COUNTERS[core], fmt.replace(core, "{n}", 1)
+    problems: list[tuple[Origin, str]] = field(default_factory=list)
 
 
 def to_blocks(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Block, ...]:
-    """Parse one prose text into blocks."""
-    root = SyntaxTreeNode(_parser.parse(text))
-    return _Converter(ctx, origin).blocks(root.children, depth=0)
+    """Read one prose text into blocks; problems go to ``ctx.problems``."""
+    env: dict[str, object] = {}
+    tokens = _parser.parse(text, env)
+    converter = _Converter(ctx, origin)
+    if converter.too_deep(tokens):
+        return ()
+    converter.unused_footnotes(text, env)
+    return converter.blocks(SyntaxTreeNode(tokens).children, depth=0, quote_depth=0)
 
 
 def plain_inlines(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Inline, ...]:
@@ -98,12 +78,15 @@ def plain_inlines(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Inlin
 
 
 def to_inlines(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Inline, ...]:
-    """Parse one-paragraph prose (a table cell, a list item) into inline nodes."""
+    """Read one-paragraph prose (a table cell, a list item, a note) into inline nodes."""
+    before = len(ctx.problems)
     blocks = to_blocks(text, origin, ctx)
-    if not blocks:
+    if not blocks or len(ctx.problems) > before:
         return ()
     if len(blocks) != 1 or not isinstance(blocks[0], d.Paragraph):
-        raise MarkupError(0, "only inline text is allowed here (no lists, tables or quotes)")
+        ctx.problems.append((origin, "only inline text is allowed here (no lists, tables, "
+                                     "quotes or several paragraphs)"))
+        return ()
     return blocks[0].content
 
 
@@ -112,65 +95,109 @@ class _Converter:
         self.ctx = ctx
         self.origin = origin
 
-    def blocks(self, nodes: list[SyntaxTreeNode], depth: int) -> tuple[d.Block, ...]:
+    def refuse(self, line: int, message: str) -> None:
+        self.ctx.problems.append((self.origin.at_line(line), message))
+
+    def span(self, node: SyntaxTreeNode) -> Origin:
+        """Where a block node is, in the content file."""
+        start, end = node.map if node.map else (0, 1)
+        return Origin(self.origin.file, self.origin.line + start, self.origin.col,
+                      self.origin.line + max(end - 1, start))
+
+    def unused_footnotes(self, text: str, env: dict[str, object]) -> None:
+        """Footnote definitions nobody refers to: the parser drops them without a word."""
+        notes = env.get("footnotes")
+        refs = notes.get("refs", {}) if isinstance(notes, dict) else {}
+        unused = {str(label)[1:] for label, ref in refs.items() if ref == -1}
+        for n, line in enumerate(text.split("\n")):
+            m = FOOTNOTE_DEFINITION.match(line)
+            if m and m.group(1) in unused:
+                self.refuse(n, f"footnote definition [^{m.group(1)}] is not supported (and "
+                               "nothing refers to it): write the note in the text, or as a "
+                               "'note:' block")
+
+    def too_deep(self, tokens: list[Token]) -> bool:
+        """True (and refused) when the parser hit its nesting limit and dropped text."""
+        deepest = next((t for t in tokens if t.level >= MAX_NESTING - 1
+                        or any(c.level >= MAX_NESTING for c in t.children or ())), None)
+        if deepest is None:
+            return False
+        line = next((t.map[0] for t in reversed(tokens[:tokens.index(deepest) + 1]) if t.map),
+                    0)
+        self.refuse(line, f"nesting deeper than {MAX_NESTING} levels (quotes, lists or "
+                          "emphasis) is not supported")
+        return True
+
+    def blocks(self, nodes: list[SyntaxTreeNode], depth: int,
+               quote_depth: int) -> tuple[d.Block, ...]:
         out: list[d.Block] = []
-        caption: str | None = None
+        caption: tuple[str, SyntaxTreeNode] | None = None
         for node in nodes:
             line = node.map[0] if node.map else 0
             if caption is not None and node.type != "table":
-                out.append(d.Paragraph((d.Text("Table: " + caption),)))
+                out.append(d.Paragraph((d.Text("Table: " + caption[0]),),
+                                       origin=self.span(caption[1])))
                 caption = None
             match node.type:
                 case "paragraph":
                     inlines = self.inline(node, line)
                     text = d.plain_text(inlines)
                     if text.startswith("Table: ") and "\n" not in text:
-                        caption = text[len("Table: "):].strip()
+                        caption = (text[len("Table: "):].strip(), node)
                         continue
-                    out.append(d.Paragraph(inlines))
+                    out.append(d.Paragraph(inlines, origin=self.span(node)))
                 case "bullet_list" | "ordered_list":
-                    out.append(self.list_block(node, depth + 1, line))
+                    listed = self.list_block(node, depth + 1, quote_depth, line)
+                    if listed is not None:
+                        out.append(listed)
                 case "blockquote":
-                    out.append(d.Quote(tuple(as_quotation(b)
-                                             for b in self.blocks(node.children, depth))))
+                    if quote_depth >= MAX_QUOTE_DEPTH:
+                        self.refuse(line, f"block quotes nest at most {MAX_QUOTE_DEPTH} "
+                                          "levels deep")
+                        continue
+                    inner = self.blocks(node.children, depth, quote_depth + 1)
+                    out.append(d.Quote(tuple(as_quotation(b) for b in inner),
+                                       origin=self.span(node)))
                 case "table":
-                    out.append(self.table(node, caption, line))
+                    title = caption[0] if caption else None
+                    table = self.table(node, title, line)
+                    if table is not None:
+                        out.append(table)
                     caption = None
-                case "heading":
-                    title = self.inline(node, line)
-                    out.append(d.Heading(0, None, title, "", "none"))
                 case "code_block" | "fence":
-                    out.append(d.Paragraph((d.Text(node.content.rstrip("\n")),)))
-                case "hr":
-                    continue
+                    out.append(d.Paragraph(_lines(node.content.rstrip("\n")),
+                                           origin=self.span(node)))
+                case "footnote_block":
+                    continue  # its references were refused where they stand
+                case kind if kind in REFUSED:
+                    self.refuse(line, REFUSED[kind])
                 case other:
-                    raise MarkupError(line, f"unsupported Markdown element: {other}")
+                    self.refuse(line, f"unsupported Markdown element: {other}")
         if caption is not None:
-            out.append(d.Paragraph((d.Text("Table: " + caption),)))
+            out.append(d.Paragraph((d.Text("Table: " + caption[0]),),
+                                   origin=self.span(caption[1])))
         return tuple(out)
 
-    def list_block(self, node: SyntaxTreeNode, depth: int, line: int) -> d.ListBlock:
+    def list_block(self, node: SyntaxTreeNode, depth: int, quote_depth: int,
+                   line: int) -> d.ListBlock | None:
         if depth > MAX_LIST_DEPTH:
-            raise MarkupError(line, f"lists nest at most {MAX_LIST_DEPTH} levels deep")
+            self.refuse(line, f"lists nest at most {MAX_LIST_DEPTH} levels deep")
+            return None
         ordered = node.type == "ordered_list"
         start = int(str(node.attrs.get("start", 1))) if ordered else 1
-        if ordered:
-            counter, pattern = parse_format(self.ctx.list_formats[depth - 1])
-            delimiter = node.markup or ")"
-            pattern = pattern.rstrip(").") + delimiter if not pattern.startswith("(") else pattern
-        else:
-            counter, pattern = "bullet", DASH
         items = []
-        for n, item in enumerate(node.children, start):
-            label = format_label(pattern, counter, n)
-            items.append(d.ListItem(label, self.blocks(item.children, depth)))
-        return d.ListBlock(ordered, depth, counter, pattern, start, tuple(items),
-                           self.ctx.next_list_instance())
+        for item in node.children:
+            blocks = self.blocks(item.children, depth, quote_depth)
+            items.append(d.ListItem("", blocks, origin=self.span(item)))
+        counter: d.ListCounter = "decimal" if ordered else "bullet"
+        return d.ListBlock(ordered, depth, counter, "", start, tuple(items), 0,
+                           delimiter=(node.markup or ".") if ordered else "",
+                           origin=self.span(node))
 
-    def table(self, node: SyntaxTreeNode, caption: str | None, line: int) -> d.Table:
+    def table(self, node: SyntaxTreeNode, caption: str | None, line: int) -> d.Table | None:
         if caption is None:
-            raise MarkupError(line, "a table needs a title: write 'Table: <title>' just "
-                                    "before it")
+            self.refuse(line, "a table needs a title: write 'Table: <title>' just before it")
+            return None
         head, *body = node.children
         header: tuple[d.Cell, ...] = tuple(self.cells(head.children[0], line))
         rows: tuple[tuple[d.Cell, ...], ...] = tuple(
@@ -178,9 +205,8 @@ class _Converter:
         aligns = tuple("center" if "center" in str(th.attrs.get("style", "")) else "left"
                        for th in head.children[0].children)
         n = len(header)
-        number = self.ctx.next_table_number()
-        return d.Table(number, f"Table {number} {DASH} {caption}", header, rows,
-                       tuple(1 / n for _ in range(n)), aligns)  # type: ignore[arg-type]
+        return d.Table(0, "", header, rows, tuple(1 / n for _ in range(n)),
+                       aligns, title=caption, origin=self.span(node))  # type: ignore[arg-type]
 
     def cells(self, tr: SyntaxTreeNode, line: int) -> list[d.Cell]:
         return [d.Cell(self.inline(cell, line)) for cell in tr.children]
@@ -200,7 +226,6 @@ class _Converter:
                     out.append(d.Text(" "))
                 case "hardbreak":
                     out.append(d.LineBreak())
-                    line += 1
                 case "em":
                     out.append(d.Emphasis(tuple(self.spans(node.children, line))))
                 case "strong":
@@ -208,15 +233,19 @@ class _Converter:
                 case "link":
                     url = str(node.attrs.get("href", ""))
                     if not url.startswith(LINK_SCHEMES):
-                        raise MarkupError(line, f"link to {url!r} refused: links may point "
-                                                "only to http, https or mailto addresses")
+                        self.refuse(line, f"link to {url!r} refused: links may point only to "
+                                          "http, https or mailto addresses")
                     out.append(d.Link(url, tuple(self.spans(node.children, line))))
                 case "image":
-                    raise MarkupError(line, f"image {node.attrs.get('src', '')!r} refused: "
-                                            "images are not supported in prose")
+                    self.refuse(line, f"image {node.attrs.get('src', '')!r} refused: images "
+                                      "are not supported in prose")
+                case "footnote_ref":
+                    label = node.meta.get("label", "") if node.meta else ""
+                    self.refuse(line, f"footnote [^{label}] is not supported: write the note "
+                                      "in the text, or as a 'note:' block")
                 case other:
-                    raise MarkupError(line, f"unsupported Markdown element: {other}")
-            if node.type == "softbreak":
+                    self.refuse(line, f"unsupported Markdown element: {other}")
+            if node.type in ("softbreak", "hardbreak"):
                 line += 1
         return _merge_text(out)
 
@@ -227,8 +256,7 @@ class _Converter:
             if m.start() > pos:
                 out.append(d.Text(text[pos:m.start()]))
             doc_id = m.group()
-            self.ctx.cited.setdefault(doc_id, []).append(
-                Origin(self.origin.file, self.origin.line + line, self.origin.col))
+            self.ctx.cited.setdefault(doc_id, []).append(self.origin.at_line(line))
             out.append(d.DocRef(doc_id, self.ctx.register.get(doc_id)))
             pos = m.end()
         if pos < len(text):
@@ -236,10 +264,21 @@ class _Converter:
         return out
 
 
+def _lines(text: str) -> tuple[d.Inline, ...]:
+    """Lines of literal text separated by line breaks."""
+    out: list[d.Inline] = []
+    for n, line in enumerate(text.split("\n")):
+        if n:
+            out.append(d.LineBreak())
+        if line:
+            out.append(d.Text(line))
+    return tuple(out)
+
+
 def as_quotation(block: d.Block) -> d.Block:
     """A quoted block: its paragraphs take the quotation role (lists keep their own)."""
     if isinstance(block, d.Paragraph):
-        return d.Paragraph(block.content, "quotation")
+        return d.Paragraph(block.content, "quotation", origin=block.origin)
     return block
 
 

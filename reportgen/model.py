@@ -36,6 +36,9 @@ Email = Annotated[str, AfterValidator(_check_email)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 DocId = Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]
 ListFormat = Annotated[str, StringConstraints(pattern=LIST_FORMAT_PATTERN)]
+BlockId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")]
+ID_DESCRIPTION = ("a stable id for this part (letters, digits, '-' and '_'); by default it "
+                  "is derived from the part's position")
 
 
 class Strict(BaseModel):
@@ -201,8 +204,9 @@ class SessionsTable(Strict):
 
 
 class Block(Strict):
-    """One piece of a section's content: exactly one key."""
+    """One piece of a section's content: exactly one key (and, optionally, an ``id``)."""
 
+    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION)
     text: str | None = Field(default=None, description="Markdown prose")
     file: str | None = Field(default=None, description="a Markdown file beside report.yaml")
     documents_table: DocumentsTable | None = None
@@ -215,15 +219,17 @@ class Block(Strict):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:
-        given = [name for name in type(self).model_fields if getattr(self, name) is not None]
+        kinds = [name for name in type(self).model_fields if name != "id"]
+        given = [name for name in kinds if getattr(self, name) is not None]
         if len(given) != 1:
-            keys = ", ".join(type(self).model_fields)
+            keys = ", ".join(kinds)
             raise ValueError(f"a block takes exactly one of: {keys}")
         return self
 
 
 class Section(Strict):
     title: Text
+    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION)
     numbered: bool = True
     text: str | None = None
     file: str | None = None
@@ -233,6 +239,7 @@ class Section(Strict):
 
 class Annex(Strict):
     title: Text
+    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION)
     obligation: str = ""
     text: str | None = None
     file: str | None = None

@@ -8,24 +8,18 @@ as ContentError with the file and line; softer findings come back as warnings.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from . import document as d
 from . import model as m
-from .errors import ContentError, Problem
-from .load import LoadedReport, Origin, Path_, dotted
-from .markup import (
-    DASH,
-    MarkupError,
-    ProseContext,
-    as_quotation,
-    format_label,
-    parse_format,
-    plain_inlines,
-    to_blocks,
-    to_inlines,
-)
+from .errors import ContentError, Origin, Problem
+from .labels import DASH, format_label, parse_format
+from .load import LoadedReport, Path_, dotted
+from .markup import ProseContext, as_quotation, plain_inlines, to_blocks, to_inlines
+
+T = TypeVar("T")
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -34,6 +28,7 @@ LANGUAGES = {"E": "en", "F": "fr", "S": "es", "R": "ru", "A": "ar", "C": "zh"}
 MAX_HEADING_LEVEL = 3
 DOC_COLUMN_HEADINGS = {"id": "Document", "source": "Source", "title": "Title"}
 DOC_COLUMN_WIDTHS = {"id": 1.2, "source": 1.6, "title": 4.0}
+MAX_LIST_NUMBER = 32767  # the largest start value Word accepts
 
 
 def long_date(day: dt.date, weekday: bool = False) -> str:
@@ -106,137 +101,150 @@ def build_cover(meta: m.Metadata) -> d.Cover:
 
 
 @dataclass
-class _Counters:
-    lists: int = 0
-    tables: int = 0
+class _SiblingCount:
+    """The last number given among sibling clauses (shared through unnumbered clauses)."""
 
-    def next_list(self) -> int:
-        self.lists += 1
-        return self.lists
-
-    def next_table(self) -> int:
-        self.tables += 1
-        return self.tables
+    last: int
 
 
 @dataclass
 class _Preparer:
     loaded: LoadedReport
     problems: list[Problem] = field(default_factory=list)
-    counters: _Counters = field(default_factory=_Counters)
     listed: set[str] = field(default_factory=set)  # ids shown in a documents table
+    explicit_ids: dict[str, Origin] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         report = self.loaded.model
         self.report = report
-        self.ctx = ProseContext(
-            register={doc.id: doc.title for doc in report.documents},
-            list_formats=list(report.options.list_formats),
-            next_list_instance=self.counters.next_list,
-            next_table_number=self.counters.next_table,
-        )
+        self.ctx = ProseContext(register={doc.id: doc.title for doc in report.documents})
 
     # ---------------------------------------------------------------- prose
 
-    def prose(self, path: Path_) -> tuple[d.Block, ...]:
+    def prose(self, path: Path_, prefix: str) -> tuple[d.Block, ...]:
         """Blocks of the prose at ``path`` (a ``text``/``summary`` value or a ``file``)."""
         text, origin = self.loaded.prose[path]
-        try:
-            return to_blocks(text, origin, self.ctx)
-        except MarkupError as exc:
-            self.problem(origin, path, exc)
-            return ()
+        return self.collect(path, lambda: identified(to_blocks(text, origin, self.ctx),
+                                                     prefix))
 
     def inlines(self, text: str, path: Path_) -> tuple[d.Inline, ...]:
         origin = self.loaded.prose.get(path, (text, self.loaded.origin(path)))[1]
-        try:
-            return to_inlines(text, origin, self.ctx)
-        except MarkupError as exc:
-            self.problem(origin, path, exc)
-            return ()
+        return self.collect(path, lambda: to_inlines(text, origin, self.ctx))
 
-    def problem(self, origin: Origin, path: Path_, exc: MarkupError) -> None:
-        self.problems.append(Problem(origin.file, origin.line + exc.line, origin.col,
-                                     dotted(path), exc.message))
+    def collect(self, path: Path_, read: Callable[[], T]) -> T:
+        """Run a prose reader and turn what it refused into located problems."""
+        before = len(self.ctx.problems)
+        result = read()
+        for origin, message in self.ctx.problems[before:]:
+            self.problems.append(Problem(origin.file, origin.line, origin.col, dotted(path),
+                                         message))
+        return result
 
     def cite(self, doc_id: str | None, path: Path_) -> None:
         if doc_id:
             self.ctx.cited.setdefault(doc_id, []).append(self.loaded.origin(path))
 
+    def block_id(self, explicit: str | None, default: str, path: Path_) -> str:
+        """The author's ``id:`` (checked unique) or the positional id."""
+        if explicit is None:
+            return default
+        here = self.loaded.origin((*path, "id"))
+        if explicit in self.explicit_ids:
+            first = self.explicit_ids[explicit]
+            self.problems.append(Problem(here.file, here.line, here.col, dotted((*path, "id")),
+                                         f"duplicate id {explicit!r} (first at line "
+                                         f"{first.line})"))
+        self.explicit_ids.setdefault(explicit, here)
+        return explicit
+
     # ------------------------------------------------------------- sections
 
     def sections(self, sections: Sequence[m.Section], path: Path_, sequence: str,
-                 level: int, parent: str, start: int) -> list[d.Block]:
+                 level: int, parent: str, count: _SiblingCount,
+                 id_parent: str) -> list[d.Block]:
+        """Clauses with their numbers. An unnumbered clause takes no number, and its
+        numbered sub-clauses continue the numbering at its own level."""
         out: list[d.Block] = []
-        number = start - 1
         for i, section in enumerate(sections):
             here = (*path, i)
             if level > MAX_HEADING_LEVEL:
                 o = self.loaded.origin(here)
-                self.problems.append(Problem(o.file, o.line, o.col, "sections",
+                self.problems.append(Problem(o.file, o.line, o.col, dotted(here),
                                              f"sections nest at most {MAX_HEADING_LEVEL} "
                                              "levels deep"))
                 continue
+            section_id = self.block_id(section.id, f"{id_parent}.{i + 1}", here)
             label: str | None = None
+            children_parent, children_count = parent, count
             if section.numbered:
-                number += 1
-                label = f"{parent}.{number}" if parent else str(number)
+                count.last += 1
+                label = f"{parent}.{count.last}" if parent else str(count.last)
+                children_parent, children_count = label, _SiblingCount(0)
             title = plain_inlines(section.title, self.loaded.origin((*here, "title")), self.ctx)
-            anchor = f"{sequence}-{label or 'u' + str(i)}".replace(".", "-")
-            out.append(d.Heading(level, label, title, anchor, sequence))
-            out.extend(self.content(section, here))
+            anchor = f"{sequence}-{label or 'u-' + section_id}".replace(".", "-")
+            out.append(d.Heading(level, label, title, anchor, sequence, id=section_id,
+                                 origin=self.loaded.origin(here)))
+            out.extend(self.content(section, here, section_id))
             out.extend(self.sections(section.sections, (*here, "sections"), sequence,
-                                     level + 1, label or parent, 1))
+                                     level + 1, children_parent, children_count, section_id))
         return out
 
-    def content(self, holder: m.Section | m.Annex, path: Path_) -> list[d.Block]:
+    def content(self, holder: m.Section | m.Annex, path: Path_, prefix: str) -> list[d.Block]:
         out: list[d.Block] = []
         if holder.text is not None:
-            out.extend(self.prose((*path, "text")))
+            out.extend(self.prose((*path, "text"), f"{prefix}.text"))
         if holder.file is not None:
-            out.extend(self.prose((*path, "file")))
-        blocks = [(j, b) for j, b in enumerate(holder.blocks)]
-        notes = sum(1 for _, b in blocks if b.note is not None)
+            out.extend(self.prose((*path, "file"), f"{prefix}.file"))
+        notes = sum(1 for b in holder.blocks if b.note is not None)
         note_no = 0
-        for j, block in blocks:
+        for j, block in enumerate(holder.blocks):
+            here = (*path, "blocks", j)
+            block_id = self.block_id(block.id, f"{prefix}.b{j + 1}", here)
             if block.note is not None:
                 note_no += 1
                 label = f"NOTE {note_no}" if notes > 1 else "NOTE"
-                out.append(d.Note(label, self.inlines(block.note, (*path, "blocks", j, "note"))))
+                out.append(d.Note(label, self.inlines(block.note, (*here, "note")),
+                                  id=block_id, origin=self.loaded.origin(here)))
             else:
-                out.extend(self.block(block, (*path, "blocks", j)))
+                out.extend(self.block(block, here, block_id))
         return out
 
     # --------------------------------------------------------------- blocks
 
-    def block(self, block: m.Block, path: Path_) -> list[d.Block]:
+    def block(self, block: m.Block, path: Path_, block_id: str) -> list[d.Block]:
+        """The tree blocks of one YAML block: one block takes ``block_id``; prose that
+        gives several takes ``block_id.1``, ``block_id.2``…"""
         report = self.report
+        origin = self.loaded.origin(path)
+        single: d.Block
         if block.text is not None:
-            return list(self.prose((*path, "text")))
+            return list(self.prose((*path, "text"), block_id))
         if block.file is not None:
-            return list(self.prose((*path, "file")))
-        if block.documents_table is not None:
-            return [self.documents_table(block.documents_table)]
-        if block.sessions_table is not None:
-            return [self.sessions_table(block.sessions_table)]
+            return list(self.prose((*path, "file"), block_id))
         if block.session is not None:
             i, session = next((i, s) for i, s in enumerate(report.sessions)
                               if s.id == block.session)
             key = "file" if session.file else "summary"
-            if (("sessions", i, key)) not in self.loaded.prose:
+            if ("sessions", i, key) not in self.loaded.prose:
                 return []
-            return list(self.prose(("sessions", i, key)))
-        if block.statement is not None:
+            return list(self.prose(("sessions", i, key), block_id))
+        if block.highlights:
+            return list(identified(self.highlights(), block_id))
+        if block.documents_table is not None:
+            single = self.documents_table(block.documents_table)
+        elif block.sessions_table is not None:
+            single = self.sessions_table(block.sessions_table)
+        elif block.statement is not None:
             i, statement = next((i, s) for i, s in enumerate(report.statements)
                                 if s.id == block.statement)
             key = "file" if statement.file else "text"
-            inner = self.prose(("statements", i, key))
-            return [d.Quote(tuple(as_quotation(b) for b in inner))]
-        if block.highlights:
-            return self.highlights()
-        if block.table is not None:
-            return [self.table(block.table, (*path, "table"))]
-        raise AssertionError("the model guarantees one block kind")  # pragma: no cover
+            inner = self.prose(("statements", i, key), f"{block_id}.q")
+            single = d.Quote(tuple(as_quotation(b) for b in inner))
+        elif block.table is not None:
+            single = self.table(block.table, (*path, "table"))
+        else:  # pragma: no cover - the model guarantees one block kind
+            raise AssertionError(f"unknown block at {dotted(path)}")
+        return list(identified((replace(single, origin=origin),), block_id, single=True))
 
     def documents_table(self, spec: m.DocumentsTable) -> d.Table:
         headings = dict(DOC_COLUMN_HEADINGS)
@@ -250,8 +258,7 @@ class _Preparer:
             for doc in chosen
         )
         widths = _fractions([DOC_COLUMN_WIDTHS[c] for c in spec.columns])
-        return self.make_table(spec.title, header, rows, widths,
-                               tuple("left" for _ in spec.columns))
+        return _table(spec.title, header, rows, widths, tuple("left" for _ in spec.columns))
 
     def sessions_table(self, spec: m.SessionsTable) -> d.Table:
         titles = ("Session", "Date", "Time", "Room", "Agenda", "Minutes")
@@ -265,7 +272,7 @@ class _Preparer:
             rows.append(tuple(d.Cell((d.Text(v),)) for v in values))
         widths = _fractions([2.4, 2.6, 0.9, 0.9, 1.1, 1.1])
         align: tuple[str, ...] = ("left", "left", "center", "center", "center", "center")
-        return self.make_table(spec.title, header, tuple(rows), widths, align)
+        return _table(spec.title, header, tuple(rows), widths, align)
 
     def table(self, spec: m.TableSpec, path: Path_) -> d.Table:
         header = tuple(d.Cell((d.Text(c.title),)) for c in spec.columns)
@@ -274,37 +281,33 @@ class _Preparer:
                   for c, cell in enumerate(row))
             for r, row in enumerate(spec.rows)
         )
-        return self.make_table(spec.title, header, rows,
-                               _fractions([c.width for c in spec.columns]),
-                               tuple(c.align for c in spec.columns))
-
-    def make_table(self, title: str, header: tuple[d.Cell, ...],
-                   rows: tuple[tuple[d.Cell, ...], ...], widths: tuple[float, ...],
-                   align: tuple[str, ...]) -> d.Table:
-        number = self.counters.next_table()
-        return d.Table(number, f"Table {number} {DASH} {title}", header, rows, widths,
-                       align)  # type: ignore[arg-type]
+        return _table(spec.title, header, rows, _fractions([c.width for c in spec.columns]),
+                      tuple(c.align for c in spec.columns))
 
     def highlights(self) -> list[d.Block]:
         spec = self.report.highlights
         assert spec is not None  # checked by the loader
         out: list[d.Block] = []
         if spec.intro:
-            out.extend(self.prose(("highlights", "intro")))
+            out.extend(self.prose(("highlights", "intro"), "highlights.intro"))
         (c1, p1), (c2, p2) = (parse_format(f) for f in spec.formats)
         items = []
         for i, item in enumerate(spec.items):
             here: Path_ = ("highlights", "items", i)
-            blocks: list[d.Block] = [d.Paragraph(self.inlines(item.text, (*here, "text")))]
+            blocks: list[d.Block] = [d.Paragraph(self.inlines(item.text, (*here, "text")),
+                                                 origin=self.loaded.origin((*here, "text")))]
             if item.items:
                 subs = tuple(
-                    d.ListItem(format_label(p2, c2, k),
-                               (d.Paragraph(self.inlines(t, (*here, "items", k - 1))),))
-                    for k, t in enumerate(item.items, 1)
+                    d.ListItem("", (d.Paragraph(self.inlines(t, (*here, "items", k)),
+                                                origin=self.loaded.origin((*here, "items", k))),),
+                               origin=self.loaded.origin((*here, "items", k)))
+                    for k, t in enumerate(item.items)
                 )
-                blocks.append(d.ListBlock(True, 2, c2, p2, 1, subs, self.counters.next_list()))
-            items.append(d.ListItem(format_label(p1, c1, i + 1), tuple(blocks)))
-        out.append(d.ListBlock(True, 1, c1, p1, 1, tuple(items), self.counters.next_list()))
+                blocks.append(d.ListBlock(True, 2, c2, p2, 1, subs, 0,
+                                          origin=self.loaded.origin((*here, "items"))))
+            items.append(d.ListItem("", tuple(blocks), origin=self.loaded.origin(here)))
+        out.append(d.ListBlock(True, 1, c1, p1, 1, tuple(items), 0,
+                               origin=self.loaded.origin(("highlights", "items"))))
         return out
 
     # --------------------------------------------------------------- annexes
@@ -312,15 +315,31 @@ class _Preparer:
     def annexes(self) -> list[d.Annex]:
         out = []
         for a, annex in enumerate(self.report.annexes):
+            path: Path_ = ("annexes", a)
             mark = str(a + 1) if self.report.options.annex_label == "arabic" \
                 else chr(ord("A") + a)
             sequence = f"annex-{mark}"
-            blocks = self.content(annex, ("annexes", a))
-            blocks.extend(self.sections(annex.sections, ("annexes", a, "sections"), sequence,
-                                        1, "", 1))
+            annex_id = self.block_id(annex.id, f"annex.{a + 1}", path)
+            blocks = self.content(annex, path, annex_id)
+            blocks.extend(self.sections(annex.sections, (*path, "sections"), sequence, 1, "",
+                                        _SiblingCount(0), annex_id))
+            if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
+                # the first paragraph after the annex title keeps its distance (§5)
+                blocks[0] = replace(blocks[0], role="after_title")
             out.append(d.Annex(f"Annex {mark}", annex.title, annex.obligation,
-                               tuple(blocks), sequence))
+                               tuple(blocks), sequence, id=annex_id,
+                               origin=self.loaded.origin(path)))
         return out
+
+    # ------------------------------------------------------------- numbering
+
+    def number(self, body: list[d.Block], annexes: list[d.Annex]) -> tuple[
+            tuple[d.Block, ...], tuple[d.Annex, ...], int]:
+        """The one numbering pass: tables and lists, in document order."""
+        numberer = _Numberer(self.report.options.list_formats, self.problems)
+        numbered_body = numberer.blocks(body)
+        numbered_annexes = tuple(replace(a, blocks=numberer.blocks(a.blocks)) for a in annexes)
+        return numbered_body, numbered_annexes, numberer.lists
 
     # --------------------------------------------------------------- checks
 
@@ -342,6 +361,95 @@ class _Preparer:
         return sorted(found)
 
 
+@dataclass
+class _Numberer:
+    """Gives tables their numbers and captions, and lists their instances and labels."""
+
+    list_formats: Sequence[str]
+    problems: list[Problem]
+    tables: int = 0
+    lists: int = 0
+
+    def blocks(self, blocks: Sequence[d.Block]) -> tuple[d.Block, ...]:
+        return tuple(self.block(b) for b in blocks)
+
+    def block(self, block: d.Block) -> d.Block:
+        match block:
+            case d.Table(title=title):
+                self.tables += 1
+                return replace(block, number=self.tables,
+                               caption=f"Table {self.tables} {DASH} {title}")
+            case d.ListBlock():
+                return self.list(block)
+            case d.Quote(blocks=inner):
+                return replace(block, blocks=self.blocks(inner))
+            case d.Heading() | d.Paragraph() | d.Note():
+                return block
+        raise TypeError(f"not a block node: {block!r}")
+
+    def list(self, block: d.ListBlock) -> d.ListBlock:
+        self.lists += 1
+        instance = self.lists
+        counter, pattern = block.counter, block.pattern
+        if not pattern:  # a Markdown list: the counter by depth, the delimiter as typed
+            if block.ordered:
+                counter, pattern = parse_format(self.list_formats[block.level - 1])
+                if not pattern.startswith("("):
+                    pattern = pattern.rstrip(").") + block.delimiter
+            else:
+                counter, pattern = "bullet", DASH
+        self.check_expressible(block, counter)
+        items = tuple(
+            replace(item, label=format_label(pattern, counter, block.start + k),
+                    blocks=self.blocks(item.blocks))
+            for k, item in enumerate(block.items))
+        return replace(block, counter=counter, pattern=pattern, items=items,
+                       instance=instance)
+
+    def check_expressible(self, block: d.ListBlock, counter: d.ListCounter) -> None:
+        """Labels Word numbering cannot show are refused rather than shown differently."""
+        if counter == "bullet":
+            return
+        first, last = block.start, block.start + len(block.items) - 1
+        lowest = 0 if counter == "decimal" else 1
+        message = ""
+        if first < lowest:
+            message = f"a {counter.replace('-', ' ')} list cannot start at {first}"
+        elif last > MAX_LIST_NUMBER:
+            message = f"list numbers stop at {MAX_LIST_NUMBER}; this list reaches {last}"
+        if message:
+            o = block.origin
+            self.problems.append(Problem(o.file if o else "", o.line if o else 0,
+                                         o.col if o else 0, "", message))
+
+
+def identified(blocks: Sequence[d.Block], prefix: str,
+               single: bool = False) -> tuple[d.Block, ...]:
+    """Blocks with stable ids: ``prefix.1``, ``prefix.2``… (``prefix`` itself when
+    ``single``); list items and the blocks inside them and inside quotes extend their
+    parent's id."""
+    return tuple(_with_id(b, prefix if single else f"{prefix}.{n}")
+                 for n, b in enumerate(blocks, 1))
+
+
+def _with_id(block: d.Block, block_id: str) -> d.Block:
+    match block:
+        case d.ListBlock(items=items):
+            return replace(block, id=block_id, items=tuple(
+                replace(item, id=f"{block_id}.{k}", blocks=identified(item.blocks,
+                                                                      f"{block_id}.{k}"))
+                for k, item in enumerate(items, 1)))
+        case d.Quote(blocks=inner):
+            return replace(block, id=block_id, blocks=identified(inner, block_id))
+    return replace(block, id=block_id)
+
+
+def _table(title: str, header: tuple[d.Cell, ...], rows: tuple[tuple[d.Cell, ...], ...],
+           widths: tuple[float, ...], align: tuple[str, ...]) -> d.Table:
+    """A table not yet numbered (the numbering pass gives it its number and caption)."""
+    return d.Table(0, "", header, rows, widths, align, title=title)  # type: ignore[arg-type]
+
+
 def _fractions(weights: Sequence[float]) -> tuple[float, ...]:
     total = sum(weights)
     return tuple(w / total for w in weights)
@@ -358,8 +466,9 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
     p = _Preparer(loaded)
     for i, doc in enumerate(report.documents):
         p.cite(doc.revision_of, ("documents", i, "revision_of"))
-    body = p.sections(report.body, ("body",), "body", 1, "", report.options.heading_start)
-    annexes = p.annexes()
+    body = p.sections(report.body, ("body",), "body", 1, "",
+                      _SiblingCount(report.options.heading_start - 1), "body")
+    numbered_body, annexes, list_count = p.number(body, p.annexes())
     if p.problems:
         raise ContentError(p.problems)
     cover = build_cover(meta)
@@ -368,7 +477,7 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         title=meta.title,
         author=meta.source,
         subject=meta.abstract,
-        keywords=tuple(meta.keywords),
+        keywords="; ".join(meta.keywords),
         language=LANGUAGES[meta.language],
         identifier=cover.masthead_number,
         date=when.isoformat(),
@@ -376,11 +485,11 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
     return d.Document(
         cover=cover,
         metadata=metadata,
-        body=tuple(body),
-        annexes=tuple(annexes),
+        body=numbered_body,
+        annexes=annexes,
         end_mark="_" * 20 if report.options.end_mark else "",
         heading_start=report.options.heading_start,
-        list_instances=p.counters.lists,
+        list_instances=list_count,
         file_stem=itu_file_stem(meta),
         language_letter=meta.language,
         warnings=tuple(str(w) for w in p.warnings()),

@@ -93,7 +93,7 @@ def test_pdf_xmp_metadata(seed_build: Built) -> None:
         assert meta.get("dc:title") == "Report of the TSAG ad hoc group on Quantum"
         assert "Chairman, TSAG ad hoc group on Quantum" in str(meta.get("dc:creator"))
         assert str(meta.get("dc:description")).startswith("This TD contains the report")
-        assert meta.get("pdf:Keywords") == "TSAG, quantum, QIT, QKD, FG-QIT4N"
+        assert meta.get("pdf:Keywords") == "TSAG; quantum; QIT; QKD; FG-QIT4N"  # as in the DOCX
         assert meta.get("dc:identifier") == "TSAG-TD446"
         assert "en" in meta.get("dc:language")
         assert str(pdf.Root.Lang) == "en"

@@ -81,7 +81,7 @@ def build_document() -> Document:
     )
     metadata = Metadata(
         title="Report of the TSAG ad hoc group on quantum", author="Convener",
-        subject="Ad hoc group report", keywords=("TSAG", "quantum"), language="en",
+        subject="Ad hoc group report", keywords="TSAG; quantum", language="en",
         identifier=MASTHEAD, date="2026-01-30",
     )
     dash = ListBlock(False, 1, "bullet", "\u2013", 1, (
@@ -200,7 +200,7 @@ def test_html_escapes_user_text_and_prints_labels(html: str) -> None:
     assert "<img" not in html and "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
     assert '<html lang="en">' in html
     assert "<title>Report of the TSAG ad hoc group on quantum</title>" in html
-    assert '<meta name="keywords" content="TSAG, quantum">' in html
+    assert '<meta name="keywords" content="TSAG; quantum">' in html
     assert '<meta name="dcterms.created" content="2026-01-30">' in html
     assert '<meta name="generator" content="reportgen">' in html
     for label in ("Question(s):", "Source:", "Title:", "Purpose:", "Abstract:", "Tel:",

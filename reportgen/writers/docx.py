@@ -132,7 +132,7 @@ def _set_properties(word: WordDocument, meta: d.Metadata) -> None:
     props.title = _fit(meta.title)
     props.subject = _fit(meta.subject)
     props.author = _fit(meta.author)
-    props.keywords = _fit("; ".join(meta.keywords))
+    props.keywords = _fit(meta.keywords)
     props.language = meta.language
     props.identifier = _fit(meta.identifier)
     props.comments = ""
@@ -232,7 +232,7 @@ class _BodyWriter:
                 self.inlines(self.paragraph("Heading_b"), title)
             case d.Heading(level=level, title=title, numbering=sequence):
                 p = self.paragraph(HEADING_STYLES[level - 1])
-                self.number(p, self.heading_num(sequence), level - 1)
+                self.number(p, self.heading_num(sequence), block.number_depth - 1)
                 self.inlines(p, title)
             case d.Paragraph(content=content, role=role):
                 p = self.paragraph(PARAGRAPH_STYLES[role])
@@ -249,6 +249,8 @@ class _BodyWriter:
                 self.table(block)
             case d.Quote(blocks=inner):
                 self.blocks(inner)
+            case _:
+                raise TypeError(f"the DOCX writer has no rule for {type(block).__name__}")
 
     def heading_num(self, sequence: str) -> int:
         if sequence not in self.heading_nums:
@@ -257,21 +259,24 @@ class _BodyWriter:
         return self.heading_nums[sequence]
 
     def list(self, block: d.ListBlock) -> None:
+        """Each item is exactly one numbered paragraph (empty when the item is empty or
+        starts with a nested list), so Word counts the items the tree labels."""
         num_id = self.numbering.list(block.counter, block.pattern, block.level, block.start)
         style = LIST_STYLES[block.level - 1]
         for item in block.items:
-            first = True
-            for inner in item.blocks:
-                if isinstance(inner, d.Paragraph):
+            head = self.paragraph(style)
+            self.number(head, num_id, block.level - 1)
+            rest = item.blocks
+            if rest and isinstance(rest[0], d.Paragraph):
+                self.inlines(head, rest[0].content)
+                rest = rest[1:]
+            for inner in rest:
+                if isinstance(inner, d.Paragraph):  # a further paragraph, under the text
                     p = self.paragraph(style)
-                    if first:
-                        self.number(p, num_id, block.level - 1)
-                    else:  # a further paragraph of the item: aligned with its text
-                        p.paragraph_format.first_line_indent = Twips(0)
+                    p.paragraph_format.first_line_indent = Twips(0)
                     self.inlines(p, inner.content)
                 else:
                     self.block(inner)
-                first = False
 
     @staticmethod
     def number(p: WordParagraph, num_id: int, ilvl: int) -> None:
@@ -325,12 +330,7 @@ class _BodyWriter:
             p = self.paragraph("Normal")
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.add_run(annex.obligation)
-        first, *rest = annex.blocks or (None,)
-        if isinstance(first, d.Paragraph) and first.role == "normal":
-            self.inlines(self.paragraph("Normal_after_title"), first.content)
-        elif first is not None:
-            self.block(first)
-        self.blocks(tuple(rest))
+        self.blocks(annex.blocks)
 
     def end_mark(self) -> None:
         body = self.word.element.body
@@ -374,6 +374,8 @@ class _BodyWriter:
                     p.add_run().add_break()
                 case d.Link(url=url, children=children):
                     self.link(p, url, d.plain_text(children))
+                case _:
+                    raise TypeError(f"the DOCX writer has no rule for {type(node).__name__}")
 
     def link(self, p: WordParagraph, url: str, text: str) -> None:
         r_id = p.part.relate_to(url, RT.HYPERLINK, is_external=True)

@@ -8,7 +8,7 @@ data. Numbers, labels and captions are printed exactly as the tree gives them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -75,7 +75,7 @@ def render_html(doc: Document) -> str:
     return template.render(
         lang=doc.metadata.language,
         meta=doc.metadata,
-        keywords=", ".join(doc.metadata.keywords),
+        keywords=doc.metadata.keywords,
         cover=doc.cover,
         contacts=[c for c in doc.cover.contacts if _contact_lines(c) or c.tel or c.email],
         contact_lines=_contact_lines,
@@ -266,10 +266,6 @@ def render_annex(annex: Annex) -> Markup:
     if annex.obligation:
         obligation = Markup('\n<p class="annex-obligation">{}</p>').format(annex.obligation)
     blocks = annex.blocks
-    if blocks and isinstance(blocks[0], Paragraph) and blocks[0].role == "normal":
-        # the first text paragraph after the title block is Normal_after_title (18 pt
-        # before), as the DOCX writer makes it (itu-style §5)
-        blocks = (replace(blocks[0], role="after_title"), *blocks[1:])
     return Markup(
         '<section class="annex" id="{anchor}">\n'
         '<h1 class="annex-title" data-bookmark="{bookmark}">{label}<br><br>{title}</h1>'

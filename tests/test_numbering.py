@@ -1,0 +1,321 @@
+"""One numbering pass: the labels of the tree are the labels Word computes from the DOCX
+and the labels our PDF prints, clause by clause and item by item.
+
+Three witnesses: the prepared tree; a pure-Python evaluation of the DOCX's
+numbering.xml (many generated reports); LibreOffice rendering the DOCX (a fixed sample,
+including every hand-written edge case).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportgen import document as d
+from reportgen.errors import ContentError
+from reportgen.load import load
+from reportgen.paths import templates_dir
+from reportgen.prepare import prepare
+from reportgen.writers.docx import render_docx
+
+from .conftest import need_tool
+from .wordnum import word_labels
+
+TEMPLATE = templates_dir() / "itu-td.docx"
+MARKER = re.compile(r"^K\d+$")
+LABEL = re.compile(r"^(\(?([0-9]+(\.[0-9]+)*|[a-zA-Z]+)[.)]?|\u2013)$")
+
+Label = tuple[str, str]  # (label, the paragraph's text: a marker, or "" when empty)
+
+
+def tree_labels(doc: d.Document) -> list[Label]:
+    """Every label the tree prints, in the order the writers print them."""
+    out: list[Label] = []
+
+    def walk(blocks: tuple[d.Block, ...]) -> None:
+        for block in blocks:
+            match block:
+                case d.Heading(number=str(number), title=title):
+                    out.append((number, d.plain_text(title)))
+                case d.ListBlock(items=items):
+                    for item in items:
+                        rest = item.blocks
+                        text = ""
+                        if rest and isinstance(rest[0], d.Paragraph):
+                            text, rest = d.plain_text(rest[0].content), rest[1:]
+                        out.append((item.label, text))
+                        walk(rest)
+                case d.Quote(blocks=inner):
+                    walk(inner)
+
+    walk(doc.body)
+    for annex in doc.annexes:
+        walk(annex.blocks)
+    return out
+
+
+def docx_labels(docx: Path) -> list[Label]:
+    return [(n.label, n.text) for n in word_labels(docx)]
+
+
+def pdf_labels(pdf: Path) -> list[Label]:
+    """Labels as printed on the pages: a label-looking word that starts a line, followed
+    by a marker word or by nothing (an empty item). The cover is skipped."""
+    text = subprocess.run([need_tool("pdftotext"), str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    out: list[Label] = []
+    started = False
+    for line in text.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        started = started or any(MARKER.match(w) for w in words)
+        if not started:
+            continue
+        if LABEL.match(words[0]) and not MARKER.match(words[0]) and (
+                len(words) == 1 or (len(words) == 2 and MARKER.match(words[1]))):
+            out.append((words[0], words[1] if len(words) == 2 else ""))
+    return out
+
+
+# ------------------------------------------------------------------ reports
+
+
+def write_report(folder: Path, body: list[Any], annexes: list[Any] | None = None,
+                 heading_start: int = 1) -> Path:
+    """A minimal TD whose body and annexes are given as YAML data (JSON is YAML)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {
+        "document": {"group": "TSAG", "study_period": "2022-2024", "number": 1,
+                     "meeting": {"place": "Geneva", "start": "2023-05-29",
+                                 "end": "2023-06-02"},
+                     "source": "Numbering probe", "title": "Numbering probe",
+                     "abstract": "Probe."},
+        "options": {"heading_start": heading_start, "end_mark": False},
+        "body": body,
+        "annexes": annexes or [],
+    }
+    (folder / "report.yaml").write_text(json.dumps(data, indent=1), "utf-8")
+    return folder
+
+
+def prepared(folder: Path) -> d.Document:
+    return prepare(load(folder))
+
+
+CASES: dict[str, tuple[dict[str, Any], list[Label]]] = {
+    "unnumbered parent with numbered children": (
+        {"body": [
+            {"title": "K1", "numbered": False,
+             "sections": [{"title": "K2"}, {"title": "K3", "sections": [{"title": "K4"}]}]},
+            {"title": "K5"},
+            {"title": "K6", "sections": [{"title": "K7", "numbered": False,
+                                          "sections": [{"title": "K8"}]}, {"title": "K9"}]},
+        ]},
+        [("1", "K2"), ("2", "K3"), ("2.1", "K4"), ("3", "K5"), ("4", "K6"), ("4.1", "K8"),
+         ("4.2", "K9")]),
+    "empty items and items starting with a nested list": (
+        {"body": [{"title": "K1", "text": "1. K2\n2.\n3. 1) K3\n   2) K4\n4. K5\n"}]},
+        [("1", "K1"), ("1.", "K2"), ("2.", ""), ("3.", ""), ("a)", "K3"), ("b)", "K4"),
+         ("4.", "K5")]),
+    "lists continued after a note and after a table, other start values": (
+        {"body": [{"title": "K1", "blocks": [
+            {"text": "1) K2\n2) K3\n"},
+            {"note": "K4"},
+            {"text": "3) K5\n4) K6\n"},
+            {"text": "Table: K7\n\n| K8 |\n|----|\n| K9 |\n\n5) K10\n"},
+            {"text": "27. K11\n28. K12\n\n- K13\n"},
+        ]}]},
+        [("1", "K1"), ("1)", "K2"), ("2)", "K3"), ("3)", "K5"), ("4)", "K6"), ("5)", "K10"),
+         ("27.", "K11"), ("28.", "K12"), ("\u2013", "K13")]),
+    "three levels, letters past z": (
+        {"body": [{"title": "K1", "text": (
+            "1. K2\n\n   26. K3\n   27. K4\n   28. K5\n\n      3. K6\n      4. K7\n"
+            "2. K8\n")}]},
+        [("1", "K1"), ("1.", "K2"), ("z.", "K3"), ("aa.", "K4"), ("bb.", "K5"),
+         ("iii.", "K6"), ("iv.", "K7"), ("2.", "K8")]),
+    "clause 0, annexes numbered on their own": (
+        {"heading_start": 0,
+         "body": [{"title": "K1"}, {"title": "K2", "sections": [{"title": "K3"}]}],
+         "annexes": [{"title": "Annex", "sections": [
+             {"title": "K4", "text": "1. K5\n"}, {"title": "K6"}]},
+             {"title": "Other", "sections": [{"title": "K7"}]}]},
+        [("0", "K1"), ("1", "K2"), ("1.1", "K3"), ("1", "K4"), ("1.", "K5"), ("2", "K6"),
+         ("1", "K7")]),
+}
+
+
+def build_case(folder: Path, spec: dict[str, Any]) -> Path:
+    return write_report(folder, spec["body"], spec.get("annexes"), spec.get("heading_start", 1))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_tree_and_word_numbering_agree_on_each_edge_case(name: str, tmp_path: Path) -> None:
+    spec, expected = CASES[name]
+    doc = prepared(build_case(tmp_path / "r", spec))
+    assert tree_labels(doc) == expected
+    docx = tmp_path / "r.docx"
+    docx.write_bytes(render_docx(doc, TEMPLATE))
+    assert docx_labels(docx) == expected
+
+
+# ---------------------------------------------------------- generated reports
+
+
+class _Markers:
+    def __init__(self) -> None:
+        self.numbers = itertools.count(1)
+
+    def next(self) -> str:
+        return f"K{next(self.numbers)}"
+
+
+@st.composite
+def markdown_lists(draw: st.DrawFn, markers: _Markers, depth: int = 1) -> list[str]:
+    """Lines of one Markdown list: random kinds, delimiters, starts, empty items, items
+    that start with a nested list, three levels."""
+    ordered = draw(st.booleans())
+    delimiter = draw(st.sampled_from(".)"))
+    start = draw(st.sampled_from([1, 1, 1, 2, 5, 25, 27])) if ordered else 1
+    kinds = ["text", "text", "empty"] + (["nested first", "nested after"] if depth < 3 else [])
+    lines: list[str] = []
+    for k in range(draw(st.integers(1, 4))):
+        marker = f"{start + k}{delimiter}" if ordered else "-"
+        pad = " " * (len(marker) + 1)
+        kind = draw(st.sampled_from(kinds))
+        if kind == "text":
+            lines.append(f"{marker} {markers.next()}")
+        elif kind == "empty":
+            lines.append(marker)
+        else:
+            nested = draw(markdown_lists(markers, depth + 1))
+            if kind == "nested first":
+                if nested[0].strip() in ("-", "") or nested[0].rstrip().endswith((".", ")")):
+                    nested[0] = nested[0] + f" {markers.next()}"
+                lines.append(f"{marker} {nested[0]}")
+                lines.extend(pad + line if line else "" for line in nested[1:])
+            else:
+                lines.append(f"{marker} {markers.next()}")
+                lines.append("")
+                lines.extend(pad + line if line else "" for line in nested)
+                lines.append("")
+    return lines
+
+
+@st.composite
+def prose(draw: st.DrawFn, markers: _Markers) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        if draw(st.booleans()):
+            parts.append("\n".join(draw(markdown_lists(markers))))
+        parts.append(markers.next())  # a paragraph: keeps two lists apart
+    return "\n\n".join(parts) + "\n"
+
+
+@st.composite
+def sections(draw: st.DrawFn, markers: _Markers, level: int = 1) -> list[dict[str, Any]]:
+    out = []
+    for _ in range(draw(st.integers(1, 3))):
+        section: dict[str, Any] = {"title": markers.next()}
+        if draw(st.integers(0, 3)) == 0:
+            section["numbered"] = False
+        if draw(st.booleans()):
+            section["text"] = draw(prose(markers))
+        if draw(st.integers(0, 3)) == 0:
+            section["blocks"] = [{"note": markers.next()}, {"text": draw(prose(markers))}]
+        if level < 3 and draw(st.booleans()):
+            section["sections"] = draw(sections(markers, level + 1))
+        out.append(section)
+    return out
+
+
+@st.composite
+def reports(draw: st.DrawFn) -> dict[str, Any]:
+    markers = _Markers()
+    body = draw(sections(markers))
+    annexes = [{"title": "Annex", "sections": draw(sections(markers))}
+               for _ in range(draw(st.integers(0, 2)))]
+    return {"body": body, "annexes": annexes, "heading_start": draw(st.sampled_from([0, 1]))}
+
+
+def _scratch() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="numbering-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(reports())
+def test_word_numbering_shows_the_tree_labels_on_generated_reports(
+        spec: dict[str, Any]) -> None:
+    for folder in _scratch():
+        try:
+            doc = prepared(build_case(folder / "r", spec))
+        except ContentError as exc:  # a generated report must be valid content
+            raise AssertionError(f"{exc}\n{json.dumps(spec, indent=1)}") from None
+        docx = folder / "r.docx"
+        docx.write_bytes(render_docx(doc, TEMPLATE))
+        assert docx_labels(docx) == tree_labels(doc), json.dumps(spec, indent=1)
+
+
+# ------------------------------------------------------------------ LibreOffice
+
+
+def _sample() -> list[dict[str, Any]]:
+    """The edge cases and a few generated reports, fixed from run to run."""
+    found: list[dict[str, Any]] = [spec for spec, _ in CASES.values()]
+
+    @settings(max_examples=5, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(reports())
+    def collect(spec: dict[str, Any]) -> None:
+        found.append(spec)
+
+    collect()
+    return found
+
+
+def test_libreoffice_and_our_pdf_print_the_tree_labels(tmp_path: Path) -> None:
+    """LibreOffice renders each DOCX; its pages show the same labels as our PDF, in the
+    same order, and both are the tree's."""
+    soffice = need_tool("soffice")
+    from reportgen.writers.html import render_html
+    from reportgen.writers.pdf import write_pdf
+
+    specs = _sample()
+    expected = {}
+    docx_files = []
+    for n, spec in enumerate(specs):
+        folder = build_case(tmp_path / f"r{n}", spec)
+        doc = prepared(folder)
+        expected[n] = tree_labels(doc)
+        docx = tmp_path / f"r{n}.docx"
+        docx.write_bytes(render_docx(doc, TEMPLATE))
+        docx_files.append(docx)
+        (tmp_path / f"r{n}.ours.pdf").write_bytes(write_pdf(
+            render_html(doc), report_dir=folder, attachments=(), identifier=f"{n:032d}",
+            created=datetime(2023, 5, 29, tzinfo=UTC)))
+    lo = tmp_path / "lo"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "pdf", "--outdir", str(lo), *map(str, docx_files)],
+                   capture_output=True, timeout=600, check=False)
+    for n in range(len(specs)):
+        theirs = lo / f"r{n}.pdf"
+        assert theirs.is_file(), f"LibreOffice did not convert sample {n}"
+        assert pdf_labels(theirs) == expected[n], f"LibreOffice, sample {n}"
+        assert pdf_labels(tmp_path / f"r{n}.ours.pdf") == expected[n], f"our PDF, sample {n}"
