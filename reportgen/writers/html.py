@@ -49,6 +49,7 @@ PARAGRAPH_CLASSES = {
     "centred": "centred",
 }
 # enumlev geometry (itu-style §2.4): level → (label position, text position) in cm
+LABEL_GAP_CM = 0.15
 LIST_GEOMETRY: dict[int, tuple[float, float]] = {1: (0.0, 1.4), 2: (1.4, 2.1), 3: (2.1, 2.8)}
 
 
@@ -211,8 +212,10 @@ def _render_item(item: ListItem, geo: _ListGeometry, origin: float) -> Markup:
     """One item: the label sits in the hanging indent of the item's first paragraph."""
     style = (f"margin-left:{geo.label:.2f}cm;padding-left:{geo.hang:.2f}cm;"
              f"text-indent:-{geo.hang:.2f}cm")
-    label = Markup('<span class="label" style="min-width:{:.2f}cm">{}</span>').format(
-        geo.hang, item.label)
+    # the label box fills the hanging indent; a longer label keeps a gap before the
+    # text, as Word's tab after the number does
+    label = Markup('<span class="label" style="min-width:{:.2f}cm;padding-right:{:.2f}cm">'
+                   '{}</span>').format(geo.hang - LABEL_GAP_CM, LABEL_GAP_CM, item.label)
     blocks = item.blocks
     if blocks and isinstance(blocks[0], Paragraph):
         first = render_inlines(blocks[0].content)
