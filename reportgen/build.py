@@ -15,8 +15,9 @@ from pathlib import Path
 from . import __version__
 from .errors import ContentError, OutputConflict, Problem, display_path
 from .locate import find_report
-from .outputs import Manifest, commit_outputs, file_sha256, sha256
+from .outputs import Manifest, commit_outputs, file_sha256
 from .paths import fonts_dir, templates_dir
+from .writers import WRITERS, RenderJob
 
 
 class Format(StrEnum):
@@ -110,8 +111,8 @@ def inputs_digest(inputs: dict[str, str], options: BuildOptions, template: Path)
 def output_names(stem: str, language: str, report_name: str, names: Names) -> dict[str, str]:
     """``{"docx": "T17-…!!MSW-E.docx", "pdf": "T17-…!!PDF-E.pdf"}`` or plain names."""
     if names is Names.plain:
-        return {"docx": f"{report_name}.docx", "pdf": f"{report_name}.pdf"}
-    return {"docx": f"{stem}!MSW-{language}.docx", "pdf": f"{stem}!PDF-{language}.pdf"}
+        return {w.name: f"{report_name}.{w.extension}" for w in WRITERS.values()}
+    return {w.name: f"{stem}!{w.itu_code}-{language}.{w.extension}" for w in WRITERS.values()}
 
 
 def up_to_date(folder: Path, digest: str) -> bool:
@@ -190,27 +191,11 @@ def _render(root: Path, template: Path, options: BuildOptions,
         raise ContentError([Problem(display_path(template), 0, 0, "",
                                     "Word template not found")])
     names = output_names(doc.file_stem, doc.language_letter, root.name, options.names)
+    job = RenderJob(doc, template, root, tuple(loaded.sources.items()), timer.stage)
     files: dict[str, bytes] = {}
-    if options.wants("docx"):
-        with timer.stage("docx"):
-            from .writers.docx import render_docx
-
-            files[names["docx"]] = render_docx(doc, template)
-    if options.wants("pdf"):
-        with timer.stage("html"):
-            from .writers.html import render_html
-
-            html = render_html(doc)
-        with timer.stage("pdf"):
-            from .writers.pdf import write_pdf
-
-            created = dt.datetime.fromisoformat(doc.metadata.date).replace(
-                tzinfo=dt.UTC)
-            files[names["pdf"]] = write_pdf(
-                html, report_dir=root, attachments=sorted(loaded.sources.items()),
-                identifier=sha256(b"".join(sorted(loaded.sources.values())))[:32],
-                created=created, document_id=doc.metadata.identifier,
-                language=doc.metadata.language)
+    for writer in WRITERS.values():
+        if options.wants(writer.name):
+            files[names[writer.name]] = writer.render(job)
     return files, list(doc.warnings)
 
 
