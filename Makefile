@@ -55,7 +55,7 @@ test: $(TEST_STAMP) system-deps
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-template: $(BIN)/python
+template: $(STAMP)  # the generator needs lxml; it reads reportgen/layout.py of this checkout
 	$(BIN)/python templates/make_template.py
 
 clean:

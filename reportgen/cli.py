@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from .build import BuildResult
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-PACKAGE_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 app = typer.Typer(
     add_completion=False,
@@ -50,8 +49,12 @@ def _usage_error(message: str) -> NoReturn:
 
 
 def _default_content() -> Path:
+    """``content/`` of the current folder, the default of build and check."""
     local = Path("content")
-    return local if local.is_dir() else PACKAGE_CONTENT
+    if not local.is_dir():
+        _usage_error(f"no content/ folder in {Path.cwd()}: run reportgen where content/ is, "
+                     "or name the report folders (reportgen build path/to/report)")
+    return local
 
 
 def _report_paths(paths: list[Path] | None) -> list[Path]:

@@ -8,8 +8,9 @@ LibreOffice, not "aa", "ab").
 from __future__ import annotations
 
 from .document import ListCounter
+from .layout import DASH
 
-DASH = "\u2013"
+__all__ = ["DASH", "counter_text", "format_label", "parse_format"]
 ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 COUNTERS: dict[str, ListCounter] = {

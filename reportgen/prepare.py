@@ -16,6 +16,7 @@ from . import document as d
 from . import model as m
 from .errors import ContentError, Origin, Problem
 from .labels import DASH, format_label, parse_format
+from .layout import END_MARK, table_caption
 from .load import LoadedReport, Path_, dotted
 from .markup import ProseContext, as_quotation, plain_inlines, to_blocks, to_inlines
 
@@ -378,7 +379,7 @@ class _Numberer:
             case d.Table(title=title):
                 self.tables += 1
                 return replace(block, number=self.tables,
-                               caption=f"Table {self.tables} {DASH} {title}")
+                               caption=table_caption(self.tables, title))
             case d.ListBlock():
                 return self.list(block)
             case d.Quote(blocks=inner):
@@ -487,7 +488,7 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         metadata=metadata,
         body=numbered_body,
         annexes=annexes,
-        end_mark="_" * 20 if report.options.end_mark else "",
+        end_mark=END_MARK if report.options.end_mark else "",
         heading_start=report.options.heading_start,
         list_instances=list_count,
         file_stem=itu_file_stem(meta),

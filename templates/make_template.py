@@ -3,7 +3,8 @@
 
 Every OOXML part is built here with lxml and zipped reproducibly (fixed entry
 order, 1980-01-01 timestamps, no host attributes), so running the script twice
-gives byte-identical files.  Style values follow ``itu-style.md`` (sections 2-7).
+gives byte-identical files.  Style values follow ``itu-style.md`` (sections 2-7);
+the numbers shared with the writers and the stylesheet come from ``reportgen/layout.py``.
 
 Usage::
 
@@ -34,6 +35,11 @@ from pathlib import Path
 from typing import TypeAlias
 
 from lxml import etree
+
+# The layout values come from this checkout's reportgen/layout.py, also when another
+# copy of reportgen is installed in the environment.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from reportgen import layout
 
 # --------------------------------------------------------------------------
 # Namespaces, content types, relationship types
@@ -81,33 +87,31 @@ RT_THEME = f"{_RT}/theme"
 # ITU values (twips; font sizes in half-points)
 # --------------------------------------------------------------------------
 
-FONT_LATIN = "Times New Roman"
-FONT_EAST_ASIA = "SimSun"
-BODY_SIZE = 24  # 12 pt
+sz = layout.half_points  # font size in points -> w:sz
+FONT_LATIN = layout.FONT_LATIN
+FONT_EAST_ASIA = layout.FONT_EAST_ASIA
+BODY_SIZE = sz(layout.SIZE_BODY)
 LANGUAGE = "en-GB"
 
-PAGE_W, PAGE_H = 11907, 16840  # A4 portrait
-MARGIN = 1134  # 2.0 cm on all four sides
-HEADER_FOOTER_DISTANCE = 567  # 1.0 cm
-TEXT_WIDTH = PAGE_W - 2 * MARGIN  # 9639 = 17.0 cm
-DEFAULT_TAB_STOP = 794  # 1.40 cm
-NORMAL_TABS = (794, 1191, 1588, 1985)
+PAGE_W, PAGE_H = layout.PAGE_WIDTH, layout.PAGE_HEIGHT  # A4 portrait
+MARGIN = layout.MARGIN  # on all four sides
+HEADER_FOOTER_DISTANCE = layout.HEADER_DISTANCE
+TEXT_WIDTH = layout.TEXT_WIDTH
+DEFAULT_TAB_STOP = layout.DEFAULT_TAB_STOP
+NORMAL_TABS = layout.NORMAL_TABS
 
-# Cover table: label column | middle column | right column (sum 9639).
-# Label 2.80 cm: "Question(s):" in 12 pt bold needs ~2.6 cm with cell margins.
-# Middle 7.10 cm: the 8 pt "INTERNATIONAL TELECOMMUNICATION UNION" fits on one
-# line and the 13 pt Sector name breaks into exactly two lines.
-COL_LABEL = 1588
-COL_MIDDLE = 4024
-COL_RIGHT = TEXT_WIDTH - COL_LABEL - COL_MIDDLE  # 4027
+# Cover table: label column | middle column | right column (sum: the text width).
+COL_LABEL = layout.COVER_LABEL_WIDTH
+COL_MIDDLE = layout.COVER_MIDDLE_WIDTH
+COL_RIGHT = layout.COVER_RIGHT_WIDTH
 COVER_GRID = (COL_LABEL, COL_MIDDLE, COL_RIGHT)
 ABSTRACT_GRID = (COL_LABEL, COL_MIDDLE + COL_RIGHT)
-MIN_ROW_HEIGHT = 357  # 0.63 cm
-RULE_SIZE = 12  # 1.5 pt, in eighths of a point
-GRID_RULE_SIZE = 4  # 0.5 pt
-CELL_MARGIN_LR = 108
+MIN_ROW_HEIGHT = layout.COVER_ROW_HEIGHT
+RULE_SIZE = layout.eighths(layout.COVER_RULE_PT)
+GRID_RULE_SIZE = layout.eighths(layout.TABLE_RULE_PT)
+CELL_MARGIN_LR = layout.CELL_MARGIN
 
-END_MARK = "_" * 20
+END_MARK = layout.END_MARK
 FIXED_DATE = "2000-01-01T00:00:00Z"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -371,9 +375,11 @@ def pstyle(
     )
 
 
+ENUMLEV = layout.LIST_INDENTS  # enumlev1..3
+
 BOLD = Font(bold=True)
 ITALIC = Font(italic=True)
-SMALL = Font(size=22)  # 11 pt
+SMALL = Font(size=sz(layout.SIZE_SMALL))
 
 STYLES: tuple[Style, ...] = (
     Style(
@@ -409,7 +415,8 @@ STYLES: tuple[Style, ...] = (
         "Heading1",
         next_style="Normal",
         qformat=True,
-        para=Para(keep_next=True, keep_lines=True, before=360, left=794, hanging=794, outline=0),
+        para=Para(keep_next=True, keep_lines=True, before=360, left=layout.HEADING_INDENT,
+                  hanging=layout.HEADING_INDENT, outline=0),
         font=BOLD,
     ),
     pstyle(
@@ -446,16 +453,20 @@ STYLES: tuple[Style, ...] = (
     pstyle(
         "Call",
         "Call",
-        para=Para(keep_next=True, keep_lines=True, before=160, left=794),
+        para=Para(keep_next=True, keep_lines=True, before=160, left=layout.CALL_INDENT),
         font=ITALIC,
     ),
     # Lists (typed or Word-numbered markers, TAB to the text).
-    pstyle("enumlev1", "enumlev1", para=Para(before=80, left=794, hanging=794)),
-    pstyle("enumlev2", "enumlev2", based_on="enumlev1", para=Para(left=1191, hanging=397)),
-    pstyle("enumlev3", "enumlev3", based_on="enumlev2", para=Para(left=1588, hanging=397)),
+    pstyle("enumlev1", "enumlev1", para=Para(before=80, left=ENUMLEV[0].left,
+                                             hanging=ENUMLEV[0].hanging)),
+    pstyle("enumlev2", "enumlev2", based_on="enumlev1",
+           para=Para(left=ENUMLEV[1].left, hanging=ENUMLEV[1].hanging)),
+    pstyle("enumlev3", "enumlev3", based_on="enumlev2",
+           para=Para(left=ENUMLEV[2].left, hanging=ENUMLEV[2].hanging)),
     pstyle("Note", "Note", para=Para(before=80), font=SMALL),
     pstyle("Normal_after_title", "Normalaftertitle", para=Para(before=360)),
-    pstyle("Quotation", "Quotation", para=Para(left=794, right=794)),
+    pstyle("Quotation", "Quotation",
+           para=Para(left=layout.QUOTATION_INDENT, right=layout.QUOTATION_INDENT)),
     # Tables.
     pstyle(
         "Table_NoTitle",
@@ -468,7 +479,7 @@ STYLES: tuple[Style, ...] = (
         "Table_head",
         "Tablehead",
         para=Para(keep_next=True, before=80, after=80, jc="center"),
-        font=Font(bold=True, size=22),
+        font=Font(bold=True, size=SMALL.size),
     ),
     pstyle("Table_text", "Tabletext", para=Para(before=40, after=40, jc="left"), font=SMALL),
     pstyle("Table_legend", "Tablelegend", based_on="Tabletext", para=Para(after=40)),
@@ -492,11 +503,13 @@ STYLES: tuple[Style, ...] = (
             jc="center",
             outline=0,
         ),
-        font=Font(bold=True, size=28),
+        font=Font(bold=True, size=sz(layout.SIZE_ANNEX_TITLE)),
     ),
     # Page furniture.
-    pstyle("header", "Header", para=Para(before=0, after=0, jc="center"), font=Font(size=18)),
-    pstyle("Docnumber", "Docnumber", para=Para(jc="right"), font=Font(bold=True, size=40)),
+    pstyle("header", "Header", para=Para(before=0, after=0, jc="center"),
+           font=Font(size=sz(layout.SIZE_HEADER))),
+    pstyle("Docnumber", "Docnumber", para=Para(jc="right"),
+           font=Font(bold=True, size=sz(layout.SIZE_DOCNUMBER))),
     pstyle("Endmark", "Endmark", para=Para(before=240, jc="center")),
     Style(
         "character",
@@ -666,26 +679,25 @@ MASTHEAD_LINE = Para(before=120, after=0)
 def masthead_row() -> etree._Element:
     """Logo cell | ITU / Sector / study period | number, group, original."""
     right = Para(before=120, after=0, jc="right")
+    union = Font(size=sz(layout.SIZE_MASTHEAD_UNION))
+    sector = Font(bold=True, size=sz(layout.SIZE_MASTHEAD_SECTOR))
+    period = Font(size=sz(layout.SIZE_MASTHEAD_PERIOD))
+    number = Font(bold=True, size=sz(layout.SIZE_MASTHEAD_NUMBER))
+    group = Font(bold=True, size=sz(layout.SIZE_MASTHEAD_GROUP))
     return row(
         cell(COL_LABEL, paragraph(), rule=Rule(bottom=True)),
         cell(
             COL_MIDDLE,
-            paragraph(
-                run("INTERNATIONAL TELECOMMUNICATION UNION", Font(size=16)), para=MASTHEAD_LINE
-            ),
-            paragraph(
-                run("TELECOMMUNICATION STANDARDIZATION SECTOR", Font(bold=True, size=26)),
-                para=MASTHEAD_LINE,
-            ),
-            paragraph(
-                run("STUDY PERIOD {{ cover.study_period }}", Font(size=20)), para=MASTHEAD_LINE
-            ),
+            paragraph(run("INTERNATIONAL TELECOMMUNICATION UNION", union), para=MASTHEAD_LINE),
+            paragraph(run("TELECOMMUNICATION STANDARDIZATION SECTOR", sector),
+                      para=MASTHEAD_LINE),
+            paragraph(run("STUDY PERIOD {{ cover.study_period }}", period), para=MASTHEAD_LINE),
             rule=Rule(bottom=True),
         ),
         cell(
             COL_RIGHT,
-            paragraph(run("{{ cover.masthead_number }}", Font(bold=True, size=32)), para=right),
-            paragraph(run("{{ cover.group }}", Font(bold=True, size=28)), para=right),
+            paragraph(run("{{ cover.masthead_number }}", number), para=right),
+            paragraph(run("{{ cover.group }}", group), para=right),
             tag("{%p if cover.english_only %}"),
             paragraph(run("English only"), para=right),
             tag("{%p endif %}"),

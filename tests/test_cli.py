@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from reportgen import __version__
 
@@ -43,3 +44,12 @@ def test_check_with_no_argument_checks_every_report_in_content() -> None:
     assert result.returncode == 0, result.stderr
     assert f"ok content/{SEED.name}" in result.stdout
     assert f"ok content/{SECOND.name}" in result.stdout
+
+
+def test_no_argument_outside_a_content_folder_is_a_clear_usage_error(tmp_path: Path) -> None:
+    for command in ("build", "check"):
+        result = run_cli(command, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert "no content/ folder in" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no output/ folder was created

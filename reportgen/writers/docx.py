@@ -26,7 +26,7 @@ from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.numbering import NumberingPart
-from docx.shared import Mm, Twips
+from docx.shared import Twips
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 from docxtpl import DocxTemplate
@@ -35,9 +35,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .. import document as d
+from .. import layout
+from ..layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
 from .docx_numbering import Numbering
 
-TEXT_WIDTH_TWIPS = 9639
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # Styles are named as ITU names them; their ids may differ in a template that Word or
@@ -119,10 +120,11 @@ def normalize_zip(data: bytes) -> bytes:
 def _set_page(word: WordDocument) -> None:
     """A4 and ITU margins whatever the template says (itu-style §6)."""
     for section in word.sections:
-        section.page_width, section.page_height = Twips(11907), Twips(16840)
+        section.page_width = Twips(layout.PAGE_WIDTH)
+        section.page_height = Twips(layout.PAGE_HEIGHT)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Mm(20))
-        section.header_distance = Mm(10)
+            setattr(section, side, Twips(layout.MARGIN))
+        section.header_distance = Twips(layout.HEADER_DISTANCE)
         section.different_first_page_header_footer = True
 
 

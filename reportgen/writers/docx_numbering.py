@@ -13,16 +13,14 @@ from docx.oxml.ns import nsdecls
 from docx.oxml.numbering import CT_Numbering
 
 from ..document import ListCounter
+from ..layout import DASH, HEADING_INDENT
+from ..layout import FONT_LATIN as FONT
+from ..layout import LIST_INDENTS as LIST_GEOMETRY
 
 WORD_FORMATS: dict[ListCounter, str] = {
     "bullet": "bullet", "decimal": "decimal", "lower-letter": "lowerLetter",
     "upper-letter": "upperLetter", "lower-roman": "lowerRoman", "upper-roman": "upperRoman",
 }
-# (left indent, hanging) in twips for list levels 1..3 (itu-style §2.4)
-LIST_GEOMETRY = [(794, 794), (1191, 397), (1588, 397)]
-HEADING_INDENT = 794
-DASH = "\u2013"
-FONT = "Times New Roman"
 
 
 def _lvl(ilvl: int, fmt: str, text: str, left: int, hanging: int, bold: bool = False) -> str:

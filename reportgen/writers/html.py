@@ -37,10 +37,11 @@ from reportgen.document import (
     Text,
     plain_text,
 )
+from reportgen.layout import LIST_POSITIONS_CM as LIST_GEOMETRY
+from reportgen.layout import TEXT_WIDTH_CM
 from reportgen.paths import templates_dir
 
 TEMPLATE_NAME = "report.html.j2"
-TEXT_WIDTH_CM = 17.0
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 PARAGRAPH_CLASSES = {
     "normal": "normal",
@@ -48,9 +49,7 @@ PARAGRAPH_CLASSES = {
     "quotation": "quotation",
     "centred": "centred",
 }
-# enumlev geometry (itu-style §2.4): level → (label position, text position) in cm
-LABEL_GAP_CM = 0.15
-LIST_GEOMETRY: dict[int, tuple[float, float]] = {1: (0.0, 1.4), 2: (1.4, 2.1), 3: (2.1, 2.8)}
+LABEL_GAP_CM = 0.15  # the least space between a list label and its text
 
 
 @lru_cache(maxsize=1)

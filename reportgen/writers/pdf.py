@@ -66,14 +66,14 @@ def check_fonts() -> tuple[Path, ...]:
     """Return the bundled font files; raise ``FontMissing`` if one is absent or empty.
 
     Checks both the expected Liberation Serif files and every ``url()`` of the
-    stylesheet's ``@font-face`` rules (resolved against the templates folder).
+    stylesheet's ``@font-face`` rules (resolved against the assets folder).
     """
     expected = [fonts_dir() / name for name in FONT_FILES]
     css_path = templates_dir() / STYLESHEET
     if not css_path.is_file():
         raise PdfWriterError(f"stylesheet not found: {css_path}")
     for block in re.findall(r"@font-face\s*{[^}]*}", css_path.read_text(encoding="utf-8")):
-        expected += [(templates_dir() / url).resolve() for url in _CSS_URL_RE.findall(block)]
+        expected += [(assets_dir() / url).resolve() for url in _CSS_URL_RE.findall(block)]
     for path in expected:
         if not path.is_file() or path.stat().st_size == 0:
             raise FontMissing(
@@ -256,7 +256,8 @@ def _styles(key: tuple[float, int]) -> tuple[Any, Any]:
     from weasyprint.text.fonts import FontConfiguration
 
     font_config = FontConfiguration()
-    stylesheet = CSS(filename=templates_dir() / STYLESHEET, base_url=str(templates_dir()),
+    # the stylesheet's URLs are relative to the assets folder (see report.css)
+    stylesheet = CSS(filename=templates_dir() / STYLESHEET, base_url=str(assets_dir()),
                      url_fetcher=make_fetcher(templates_dir()), font_config=font_config)
     # release the fonts before the interpreter tears down the libraries they use
     atexit.register(_styles.cache_clear)
