@@ -101,6 +101,14 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
      "body[0].file: Markdown file 'intro.md' not found"),
     ("control-character", replace("A minimal report.", "A minimal\x07 report."), ":14:22:",
      "control character U+0007 is not allowed"),
+    ("yaml-anchor", replace("  source: TSB\n  title: Minimal report", "  source: &s TSB\n"
+                            "  title: *s"), ":9:11:",
+     "document.source: YAML anchor '&s' is not allowed; remove it and write the value out"),
+    ("yaml-alias", replace("  source: TSB\n  title: Minimal report", "  source: &s TSB\n"
+                           "  title: *s"), ":10:10:",
+     "document.title: YAML alias '*s' is not allowed; write the value out in full here"),
+    ("yaml-merge-key", replace("    place: Geneva", "    <<: {place: Geneva}"), ":6:5:",
+     "document.meeting: YAML merge keys ('<<') are not allowed; write the keys out in full"),
     ("yaml-python-tag", replace("number: 7", "number: !!python/object/apply:os.system ['id']"),
      ":4:3:", "YAML tags such as"),
     ("bad-session-reference", replace("- session: one", "- session: two"), ":30:9:",

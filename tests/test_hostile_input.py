@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -19,10 +20,14 @@ from docx.opc.part import Part
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from typer.testing import CliRunner
 
+from reportgen import load
+from reportgen.cli import app
 from reportgen.writers.docx import FOOTNOTES_CT, SafeDocxTemplate, literal
 
 from .conftest import Built, build_into, docx_paragraph_texts, need_tool, normalise, run_cli
+from .test_bad_input import VALID
 
 PROBES = [
     "{{ 7*7 }}",
@@ -215,3 +220,106 @@ def test_schema_validator_finds_nothing_wrong(hostile_build: Built, seed_build: 
         result = subprocess.run([str(audit), "-q", str(built.docx)], capture_output=True,
                                 text=True, timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- inflation
+
+# Generous, for a busy machine: what matters is that nothing hangs or grows without bound.
+REFUSAL_SECONDS = 5.0
+
+
+def alias_bomb() -> str:
+    """Nine levels of nine aliases: ten lines that stand for 9**9 strings."""
+    lines = ["lols:", "  a: &a [" + ", ".join(['"lol"'] * 9) + "]"]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"  {name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    return VALID + "\n".join(lines) + "\n"
+
+
+def nested(opening: str, inner: str, closing: str) -> str:
+    """10 000 levels of one kind of collection where the abstract is."""
+    value = opening * 10_000 + inner + closing * 10_000
+    return VALID.replace("  abstract: A minimal report.", "  abstract: " + value)
+
+
+# case -> (report.yaml, a fragment of the first error line)
+INFLATING_YAML = {
+    "alias-bomb": (alias_bomb, "report.yaml:32:6: lols.a: YAML anchor '&a' is not allowed"),
+    "nested-sequences": (lambda: nested("[", "", "]"),
+                         "report.yaml:14:77: document.abstract: mappings and sequences nest "
+                         "more than 64 levels deep here"),
+    "nested-mappings": (lambda: nested("{a: ", "1", "}"),
+                        "report.yaml:14:261: document.abstract.a.a.…: mappings and sequences "
+                        "nest more than 64 levels deep here"),
+}
+
+
+def run_timed(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    start = time.perf_counter()
+    result = run_cli(*args)
+    return result, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize("case", list(INFLATING_YAML))
+def test_inflating_yaml_is_refused_at_once(tmp_path: Path, case: str, command: str) -> None:
+    make, expected = INFLATING_YAML[case]
+    report = tmp_path / "content" / "r"
+    report.mkdir(parents=True)
+    (report / "report.yaml").write_text(make(), "utf-8")
+    out = tmp_path / "out"
+    result, seconds = run_timed(command, str(report),
+                                *(["--out", str(out)] if command == "build" else []))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    lines = [ln for ln in output.splitlines() if "report.yaml:" in ln]
+    assert lines and expected in lines[0], output
+    assert seconds < REFUSAL_SECONDS, seconds
+    assert not out.exists()
+
+
+def test_every_anchor_and_alias_is_reported_with_its_place(tmp_path: Path) -> None:
+    report = tmp_path / "r"
+    report.mkdir()
+    (report / "report.yaml").write_text(alias_bomb(), "utf-8")
+    output = CliRunner().invoke(app, ["check", str(report)]).output
+    lines = [ln for ln in output.splitlines() if "report.yaml:" in ln]
+    assert len(lines) == 9 + 8 * 9, output  # every anchor, every alias, nothing more
+    assert ":33:10: lols.b[0]: YAML alias '*a' is not allowed; write the value out in full " \
+        "here" in lines[2]
+    assert lines[-1].endswith(":40:42: lols.i[8]: YAML alias '*h' is not allowed; write the "
+                              "value out in full here")
+
+
+def test_nesting_limit_is_exact(tmp_path: Path) -> None:
+    # the abstract sits two mappings deep: 62 sequences make 64 levels, 63 make 65
+    for depth in (62, 63):
+        text = VALID.replace("  abstract: A minimal report.",
+                             "  abstract: " + "[" * depth + "]" * depth)
+        report = tmp_path / str(depth)
+        report.mkdir()
+        (report / "report.yaml").write_text(text, "utf-8")
+        output = CliRunner().invoke(app, ["check", str(report)]).output
+        if depth == 62:  # read, then refused by the schema: a list where text belongs
+            assert "nest more than" not in output
+            assert "document.abstract: Input should be a valid string" in output
+        else:  # refused at the 63rd bracket, before the schema sees anything
+            assert ":14:75: document.abstract[0][0].…: mappings and sequences nest more " \
+                "than 64 levels deep here" in output, output
+            assert "Input should be" not in output
+
+
+def test_the_number_of_values_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "MAX_YAML_NODES", 100)
+    report = tmp_path / "r"
+    report.mkdir()
+    keywords = "  keywords: [" + ", ".join(["k"] * 200) + "]\n"
+    (report / "report.yaml").write_text(VALID.replace("  abstract:", keywords + "  abstract:"))
+    result = CliRunner().invoke(app, ["check", str(report)])
+    assert result.exit_code == 1
+    line = next(ln for ln in result.output.splitlines() if "report.yaml:" in ln)
+    assert ":14:" in line and "document.keywords" in line, line
+    assert "more than 100 keys, values and items; that is the limit" in line
+    monkeypatch.undo()
+    assert CliRunner().invoke(app, ["check", str(report)]).exit_code == 0
