@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
@@ -32,6 +34,10 @@ from .model import Block, Report
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_YAML_DEPTH = 64  # mappings and sequences inside one another
 MAX_YAML_NODES = 50_000  # keys, values and items of one report.yaml
+# Block quotes and lists inside one another; emphasis, strong text and links likewise.
+# The Markdown parser drops whatever lies deeper than 20 of its levels (a list counts
+# two), so the limit stays well below that.
+MAX_PROSE_DEPTH = 8
 # C0 controls other than TAB, LF, CR; non-characters; lone surrogates: not allowed in XML.
 INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -123,6 +129,7 @@ def load(path: Path) -> LoadedReport:
         raise ContentError(_validation_problems(exc, positions, shown)) from None
     loaded = LoadedReport(root, model, {REPORT_FILE: text.encode("utf-8")}, positions)
     problems = _resolve_files(loaded, data)
+    problems += _check_prose_nesting(loaded)
     problems += _check_consistency(loaded)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -431,6 +438,60 @@ def _load_markdown(loaded: LoadedReport, name: str, path: Path_,
     rel = target.relative_to(loaded.root.resolve()).as_posix()
     loaded.sources[rel] = text.encode("utf-8")
     loaded.prose[path] = (text, Origin(shown, 1))
+
+
+_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+_CONTAINERS = {"blockquote_open": 1, "bullet_list_open": 1, "ordered_list_open": 1,
+               "blockquote_close": -1, "bullet_list_close": -1, "ordered_list_close": -1}
+
+
+def _markdown_texts(loaded: LoadedReport) -> Iterator[tuple[Path_, str, Origin]]:
+    """Every text read as Markdown: prose, table cells and highlight sub-items."""
+    for path, (text, origin) in loaded.prose.items():
+        yield path, text, origin
+    for path, block in _blocks(loaded.model):
+        if block.table is not None:
+            for r, row in enumerate(block.table.rows):
+                for c, cell in enumerate(row):
+                    here: Path_ = (*path, "table", "rows", r, c)
+                    yield here, cell, loaded.origin(here)
+    if loaded.model.highlights is not None:
+        for i, item in enumerate(loaded.model.highlights.items):
+            for k, text in enumerate(item.items):
+                here = ("highlights", "items", i, "items", k)
+                yield here, text, loaded.origin(here)
+
+
+def _check_prose_nesting(loaded: LoadedReport) -> list[Problem]:
+    """Markdown nested deeper than MAX_PROSE_DEPTH, once per place where it goes too deep.
+
+    Read from the parser's flat token stream, so that no depth of input can exhaust the
+    stack here, and before anything deeper is silently dropped by the parser.
+    """
+    problems: list[Problem] = []
+    for path, text, origin in _markdown_texts(loaded):
+
+        def add(line: int, what: str, path: Path_ = path, origin: Origin = origin) -> None:
+            problems.append(Problem(origin.file, origin.line + line, origin.col,
+                                    dotted(path), f"{what} nest more than {MAX_PROSE_DEPTH} "
+                                    "levels deep here; that is the limit"))
+
+        depth = 0
+        for token in _markdown.parse(text):
+            line = token.map[0] if token.map else 0
+            before = depth
+            depth += _CONTAINERS.get(token.type, 0)
+            if depth > MAX_PROSE_DEPTH >= before:
+                add(line, "block quotes and lists")
+            inner = 0
+            for child in token.children or ():
+                inner += child.nesting
+                if inner > MAX_PROSE_DEPTH:
+                    add(line, "emphasis, strong text and links")
+                    break
+                if child.type in {"softbreak", "hardbreak"}:
+                    line += 1
+    return problems
 
 
 def _check_consistency(loaded: LoadedReport) -> list[Problem]:

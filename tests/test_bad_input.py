@@ -119,6 +119,8 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
      "register"),
     ("bad-markdown-link", replace("the minimal report;", "the [minimal](../../outside) report;"),
      ":28:", "links may point only to http, https or mailto"),
+    ("markdown-nested-too-deeply", replace("This is TD7,", "> > > > > > > > > This is TD7,"),
+     ":28:1:", "body[0].text: block quotes and lists nest more than 8 levels deep here"),
     ("image-refused", replace("the minimal report;", "the ![x](http://127.0.0.1:9/x.png) report;"),
      ":28:", "images are not supported"),
 ]

@@ -323,3 +323,58 @@ def test_the_number_of_values_is_bounded(tmp_path: Path, monkeypatch: pytest.Mon
     assert "more than 100 keys, values and items; that is the limit" in line
     monkeypatch.undo()
     assert CliRunner().invoke(app, ["check", str(report)]).exit_code == 0
+
+
+def with_prose(folder: Path, prose: str) -> Path:
+    folder.mkdir(parents=True)
+    text = VALID.replace("    text: |\n      This is TD7, the minimal report; see also TD8.\n",
+                         "    file: prose.md\n")
+    (folder / "report.yaml").write_text(text, "utf-8")
+    (folder / "prose.md").write_text(prose, "utf-8")
+    return folder
+
+
+INFLATING_MARKDOWN = {
+    "nested-quotes": ("TD7 and TD8.\n\n" + ">" * 5000 + " deep\n",
+                      "prose.md:3:1: body[0].file: block quotes and lists nest more than 8 "
+                      "levels deep here; that is the limit"),
+    "nested-emphasis": ("TD7 and TD8.\n\n" + "*" * 2000 + "deep" + "*" * 2000 + "\n",
+                        "prose.md:3:1: body[0].file: emphasis, strong text and links nest "
+                        "more than 8 levels deep here; that is the limit"),
+}
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize("case", list(INFLATING_MARKDOWN))
+def test_deeply_nested_markdown_is_refused_with_its_place(tmp_path: Path, case: str,
+                                                          command: str) -> None:
+    """Deeper than the parser keeps, text would vanish; deeper still, it would crash."""
+    prose, expected = INFLATING_MARKDOWN[case]
+    report = with_prose(tmp_path / "content" / "r", prose)
+    out = tmp_path / "out"
+    result, seconds = run_timed(command, str(report),
+                                *(["--out", str(out)] if command == "build" else []))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert [ln for ln in output.splitlines() if "prose.md:" in ln] == [
+        ln for ln in output.splitlines() if expected in ln], output
+    assert expected in output, output
+    assert seconds < REFUSAL_SECONDS, seconds
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("prose", "line"), [
+    ("TD7, TD8\n\n" + "> " * 8 + "eight\n\n" + "> " * 9 + "nine\n", 5),
+    ("TD7, TD8\n\n- > - > - " + "> " * 3 + "eight\n", None),  # three lists, five quotes
+    ("TD7, TD8\n\n" + "*a " * 8 + "x" + " b*" * 8 + "\n\n" + "_a " * 9 + "y" + " b_" * 9 + "\n",
+     5),
+])
+def test_markdown_nesting_limit_is_exact(tmp_path: Path, prose: str, line: int | None) -> None:
+    report = with_prose(tmp_path / "r", prose)
+    output = CliRunner().invoke(app, ["check", str(report)]).output
+    errors = [ln for ln in output.splitlines() if "nest more than 8 levels" in ln]
+    if line is None:
+        assert errors == [], output
+    else:
+        assert len(errors) == 1 and f"prose.md:{line}:1: body[0].file: " in errors[0], output
