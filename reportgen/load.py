@@ -529,8 +529,8 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
             if ref and ref not in seen:
                 add(("sessions", i, key), f"{ref!r} is not in the documents register",
                     "warning")
-        if i and (session.date, session.time) < (report.sessions[i - 1].date,
-                                                 report.sessions[i - 1].time):
+        if i and (session.date, session.time.start) < (report.sessions[i - 1].date,
+                                                       report.sessions[i - 1].time.start):
             add(("sessions", i, "date"), "session is earlier than the one before it", "warning")
 
     statement_ids = {s.id for s in report.statements}

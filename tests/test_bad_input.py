@@ -87,7 +87,17 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
     ("invalid-date", replace("date: 2023-05-30", "date: 2023-05-40"), ":23:5:",
      "sessions[0].date: Input should be a valid date"),
     ("invalid-time", replace('time: "09:30"', 'time: "29:30"'), ":24:5:",
-     "sessions[0].time: Input should be in a valid time format"),
+     "sessions[0].time: '29:30' is not a time of day; write \"HH:MM\" or \"HH:MM-HH:MM\""),
+    ("time-with-zone", replace('time: "09:30"', 'time: "09:30+02:00"'), ":24:5:",
+     "sessions[0].time: '09:30+02:00' is not a session time; write \"HH:MM\" or "
+     "\"HH:MM-HH:MM\" (24-hour clock), e.g. \"08:00\" or \"12:45-13:45\""),
+    ("time-with-seconds", replace('time: "09:30"', 'time: "09:30:00"'), ":24:5:",
+     "sessions[0].time: '09:30:00' is not a session time"),
+    ("time-ends-before-start", replace('time: "09:30"', 'time: "09:30-09:00"'), ":24:5:",
+     "sessions[0].time: the session ends (09:00) before it starts (09:30)"),
+    ("time-read-as-number",  # YAML 1.1 reads an unquoted 12:45 as 765 (base 60)
+     lambda t: "%YAML 1.1\n---\n" + t.replace('time: "09:30"', "time: 12:45"), ":26:5:",
+     "sessions[0].time: read as the number 765; write the time in quotes"),
     ("invalid-email", replace("a.person@example.org", "a.person-at-example.org"), ":13:7:",
      "document.contacts[0].email: not a valid e-mail address"),
     ("closed-list", replace("  source: TSB", "  source: TSB\n  purpose: Infomation"), ":10:3:",
