@@ -101,7 +101,7 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         keywords="; ".join(meta.keywords) if old_layout else "",
         abstract=meta.abstract,
         abstract_in_header=old_layout,
-        action="" if old_layout else meta.action,
+        action=meta.action,
     )
 
 

@@ -1,5 +1,5 @@
-"""Session times (a start, or a start and an end), as a user writes them and as both
-outputs show them."""
+"""Session times (a start, or a start and an end) and the cover's Action line in both
+cover layouts, as a user writes them and as both outputs show them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 from typer.testing import CliRunner
 
 from reportgen.cli import app
@@ -48,6 +50,23 @@ def old_layout_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
     report.mkdir(parents=True)
     (report / "report.yaml").write_text(OLD_LAYOUT, "utf-8")
     return build_into(report, base / "out")
+
+
+def test_action_follows_the_cover_table_in_the_2017_docx(old_layout_build: Built) -> None:
+    doc = Document(str(old_layout_build.docx))
+    body = list(doc.element.body.iterchildren())
+    cover = Table(body[0], doc)
+    labels = [row.cells[0].text for row in cover.rows]
+    assert "Keywords:" in labels and labels[-1] == "Abstract:", labels  # the 2017-2020 table
+    action = Paragraph(body[1], doc)
+    assert action.text == f"Action: {ACTION}"
+    assert action.runs[0].text == "Action:" and action.runs[0].bold
+
+
+def test_action_is_in_the_2017_pdf(old_layout_build: Built) -> None:
+    text = normalise(pdf_text(old_layout_build.pdf))
+    assert f"Action: {ACTION}" in text
+    assert text.index("Keywords:") < text.index("Abstract:") < text.index("Action:")
 
 
 def sessions_rows(built: Built) -> list[list[str]]:
