@@ -140,8 +140,8 @@ class Metadata(Strict):
     layout: CoverLayout = CoverLayout.y2022
     group: Text = Field(description="e.g. TSAG, or SG17")
     study_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")]
-    number: int = Field(ge=0, description="the TD or contribution number")
-    revision: int = Field(default=0, ge=0)
+    number: int = Field(ge=0, le=99_999, description="the TD or contribution number")
+    revision: int = Field(default=0, ge=0, le=99)
     category: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}$")] = "GEN"
     language: Literal["E", "F", "S", "R", "A", "C"] = "E"
     original: Text = "English"
@@ -216,7 +216,8 @@ class Highlights(Strict):
 
 class Column(Strict):
     title: Text
-    width: float = Field(default=1.0, gt=0, description="relative width")
+    width: float = Field(default=1.0, gt=0, le=100, allow_inf_nan=False,
+                         description="relative width")
     align: Literal["left", "center"] = "left"
 
 

@@ -98,6 +98,11 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
     ("time-read-as-number",  # YAML 1.1 reads an unquoted 12:45 as 765 (base 60)
      lambda t: "%YAML 1.1\n---\n" + t.replace('time: "09:30"', "time: 12:45"), ":26:5:",
      "sessions[0].time: read as the number 765; write the time in quotes"),
+    ("huge-number", replace("number: 7", "number: 0x" + "f" * 5000), ":4:3:",
+     "document.number: Input should be less than or equal to 99999"),
+    ("infinite-width", replace("- session: one", "- table: {title: T, columns: [{title: A, "
+                                                 "width: .inf}], rows: [[a]]}"), ":30:",
+     "body[0].blocks[0].table.columns[0].width: Input should be"),
     ("invalid-email", replace("a.person@example.org", "a.person-at-example.org"), ":13:7:",
      "document.contacts[0].email: not a valid e-mail address"),
     ("closed-list", replace("  source: TSB", "  source: TSB\n  purpose: Infomation"), ":10:3:",
