@@ -38,6 +38,9 @@ MAX_YAML_NODES = 50_000  # keys, values and items of one report.yaml
 # The Markdown parser drops whatever lies deeper than 20 of its levels (a list counts
 # two), so the limit stays well below that.
 MAX_PROSE_DEPTH = 8
+# All prose of a report, report.yaml's and the Markdown files', each file counted every
+# time it is used: a few lines of YAML could otherwise repeat a 2 MiB file thousands of times.
+MAX_PROSE_CHARS = 4_000_000
 # C0 controls other than TAB, LF, CR; non-characters; lone surrogates: not allowed in XML.
 INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -392,6 +395,7 @@ def _inner_model(annotation: Any) -> Any:
 def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
     """Load every ``file:`` Markdown reference and record where every prose text starts."""
     problems: list[Problem] = []
+    files: dict[Path, str | None] = {}  # each file read once, however often it is used
 
     def visit(node: Any, path: Path_) -> None:
         if isinstance(node, dict):
@@ -400,7 +404,7 @@ def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
                 if key in {"text", "summary", "intro", "note"} and isinstance(value, str):
                     loaded.prose[sub] = (value, _text_origin(loaded, sub))
                 elif key == "file" and isinstance(value, str):
-                    _load_markdown(loaded, value, sub, problems)
+                    _load_markdown(loaded, value, sub, problems, files)
                 else:
                     visit(value, sub)
         elif isinstance(node, list):
@@ -408,6 +412,18 @@ def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
                 visit(item, (*path, i))
 
     visit(data, ())
+    total, first_over = 0, None
+    for path, (text, _) in list(loaded.prose.items()):
+        total += len(text)
+        if total > MAX_PROSE_CHARS:  # what lies beyond is neither checked nor rendered
+            first_over = first_over or path
+            del loaded.prose[path]
+    if first_over is not None:
+        where = loaded.origin(first_over)
+        problems.append(Problem(where.file, where.line, where.col, dotted(first_over),
+                                f"the report's prose adds up to more than {MAX_PROSE_CHARS} "
+                                "characters here (a Markdown file counts each time it is "
+                                "used); that is the limit"))
     return problems
 
 
@@ -417,8 +433,8 @@ def _text_origin(loaded: LoadedReport, path: Path_) -> Origin:
     return Origin(key.file, key.line + 1, 1)
 
 
-def _load_markdown(loaded: LoadedReport, name: str, path: Path_,
-                   problems: list[Problem]) -> None:
+def _load_markdown(loaded: LoadedReport, name: str, path: Path_, problems: list[Problem],
+                   files: dict[Path, str | None]) -> None:
     where = loaded.positions[path]
     target = (loaded.root / name).resolve()
     if not target.is_relative_to(loaded.root.resolve()):
@@ -430,14 +446,19 @@ def _load_markdown(loaded: LoadedReport, name: str, path: Path_,
                                 f"Markdown file {name!r} not found beside {REPORT_FILE}"))
         return
     shown = display_path(target)
-    try:
-        text = read_text(target, shown)
-    except ContentError as exc:
-        problems.extend(exc.problems)
-        return
-    rel = target.relative_to(loaded.root.resolve()).as_posix()
-    loaded.sources[rel] = text.encode("utf-8")
-    loaded.prose[path] = (text, Origin(shown, 1))
+    if target not in files:
+        try:
+            read = read_text(target, shown)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            files[target] = None
+        else:
+            rel = target.relative_to(loaded.root.resolve()).as_posix()
+            loaded.sources[rel] = read.encode("utf-8")
+            files[target] = read
+    text = files[target]
+    if text is not None:
+        loaded.prose[path] = (text, Origin(shown, 1))
 
 
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")

@@ -378,3 +378,35 @@ def test_markdown_nesting_limit_is_exact(tmp_path: Path, prose: str, line: int |
         assert errors == [], output
     else:
         assert len(errors) == 1 and f"prose.md:{line}:1: body[0].file: " in errors[0], output
+
+
+def test_a_markdown_file_used_over_and_over_is_bounded(tmp_path: Path) -> None:
+    """A thousand lines of YAML must not stand for a thousand copies of a 1 MB file."""
+    report = with_prose(tmp_path / "content" / "r", "TD7 and TD8. " * 80_000 + "\n")
+    text = (report / "report.yaml").read_text("utf-8")
+    repeated = "      - session: one\n" + "      - file: prose.md\n" * 1000
+    (report / "report.yaml").write_text(text.replace("      - session: one\n", repeated))
+    result, seconds = run_timed("check", str(report))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    errors = [ln for ln in output.splitlines() if "report.yaml:" in ln and "warning" not in ln]
+    # 1 040 001 characters a use, the first being body[0].file: blocks[3] passes the limit
+    assert len(errors) == 1, output
+    assert ":32:9: body[0].blocks[3].file: the report's prose adds up to more than 4000000 " \
+        "characters here (a Markdown file counts each time it is used); that is the limit" \
+        in errors[0]
+    assert seconds < REFUSAL_SECONDS, seconds
+
+
+def test_the_prose_limit_counts_every_use(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "MAX_PROSE_CHARS", 1000)
+    report = with_prose(tmp_path / "r", "TD7 and TD8. " * 25 + "\n")  # 326 characters
+    text = (report / "report.yaml").read_text("utf-8")
+    # used by body[0].file and by `uses` blocks: 3 x 326 = 978 pass, 4 x 326 = 1304 do not
+    for uses, refused in ((2, False), (3, True)):
+        blocks = "      - session: one\n" + "      - file: prose.md\n" * uses
+        (report / "report.yaml").write_text(text.replace("      - session: one\n", blocks))
+        output = CliRunner().invoke(app, ["check", str(report)]).output
+        assert ("prose adds up to more than 1000 characters" in output) == refused, output
