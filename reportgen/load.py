@@ -38,9 +38,9 @@ MAX_YAML_NODES = 50_000  # keys, values and items of one report.yaml
 # The Markdown parser drops whatever lies deeper than 20 of its levels (a list counts
 # two), so the limit stays well below that.
 MAX_PROSE_DEPTH = 8
-# All prose of a report, report.yaml's and the Markdown files', each file counted every
-# time it is used: a few lines of YAML could otherwise repeat a 2 MiB file thousands of times.
-MAX_PROSE_CHARS = 4_000_000
+# The text a report stands for, shared parts counted each time they are used (see
+# _check_size): a few lines of YAML could otherwise repeat a 2 MiB file thousands of times.
+MAX_TEXT_CHARS = 4_000_000
 # C0 controls other than TAB, LF, CR; non-characters; lone surrogates: not allowed in XML.
 INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -132,6 +132,7 @@ def load(path: Path) -> LoadedReport:
         raise ContentError(_validation_problems(exc, positions, shown)) from None
     loaded = LoadedReport(root, model, {REPORT_FILE: text.encode("utf-8")}, positions)
     problems = _resolve_files(loaded, data)
+    problems += _check_size(loaded)
     problems += _check_prose_nesting(loaded)
     problems += _check_consistency(loaded)
     errors = [p for p in problems if p.severity == "error"]
@@ -412,19 +413,58 @@ def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
                 visit(item, (*path, i))
 
     visit(data, ())
-    total, first_over = 0, None
-    for path, (text, _) in list(loaded.prose.items()):
-        total += len(text)
-        if total > MAX_PROSE_CHARS:  # what lies beyond is neither checked nor rendered
-            first_over = first_over or path
-            del loaded.prose[path]
-    if first_over is not None:
-        where = loaded.origin(first_over)
-        problems.append(Problem(where.file, where.line, where.col, dotted(first_over),
-                                f"the report's prose adds up to more than {MAX_PROSE_CHARS} "
-                                "characters here (a Markdown file counts each time it is "
-                                "used); that is the limit"))
     return problems
+
+
+def _check_size(loaded: LoadedReport) -> list[Problem]:
+    """Bound the text a report stands for, so that a few lines cannot repeat a lot.
+
+    Every text counts once where it is written or its file is named; a session, a
+    statement, the highlights and the register count again each time a block shows them.
+    Prose past the limit is dropped here, so that it is neither checked nor rendered.
+    """
+    report = loaded.model
+
+    def size(path: Path_) -> int:
+        return len(loaded.prose[path][0]) if path in loaded.prose else 0
+
+    costs: list[tuple[Path_, int]] = [(path, len(text)) for path, (text, _)
+                                      in loaded.prose.items()]
+    sessions = {s.id: size(("sessions", i, "file" if s.file else "summary")) + len(s.title)
+                for i, s in enumerate(report.sessions)}
+    statements = {s.id: size(("statements", i, "file" if s.file else "text"))
+                  for i, s in enumerate(report.statements)}
+    highlights = report.highlights
+    shown_highlights = size(("highlights", "intro")) + sum(
+        len(item.text) + sum(map(len, item.items)) for item in highlights.items
+    ) if highlights else 0
+    register = {d.id: len(d.id) + len(d.title) + len(d.source) for d in report.documents}
+    for path, block in _blocks(report):
+        if block.session is not None:
+            costs.append(((*path, "session"), sessions.get(block.session, 0)))
+        elif block.statement is not None:
+            costs.append(((*path, "statement"), statements.get(block.statement, 0)))
+        elif block.highlights:
+            costs.append(((*path, "highlights"), shown_highlights))
+        elif block.documents_table is not None:
+            ids = block.documents_table.ids or list(register)
+            costs.append(((*path, "documents_table"), sum(register.get(i, 0) for i in ids)))
+        elif block.sessions_table is not None:  # a title, then about 40 characters a row
+            costs.append(((*path, "sessions_table"), sum(len(s.title) + 40
+                                                         for s in report.sessions)))
+    total = 0
+    for k, (path, cost) in enumerate(costs):
+        total += cost
+        if total > MAX_TEXT_CHARS:
+            for dropped in list(loaded.prose)[k:]:  # the first costs are the prose's
+                del loaded.prose[dropped]
+            where = loaded.origin(path)
+            return [Problem(where.file, where.line, where.col, dotted(path),
+                            f"the report's text adds up to more than {MAX_TEXT_CHARS} "
+                            "characters here, counting a Markdown file each time it is named "
+                            "and a session, statement, the highlights or the register each "
+                            "time they are shown; that is the limit")]
+    return []
 
 
 def _text_origin(loaded: LoadedReport, path: Path_) -> Origin:

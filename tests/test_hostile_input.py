@@ -393,20 +393,43 @@ def test_a_markdown_file_used_over_and_over_is_bounded(tmp_path: Path) -> None:
     errors = [ln for ln in output.splitlines() if "report.yaml:" in ln and "warning" not in ln]
     # 1 040 001 characters a use, the first being body[0].file: blocks[3] passes the limit
     assert len(errors) == 1, output
-    assert ":32:9: body[0].blocks[3].file: the report's prose adds up to more than 4000000 " \
-        "characters here (a Markdown file counts each time it is used); that is the limit" \
-        in errors[0]
+    assert ":32:9: body[0].blocks[3].file: the report's text adds up to more than 4000000 " \
+        "characters here, counting a Markdown file each time it is named" in errors[0]
     assert seconds < REFUSAL_SECONDS, seconds
 
 
-def test_the_prose_limit_counts_every_use(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "MAX_PROSE_CHARS", 1000)
+def test_the_register_shown_over_and_over_is_bounded(tmp_path: Path) -> None:
+    """Twenty documents tables of a 2 000-document register: 4.2 million characters."""
+    register = "".join(f"  - {{id: C{n}, title: {'t' * 100}}}\n" for n in range(2000))
+    tables = "".join("      - documents_table: {title: All}\n" for _ in range(20))
+    text = VALID.replace("documents:\n", "documents:\n" + register).replace(
+        "      - session: one\n", tables)
+    report = tmp_path / "content" / "r"
+    report.mkdir(parents=True)
+    (report / "report.yaml").write_text(text, "utf-8")
+    result, seconds = run_timed("build", str(report), "--out", str(tmp_path / "out"))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    errors = [ln for ln in output.splitlines() if "report.yaml:" in ln and "warning" not in ln]
+    assert len(errors) == 1, output
+    # each table shows 208 921 characters (2 002 ids and titles); the 20th passes 4 000 000
+    assert ":2049:9: body[0].blocks[19].documents_table: the report's text adds up to " \
+        "more than 4000000 characters here" in errors[0], errors
+    assert seconds < REFUSAL_SECONDS, seconds
+    assert not (tmp_path / "out").exists()
+
+
+def test_shared_parts_count_each_time_they_are_shown(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "MAX_TEXT_CHARS", 1000)
     report = with_prose(tmp_path / "r", "TD7 and TD8. " * 25 + "\n")  # 326 characters
-    text = (report / "report.yaml").read_text("utf-8")
-    # used by body[0].file and by `uses` blocks: 3 x 326 = 978 pass, 4 x 326 = 1304 do not
-    for uses, refused in ((2, False), (3, True)):
-        blocks = "      - session: one\n" + "      - file: prose.md\n" * uses
+    text = (report / "report.yaml").read_text("utf-8").replace(
+        "    time: \"09:30\"\n", "    time: \"09:30\"\n    file: prose.md\n")
+    # prose.md counts where it is named (body[0].file, sessions[0].file) and each time the
+    # session is shown, its title (12 characters) included
+    for shows, refused in ((1, False), (2, True)):  # 326 * 2 + 338 = 990; + 338 = 1328
+        blocks = "      - session: one\n" * shows
         (report / "report.yaml").write_text(text.replace("      - session: one\n", blocks))
         output = CliRunner().invoke(app, ["check", str(report)]).output
-        assert ("prose adds up to more than 1000 characters" in output) == refused, output
+        assert ("text adds up to more than 1000 characters here" in output) == refused, output
+    assert ":31:9: body[0].blocks[1].session: the report's text" in output
