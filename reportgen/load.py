@@ -2,28 +2,45 @@
 
 Every problem is reported with file, line, column and field, all problems of a file at
 once. YAML is read with ruamel in round-trip mode only to learn positions; tags are
-rejected, so nothing in the content can construct an object.
+rejected, so nothing in the content can construct an object. Anchors, aliases and merge
+keys are refused and nesting and size are bounded while the file is composed, so the data
+is never larger than its text.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode
+from ruamel.yaml.scanner import RoundTripScanner
 
 from .errors import ContentError, Origin, Problem, display_path
 from .locate import REPORT_FILE, find_report
 from .model import Block, Report
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_YAML_DEPTH = 64  # mappings and sequences inside one another
+MAX_YAML_NODES = 50_000  # keys, values and items of one report.yaml
+# Block quotes and lists inside one another; emphasis, strong text and links likewise.
+# The Markdown parser drops whatever lies deeper than 20 of its levels (a list counts
+# two), so the limit stays well below that.
+MAX_PROSE_DEPTH = 8
+# The text a report stands for, shared parts counted each time they are used (see
+# _check_size): a few lines of YAML could otherwise repeat a 2 MiB file thousands of times.
+MAX_TEXT_CHARS = 4_000_000
 # C0 controls other than TAB, LF, CR; non-characters; lone surrogates: not allowed in XML.
 INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -106,6 +123,8 @@ def load(path: Path) -> LoadedReport:
         raise ContentError(_validation_problems(exc, positions, shown)) from None
     loaded = LoadedReport(root, model, {REPORT_FILE: text.encode("utf-8")}, positions)
     problems = _resolve_files(loaded, data)
+    problems += _check_size(loaded)
+    problems += _check_prose_nesting(loaded)
     problems += _check_consistency(loaded)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -125,22 +144,122 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp",
                              RoundTripConstructor.construct_yaml_str)
 
 
+class _Refused(Exception):
+    """Composition stopped; the composer's ``refused`` list says why."""
+
+
+class _Composer(Composer):
+    """Builds nodes from parser events, refusing anchors, aliases and merge keys and
+    bounding depth and size as the events arrive, before anything is constructed.
+
+    An alias is replaced by an empty value instead of the node it names, so every
+    anchor and alias of the file is reported at once and nothing is ever expanded.
+    """
+
+    def __init__(self, loader: Any = None) -> None:
+        super().__init__(loader)
+        self.warn_double_anchors = False  # every anchor is refused anyway
+        self.refused: list[tuple[int, int, Path_, str]] = []
+        self._path: list[str | int] = []
+        self._nesting = 0
+        self._nodes = 0
+
+    def refuse(self, mark: Any, message: str, path: Path_ | None = None) -> None:
+        """Record a problem at ``mark`` (0-based), by default for the node being composed."""
+        where = tuple(self._path) if path is None else path
+        self.refused.append((mark.line + 1, mark.column + 1, where, message))
+
+    def too_deep(self, mark: Any) -> NoReturn:
+        """Stop: the nesting limit is reached at ``mark``."""
+        path = tuple(self._path)
+        self.refuse(mark, f"mappings and sequences nest more than {MAX_YAML_DEPTH} levels "
+                          "deep here; that is the limit",
+                    (*path[:4], "…") if len(path) > 6 else path)
+        raise _Refused
+
+    def get_single_node(self) -> Any:
+        node = super().get_single_node()
+        if self.refused:
+            raise _Refused
+        return node
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        # a mapping value comes with its key node, an item with its index, a key with None
+        step = str(index.value) if isinstance(index, ScalarNode) else (
+            index if isinstance(index, int) else None)
+        if step is not None:
+            self._path.append(step)
+        try:
+            return self._compose(parent, index)
+        finally:
+            if step is not None:
+                self._path.pop()
+
+    def _compose(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        self._nodes += 1
+        if self._nodes > MAX_YAML_NODES:
+            self.refuse(event.start_mark, f"more than {MAX_YAML_NODES} keys, values and "
+                                           "items; that is the limit for one report.yaml")
+            raise _Refused
+        if isinstance(event, AliasEvent):
+            self.parser.get_event()
+            self.refuse(event.start_mark, f"YAML alias '*{event.anchor}' is not allowed; "
+                                           "write the value out in full here")
+            return ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+        if event.anchor is not None:
+            self.refuse(event.start_mark, f"YAML anchor '&{event.anchor}' is not allowed; "
+                                           "remove it and write the value out where it is "
+                                           "reused")
+        if not isinstance(event, MappingStartEvent | SequenceStartEvent):
+            return super().compose_node(parent, index)
+        self._nesting += 1
+        if self._nesting > MAX_YAML_DEPTH:
+            self.too_deep(event.start_mark)
+        node = super().compose_node(parent, index)
+        self._nesting -= 1
+        if isinstance(node, MappingNode):
+            for key, _ in node.value:
+                if _tag_of(key) == "tag:yaml.org,2002:merge":
+                    self.refuse(key.start_mark, "YAML merge keys ('<<') are not allowed; "
+                                                "write the keys out in full")
+        return node
+
+
+class _Scanner(RoundTripScanner):
+    """Stops at the first ``[`` or ``{`` nested too deeply, before reading further: the
+    scanner's look-ahead for keys costs time in proportion to the nesting."""
+
+    def fetch_flow_collection_start(self, token_class: Any, to_push: str) -> None:
+        if len(self.flow_context) >= MAX_YAML_DEPTH:
+            self.loader.composer.too_deep(self.reader.get_mark())
+        super().fetch_flow_collection_start(token_class, to_push)
+
+
 def _parse_yaml(text: str, shown: str) -> tuple[Any, dict[Path_, Origin]]:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
+    yaml.Composer = _Composer
+    yaml.Scanner = _Scanner
+    problems: list[Problem] = []
     try:
         raw = yaml.load(text)
+    except _Refused:
+        raw = None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         message = " ".join(str(exc.problem or exc.context or "malformed YAML").split())
-        raise ContentError([Problem(shown, line, col, "", f"malformed YAML: {message}")]) from None
+        problems.append(Problem(shown, line, col, "", f"malformed YAML: {message}"))
     except Exception as exc:  # ruamel raises a few unmarked errors (e.g. bad escapes)
-        raise ContentError([Problem(shown, 0, 0, "", f"malformed YAML: {exc}")]) from None
+        problems.append(Problem(shown, 0, 0, "", f"malformed YAML: {exc}"))
+    problems += [Problem(shown, line, col, dotted(path), message)
+                 for line, col, path, message in yaml.composer.refused]
+    if problems:
+        raise ContentError(problems)
     if raw is None:
         raise ContentError([Problem(shown, 0, 0, "", "file is empty")])
     positions: dict[Path_, Origin] = {(): Origin(shown, 1)}
-    problems: list[Problem] = []
     data = _plain(raw, (), positions, problems, shown)
     if problems:
         raise ContentError(problems)
@@ -268,6 +387,7 @@ def _inner_model(annotation: Any) -> Any:
 def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
     """Load every ``file:`` Markdown reference and record where every prose text starts."""
     problems: list[Problem] = []
+    files: dict[Path, str | None] = {}  # each file read once, however often it is used
 
     def visit(node: Any, path: Path_) -> None:
         if isinstance(node, dict):
@@ -276,7 +396,7 @@ def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
                 if key in {"text", "summary", "intro", "note"} and isinstance(value, str):
                     loaded.prose[sub] = (value, _text_origin(loaded, sub))
                 elif key == "file" and isinstance(value, str):
-                    _load_markdown(loaded, value, sub, problems)
+                    _load_markdown(loaded, value, sub, problems, files)
                 else:
                     visit(value, sub)
         elif isinstance(node, list):
@@ -287,14 +407,65 @@ def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _check_size(loaded: LoadedReport) -> list[Problem]:
+    """Bound the text a report stands for, so that a few lines cannot repeat a lot.
+
+    Every text counts once where it is written or its file is named; a session, a
+    statement, the highlights and the register count again each time a block shows them.
+    Prose past the limit is dropped here, so that it is neither checked nor rendered.
+    """
+    report = loaded.model
+
+    def size(path: Path_) -> int:
+        return len(loaded.prose[path][0]) if path in loaded.prose else 0
+
+    costs: list[tuple[Path_, int]] = [(path, len(text)) for path, (text, _)
+                                      in loaded.prose.items()]
+    sessions = {s.id: size(("sessions", i, "file" if s.file else "summary")) + len(s.title)
+                for i, s in enumerate(report.sessions)}
+    statements = {s.id: size(("statements", i, "file" if s.file else "text"))
+                  for i, s in enumerate(report.statements)}
+    highlights = report.highlights
+    shown_highlights = size(("highlights", "intro")) + sum(
+        len(item.text) + sum(map(len, item.items)) for item in highlights.items
+    ) if highlights else 0
+    register = {d.id: len(d.id) + len(d.title) + len(d.source) for d in report.documents}
+    for path, block in _blocks(report):
+        if block.session is not None:
+            costs.append(((*path, "session"), sessions.get(block.session, 0)))
+        elif block.statement is not None:
+            costs.append(((*path, "statement"), statements.get(block.statement, 0)))
+        elif block.highlights:
+            costs.append(((*path, "highlights"), shown_highlights))
+        elif block.documents_table is not None:
+            ids = block.documents_table.ids or list(register)
+            costs.append(((*path, "documents_table"), sum(register.get(i, 0) for i in ids)))
+        elif block.sessions_table is not None:  # a title, then about 40 characters a row
+            costs.append(((*path, "sessions_table"), sum(len(s.title) + 40
+                                                         for s in report.sessions)))
+    total = 0
+    for k, (path, cost) in enumerate(costs):
+        total += cost
+        if total > MAX_TEXT_CHARS:
+            for dropped in list(loaded.prose)[k:]:  # the first costs are the prose's
+                del loaded.prose[dropped]
+            where = loaded.origin(path)
+            return [Problem(where.file, where.line, where.col, dotted(path),
+                            f"the report's text adds up to more than {MAX_TEXT_CHARS} "
+                            "characters here, counting a Markdown file each time it is named "
+                            "and a session, statement, the highlights or the register each "
+                            "time they are shown; that is the limit")]
+    return []
+
+
 def _text_origin(loaded: LoadedReport, path: Path_) -> Origin:
     """Line of a prose value: block scalars (``|``) start on the line after their key."""
     key = loaded.positions[path]
     return Origin(key.file, key.line + 1, 1)
 
 
-def _load_markdown(loaded: LoadedReport, name: str, path: Path_,
-                   problems: list[Problem]) -> None:
+def _load_markdown(loaded: LoadedReport, name: str, path: Path_, problems: list[Problem],
+                   files: dict[Path, str | None]) -> None:
     where = loaded.positions[path]
     target = (loaded.root / name).resolve()
     if not target.is_relative_to(loaded.root.resolve()):
@@ -306,14 +477,73 @@ def _load_markdown(loaded: LoadedReport, name: str, path: Path_,
                                 f"Markdown file {name!r} not found beside {REPORT_FILE}"))
         return
     shown = display_path(target)
-    try:
-        text = read_text(target, shown)
-    except ContentError as exc:
-        problems.extend(exc.problems)
-        return
-    rel = target.relative_to(loaded.root.resolve()).as_posix()
-    loaded.sources[rel] = text.encode("utf-8")
-    loaded.prose[path] = (text, Origin(shown, 1))
+    if target not in files:
+        try:
+            read = read_text(target, shown)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            files[target] = None
+        else:
+            rel = target.relative_to(loaded.root.resolve()).as_posix()
+            loaded.sources[rel] = read.encode("utf-8")
+            files[target] = read
+    text = files[target]
+    if text is not None:
+        loaded.prose[path] = (text, Origin(shown, 1))
+
+
+_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+_CONTAINERS = {"blockquote_open": 1, "bullet_list_open": 1, "ordered_list_open": 1,
+               "blockquote_close": -1, "bullet_list_close": -1, "ordered_list_close": -1}
+
+
+def _markdown_texts(loaded: LoadedReport) -> Iterator[tuple[Path_, str, Origin]]:
+    """Every text read as Markdown: prose, table cells and highlight sub-items."""
+    for path, (text, origin) in loaded.prose.items():
+        yield path, text, origin
+    for path, block in _blocks(loaded.model):
+        if block.table is not None:
+            for r, row in enumerate(block.table.rows):
+                for c, cell in enumerate(row):
+                    here: Path_ = (*path, "table", "rows", r, c)
+                    yield here, cell, loaded.origin(here)
+    if loaded.model.highlights is not None:
+        for i, item in enumerate(loaded.model.highlights.items):
+            for k, text in enumerate(item.items):
+                here = ("highlights", "items", i, "items", k)
+                yield here, text, loaded.origin(here)
+
+
+def _check_prose_nesting(loaded: LoadedReport) -> list[Problem]:
+    """Markdown nested deeper than MAX_PROSE_DEPTH, once per place where it goes too deep.
+
+    Read from the parser's flat token stream, so that no depth of input can exhaust the
+    stack here, and before anything deeper is silently dropped by the parser.
+    """
+    problems: list[Problem] = []
+    for path, text, origin in _markdown_texts(loaded):
+
+        def add(line: int, what: str, path: Path_ = path, origin: Origin = origin) -> None:
+            problems.append(Problem(origin.file, origin.line + line, origin.col,
+                                    dotted(path), f"{what} nest more than {MAX_PROSE_DEPTH} "
+                                    "levels deep here; that is the limit"))
+
+        depth = 0
+        for token in _markdown.parse(text):
+            line = token.map[0] if token.map else 0
+            before = depth
+            depth += _CONTAINERS.get(token.type, 0)
+            if depth > MAX_PROSE_DEPTH >= before:
+                add(line, "block quotes and lists")
+            inner = 0
+            for child in token.children or ():
+                inner += child.nesting
+                if inner > MAX_PROSE_DEPTH:
+                    add(line, "emphasis, strong text and links")
+                    break
+                if child.type in {"softbreak", "hardbreak"}:
+                    line += 1
+    return problems
 
 
 def _check_consistency(loaded: LoadedReport) -> list[Problem]:
@@ -351,8 +581,8 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
             if ref and ref not in seen:
                 add(("sessions", i, key), f"{ref!r} is not in the documents register",
                     "warning")
-        if i and (session.date, session.time) < (report.sessions[i - 1].date,
-                                                 report.sessions[i - 1].time):
+        if i and (session.date, session.time.start) < (report.sessions[i - 1].date,
+                                                       report.sessions[i - 1].time.start):
             add(("sessions", i, "date"), "session is earlier than the one before it", "warning")
 
     statement_ids = {s.id for s in report.statements}

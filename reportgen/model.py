@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -17,13 +18,18 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
+    PlainValidator,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 DOC_ID_PATTERN = r"^(C|TD|R)\d+(R\d+)?$"
 LIST_FORMAT_PATTERN = r"^\(?[1aAiI][.)]$"
+TIME_RANGE_RE = re.compile(r"^(\d\d):(\d\d)(?: ?[-\u2013] ?(\d\d):(\d\d))?$")
+TIME_FORMS = '"HH:MM" or "HH:MM-HH:MM" (24-hour clock), e.g. "08:00" or "12:45-13:45"'
 
 
 def _check_email(value: str) -> str:
@@ -32,6 +38,50 @@ def _check_email(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class TimeRange:
+    """A session's start time and, when given, its end: ``08:00`` or ``12:45-13:45``."""
+
+    start: dt.time
+    end: dt.time | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.start:%H:%M}"
+        return f"{text}-{self.end:%H:%M}" if self.end else text
+
+    @classmethod
+    def parse(cls, value: object) -> TimeRange:
+        """Read ``HH:MM`` or ``HH:MM-HH:MM`` (an en dash is accepted for the hyphen)."""
+        if isinstance(value, TimeRange):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            # a YAML 1.1 reader turns an unquoted 12:45 into the number 765
+            raise ValueError(f"read as the number {value}; write the time in quotes: "
+                             f"{TIME_FORMS}")
+        if value is None:
+            raise ValueError(f"no time given; write {TIME_FORMS}")
+        match = TIME_RANGE_RE.match(value) if isinstance(value, str) else None
+        if match is None:
+            raise ValueError(f"{value!r} is not a session time; write {TIME_FORMS}")
+        h1, m1, h2, m2 = match.groups()
+        try:
+            start = dt.time(int(h1), int(m1))
+            end = dt.time(int(h2), int(m2)) if h2 is not None else None
+        except ValueError:
+            raise ValueError(f"{value!r} is not a time of day; write {TIME_FORMS}") from None
+        if end is not None and end <= start:
+            raise ValueError(f"the session ends ({end:%H:%M}) before it starts "
+                             f"({start:%H:%M})")
+        return cls(start, end)
+
+
+SessionTime = Annotated[
+    TimeRange,
+    PlainValidator(TimeRange.parse),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": TIME_RANGE_RE.pattern,
+                    "examples": ["08:00", "12:45-13:45"]}),
+]
 Email = Annotated[str, AfterValidator(_check_email)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 DocId = Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]
@@ -93,8 +143,8 @@ class Metadata(Strict):
     layout: CoverLayout = CoverLayout.y2022
     group: Text = Field(description="e.g. TSAG, or SG17")
     study_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")]
-    number: int = Field(ge=0, description="the TD or contribution number")
-    revision: int = Field(default=0, ge=0)
+    number: int = Field(ge=0, le=99_999, description="the TD or contribution number")
+    revision: int = Field(default=0, ge=0, le=99)
     category: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}$")] = "GEN"
     language: Literal["E", "F", "S", "R", "A", "C"] = "E"
     original: Text = "English"
@@ -139,7 +189,7 @@ class Session(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     title: Text
     date: dt.date
-    time: dt.time
+    time: SessionTime = Field(description='start, or start and end: "08:00", "12:45-13:45"')
     room: str = ""
     agenda: DocId | None = None
     minutes: DocId | None = None
@@ -169,7 +219,8 @@ class Highlights(Strict):
 
 class Column(Strict):
     title: Text
-    width: float = Field(default=1.0, gt=0, description="relative width")
+    width: float = Field(default=1.0, gt=0, le=100, allow_inf_nan=False,
+                         description="relative width")
     align: Literal["left", "center"] = "left"
 
 

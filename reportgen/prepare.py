@@ -97,7 +97,7 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         keywords="; ".join(meta.keywords) if old_layout else "",
         abstract=meta.abstract,
         abstract_in_header=old_layout,
-        action="" if old_layout else meta.action,
+        action=meta.action,
     )
 
 
@@ -268,7 +268,7 @@ class _Preparer:
         for i, s in enumerate(self.report.sessions):
             self.cite(s.agenda, ("sessions", i, "agenda"))
             self.cite(s.minutes, ("sessions", i, "minutes"))
-            values = (s.title, long_date(s.date, weekday=True), s.time.strftime("%H:%M"),
+            values = (s.title, long_date(s.date, weekday=True), str(s.time),
                       s.room or DASH, s.agenda or DASH, s.minutes or DASH)
             rows.append(tuple(d.Cell((d.Text(v),)) for v in values))
         widths = _fractions([2.4, 2.6, 0.9, 0.9, 1.1, 1.1])

@@ -87,7 +87,22 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
     ("invalid-date", replace("date: 2023-05-30", "date: 2023-05-40"), ":23:5:",
      "sessions[0].date: Input should be a valid date"),
     ("invalid-time", replace('time: "09:30"', 'time: "29:30"'), ":24:5:",
-     "sessions[0].time: Input should be in a valid time format"),
+     "sessions[0].time: '29:30' is not a time of day; write \"HH:MM\" or \"HH:MM-HH:MM\""),
+    ("time-with-zone", replace('time: "09:30"', 'time: "09:30+02:00"'), ":24:5:",
+     "sessions[0].time: '09:30+02:00' is not a session time; write \"HH:MM\" or "
+     "\"HH:MM-HH:MM\" (24-hour clock), e.g. \"08:00\" or \"12:45-13:45\""),
+    ("time-with-seconds", replace('time: "09:30"', 'time: "09:30:00"'), ":24:5:",
+     "sessions[0].time: '09:30:00' is not a session time"),
+    ("time-ends-before-start", replace('time: "09:30"', 'time: "09:30-09:00"'), ":24:5:",
+     "sessions[0].time: the session ends (09:00) before it starts (09:30)"),
+    ("time-read-as-number",  # YAML 1.1 reads an unquoted 12:45 as 765 (base 60)
+     lambda t: "%YAML 1.1\n---\n" + t.replace('time: "09:30"', "time: 12:45"), ":26:5:",
+     "sessions[0].time: read as the number 765; write the time in quotes"),
+    ("huge-number", replace("number: 7", "number: 0x" + "f" * 5000), ":4:3:",
+     "document.number: Input should be less than or equal to 99999"),
+    ("infinite-width", replace("- session: one", "- table: {title: T, columns: [{title: A, "
+                                                 "width: .inf}], rows: [[a]]}"), ":30:",
+     "body[0].blocks[0].table.columns[0].width: Input should be"),
     ("invalid-email", replace("a.person@example.org", "a.person-at-example.org"), ":13:7:",
      "document.contacts[0].email: not a valid e-mail address"),
     ("closed-list", replace("  source: TSB", "  source: TSB\n  purpose: Infomation"), ":10:3:",
@@ -101,6 +116,14 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
      "body[0].file: Markdown file 'intro.md' not found"),
     ("control-character", replace("A minimal report.", "A minimal\x07 report."), ":14:22:",
      "control character U+0007 is not allowed"),
+    ("yaml-anchor", replace("  source: TSB\n  title: Minimal report", "  source: &s TSB\n"
+                            "  title: *s"), ":9:11:",
+     "document.source: YAML anchor '&s' is not allowed; remove it and write the value out"),
+    ("yaml-alias", replace("  source: TSB\n  title: Minimal report", "  source: &s TSB\n"
+                           "  title: *s"), ":10:10:",
+     "document.title: YAML alias '*s' is not allowed; write the value out in full here"),
+    ("yaml-merge-key", replace("    place: Geneva", "    <<: {place: Geneva}"), ":6:5:",
+     "document.meeting: YAML merge keys ('<<') are not allowed; write the keys out in full"),
     ("yaml-python-tag", replace("number: 7", "number: !!python/object/apply:os.system ['id']"),
      ":4:3:", "YAML tags such as"),
     ("bad-session-reference", replace("- session: one", "- session: two"), ":30:9:",
@@ -111,6 +134,8 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
      "register"),
     ("bad-markdown-link", replace("the minimal report;", "the [minimal](../../outside) report;"),
      ":28:", "links may point only to http, https or mailto"),
+    ("markdown-nested-too-deeply", replace("This is TD7,", "> > > > > > > > > This is TD7,"),
+     ":28:1:", "body[0].text: block quotes and lists nest more than 8 levels deep here"),
     ("image-refused", replace("the minimal report;", "the ![x](http://127.0.0.1:9/x.png) report;"),
      ":28:", "images are not supported"),
 ]

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -19,10 +20,14 @@ from docx.opc.part import Part
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from typer.testing import CliRunner
 
+from reportgen import load
+from reportgen.cli import app
 from reportgen.writers.docx import FOOTNOTES_CT, SafeDocxTemplate, literal
 
 from .conftest import Built, build_into, docx_paragraph_texts, need_tool, normalise, run_cli
+from .test_bad_input import VALID
 
 PROBES = [
     "{{ 7*7 }}",
@@ -215,3 +220,216 @@ def test_schema_validator_finds_nothing_wrong(hostile_build: Built, seed_build: 
         result = subprocess.run([str(audit), "-q", str(built.docx)], capture_output=True,
                                 text=True, timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- inflation
+
+# Generous, for a busy machine: what matters is that nothing hangs or grows without bound.
+REFUSAL_SECONDS = 5.0
+
+
+def alias_bomb() -> str:
+    """Nine levels of nine aliases: ten lines that stand for 9**9 strings."""
+    lines = ["lols:", "  a: &a [" + ", ".join(['"lol"'] * 9) + "]"]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"  {name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    return VALID + "\n".join(lines) + "\n"
+
+
+def nested(opening: str, inner: str, closing: str) -> str:
+    """10 000 levels of one kind of collection where the abstract is."""
+    value = opening * 10_000 + inner + closing * 10_000
+    return VALID.replace("  abstract: A minimal report.", "  abstract: " + value)
+
+
+# case -> (report.yaml, a fragment of the first error line)
+INFLATING_YAML = {
+    "alias-bomb": (alias_bomb, "report.yaml:32:6: lols.a: YAML anchor '&a' is not allowed"),
+    "nested-sequences": (lambda: nested("[", "", "]"),
+                         "report.yaml:14:77: document.abstract: mappings and sequences nest "
+                         "more than 64 levels deep here"),
+    "nested-mappings": (lambda: nested("{a: ", "1", "}"),
+                        "report.yaml:14:261: document.abstract.a.a.…: mappings and sequences "
+                        "nest more than 64 levels deep here"),
+}
+
+
+def run_timed(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    start = time.perf_counter()
+    result = run_cli(*args)
+    return result, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize("case", list(INFLATING_YAML))
+def test_inflating_yaml_is_refused_at_once(tmp_path: Path, case: str, command: str) -> None:
+    make, expected = INFLATING_YAML[case]
+    report = tmp_path / "content" / "r"
+    report.mkdir(parents=True)
+    (report / "report.yaml").write_text(make(), "utf-8")
+    out = tmp_path / "out"
+    result, seconds = run_timed(command, str(report),
+                                *(["--out", str(out)] if command == "build" else []))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    lines = [ln for ln in output.splitlines() if "report.yaml:" in ln]
+    assert lines and expected in lines[0], output
+    assert seconds < REFUSAL_SECONDS, seconds
+    assert not out.exists()
+
+
+def test_every_anchor_and_alias_is_reported_with_its_place(tmp_path: Path) -> None:
+    report = tmp_path / "r"
+    report.mkdir()
+    (report / "report.yaml").write_text(alias_bomb(), "utf-8")
+    output = CliRunner().invoke(app, ["check", str(report)]).output
+    lines = [ln for ln in output.splitlines() if "report.yaml:" in ln]
+    assert len(lines) == 9 + 8 * 9, output  # every anchor, every alias, nothing more
+    assert ":33:10: lols.b[0]: YAML alias '*a' is not allowed; write the value out in full " \
+        "here" in lines[2]
+    assert lines[-1].endswith(":40:42: lols.i[8]: YAML alias '*h' is not allowed; write the "
+                              "value out in full here")
+
+
+def test_nesting_limit_is_exact(tmp_path: Path) -> None:
+    # the abstract sits two mappings deep: 62 sequences make 64 levels, 63 make 65
+    for depth in (62, 63):
+        text = VALID.replace("  abstract: A minimal report.",
+                             "  abstract: " + "[" * depth + "]" * depth)
+        report = tmp_path / str(depth)
+        report.mkdir()
+        (report / "report.yaml").write_text(text, "utf-8")
+        output = CliRunner().invoke(app, ["check", str(report)]).output
+        if depth == 62:  # read, then refused by the schema: a list where text belongs
+            assert "nest more than" not in output
+            assert "document.abstract: Input should be a valid string" in output
+        else:  # refused at the 63rd bracket, before the schema sees anything
+            assert ":14:75: document.abstract[0][0].…: mappings and sequences nest more " \
+                "than 64 levels deep here" in output, output
+            assert "Input should be" not in output
+
+
+def test_the_number_of_values_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "MAX_YAML_NODES", 100)
+    report = tmp_path / "r"
+    report.mkdir()
+    keywords = "  keywords: [" + ", ".join(["k"] * 200) + "]\n"
+    (report / "report.yaml").write_text(VALID.replace("  abstract:", keywords + "  abstract:"))
+    result = CliRunner().invoke(app, ["check", str(report)])
+    assert result.exit_code == 1
+    line = next(ln for ln in result.output.splitlines() if "report.yaml:" in ln)
+    assert ":14:" in line and "document.keywords" in line, line
+    assert "more than 100 keys, values and items; that is the limit" in line
+    monkeypatch.undo()
+    assert CliRunner().invoke(app, ["check", str(report)]).exit_code == 0
+
+
+def with_prose(folder: Path, prose: str) -> Path:
+    folder.mkdir(parents=True)
+    text = VALID.replace("    text: |\n      This is TD7, the minimal report; see also TD8.\n",
+                         "    file: prose.md\n")
+    (folder / "report.yaml").write_text(text, "utf-8")
+    (folder / "prose.md").write_text(prose, "utf-8")
+    return folder
+
+
+INFLATING_MARKDOWN = {
+    "nested-quotes": ("TD7 and TD8.\n\n" + ">" * 5000 + " deep\n",
+                      "prose.md:3:1: body[0].file: block quotes and lists nest more than 8 "
+                      "levels deep here; that is the limit"),
+    "nested-emphasis": ("TD7 and TD8.\n\n" + "*" * 2000 + "deep" + "*" * 2000 + "\n",
+                        "prose.md:3:1: body[0].file: emphasis, strong text and links nest "
+                        "more than 8 levels deep here; that is the limit"),
+}
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize("case", list(INFLATING_MARKDOWN))
+def test_deeply_nested_markdown_is_refused_with_its_place(tmp_path: Path, case: str,
+                                                          command: str) -> None:
+    """Deeper than the parser keeps, text would vanish; deeper still, it would crash."""
+    prose, expected = INFLATING_MARKDOWN[case]
+    report = with_prose(tmp_path / "content" / "r", prose)
+    out = tmp_path / "out"
+    result, seconds = run_timed(command, str(report),
+                                *(["--out", str(out)] if command == "build" else []))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    assert [ln for ln in output.splitlines() if "prose.md:" in ln] == [
+        ln for ln in output.splitlines() if expected in ln], output
+    assert expected in output, output
+    assert seconds < REFUSAL_SECONDS, seconds
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("prose", "line"), [
+    ("TD7, TD8\n\n" + "> " * 8 + "eight\n\n" + "> " * 9 + "nine\n", 5),
+    ("TD7, TD8\n\n- > - > - " + "> " * 3 + "eight\n", None),  # three lists, five quotes
+    ("TD7, TD8\n\n" + "*a " * 8 + "x" + " b*" * 8 + "\n\n" + "_a " * 9 + "y" + " b_" * 9 + "\n",
+     5),
+])
+def test_markdown_nesting_limit_is_exact(tmp_path: Path, prose: str, line: int | None) -> None:
+    report = with_prose(tmp_path / "r", prose)
+    output = CliRunner().invoke(app, ["check", str(report)]).output
+    errors = [ln for ln in output.splitlines() if "nest more than 8 levels" in ln]
+    if line is None:
+        assert errors == [], output
+    else:
+        assert len(errors) == 1 and f"prose.md:{line}:1: body[0].file: " in errors[0], output
+
+
+def test_a_markdown_file_used_over_and_over_is_bounded(tmp_path: Path) -> None:
+    """A thousand lines of YAML must not stand for a thousand copies of a 1 MB file."""
+    report = with_prose(tmp_path / "content" / "r", "TD7 and TD8. " * 80_000 + "\n")
+    text = (report / "report.yaml").read_text("utf-8")
+    repeated = "      - session: one\n" + "      - file: prose.md\n" * 1000
+    (report / "report.yaml").write_text(text.replace("      - session: one\n", repeated))
+    result, seconds = run_timed("check", str(report))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Traceback" not in output
+    errors = [ln for ln in output.splitlines() if "report.yaml:" in ln and "warning" not in ln]
+    # 1 040 001 characters a use, the first being body[0].file: blocks[3] passes the limit
+    assert len(errors) == 1, output
+    assert ":32:9: body[0].blocks[3].file: the report's text adds up to more than 4000000 " \
+        "characters here, counting a Markdown file each time it is named" in errors[0]
+    assert seconds < REFUSAL_SECONDS, seconds
+
+
+def test_the_register_shown_over_and_over_is_bounded(tmp_path: Path) -> None:
+    """Twenty documents tables of a 2 000-document register: 4.2 million characters."""
+    register = "".join(f"  - {{id: C{n}, title: {'t' * 100}}}\n" for n in range(2000))
+    tables = "".join("      - documents_table: {title: All}\n" for _ in range(20))
+    text = VALID.replace("documents:\n", "documents:\n" + register).replace(
+        "      - session: one\n", tables)
+    report = tmp_path / "content" / "r"
+    report.mkdir(parents=True)
+    (report / "report.yaml").write_text(text, "utf-8")
+    result, seconds = run_timed("build", str(report), "--out", str(tmp_path / "out"))
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    errors = [ln for ln in output.splitlines() if "report.yaml:" in ln and "warning" not in ln]
+    assert len(errors) == 1, output
+    # each table shows 208 921 characters (2 002 ids and titles); the 20th passes 4 000 000
+    assert ":2049:9: body[0].blocks[19].documents_table: the report's text adds up to " \
+        "more than 4000000 characters here" in errors[0], errors
+    assert seconds < REFUSAL_SECONDS, seconds
+    assert not (tmp_path / "out").exists()
+
+
+def test_shared_parts_count_each_time_they_are_shown(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "MAX_TEXT_CHARS", 1000)
+    report = with_prose(tmp_path / "r", "TD7 and TD8. " * 25 + "\n")  # 326 characters
+    text = (report / "report.yaml").read_text("utf-8").replace(
+        "    time: \"09:30\"\n", "    time: \"09:30\"\n    file: prose.md\n")
+    # prose.md counts where it is named (body[0].file, sessions[0].file) and each time the
+    # session is shown, its title (12 characters) included
+    for shows, refused in ((1, False), (2, True)):  # 326 * 2 + 338 = 990; + 338 = 1328
+        blocks = "      - session: one\n" * shows
+        (report / "report.yaml").write_text(text.replace("      - session: one\n", blocks))
+        output = CliRunner().invoke(app, ["check", str(report)]).output
+        assert ("text adds up to more than 1000 characters here" in output) == refused, output
+    assert ":31:9: body[0].blocks[1].session: the report's text" in output
