@@ -25,6 +25,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
 from ruamel.yaml.nodes import MappingNode, ScalarNode
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import RoundTripScanner
 
 from .errors import ContentError, Origin, Problem, display_path
@@ -56,6 +57,7 @@ class LoadedReport:
     sources: dict[str, bytes]  # relative file name -> bytes, report.yaml first
     positions: dict[Path_, Origin]
     prose: dict[Path_, tuple[str, Origin]] = field(default_factory=dict)
+    text_starts: dict[Path_, Origin] = field(default_factory=dict)  # where a value's text is
     warnings: list[Problem] = field(default_factory=list)  # found while loading
 
     @property
@@ -114,14 +116,15 @@ def load(path: Path) -> LoadedReport:
     yaml_path = root / REPORT_FILE
     shown = display_path(yaml_path)
     text = read_text(yaml_path, shown)
-    data, positions = _parse_yaml(text, shown)
+    data, positions, text_starts = _parse_yaml(text, shown)
     if not isinstance(data, dict):
         raise ContentError([Problem(shown, 1, 1, "", "expected a mapping of keys at the top")])
     try:
         model = Report.model_validate(data)
     except ValidationError as exc:
         raise ContentError(_validation_problems(exc, positions, shown)) from None
-    loaded = LoadedReport(root, model, {REPORT_FILE: text.encode("utf-8")}, positions)
+    loaded = LoadedReport(root, model, {REPORT_FILE: text.encode("utf-8")}, positions,
+                          text_starts=text_starts)
     problems = _resolve_files(loaded, data)
     problems += _check_size(loaded)
     problems += _check_prose_nesting(loaded)
@@ -236,7 +239,8 @@ class _Scanner(RoundTripScanner):
         super().fetch_flow_collection_start(token_class, to_push)
 
 
-def _parse_yaml(text: str, shown: str) -> tuple[Any, dict[Path_, Origin]]:
+def _parse_yaml(text: str, shown: str) -> tuple[Any, dict[Path_, Origin],
+                                                dict[Path_, Origin]]:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     yaml.Composer = _Composer
@@ -260,10 +264,11 @@ def _parse_yaml(text: str, shown: str) -> tuple[Any, dict[Path_, Origin]]:
     if raw is None:
         raise ContentError([Problem(shown, 0, 0, "", "file is empty")])
     positions: dict[Path_, Origin] = {(): Origin(shown, 1)}
-    data = _plain(raw, (), positions, problems, shown)
+    text_starts: dict[Path_, Origin] = {}
+    data = _plain(raw, (), positions, problems, shown, text_starts)
     if problems:
         raise ContentError(problems)
-    return data, positions
+    return data, positions, text_starts
 
 
 def _tag_of(node: Any) -> str | None:
@@ -273,8 +278,11 @@ def _tag_of(node: Any) -> str | None:
 
 
 def _plain(node: Any, path: Path_, positions: dict[Path_, Origin],
-           problems: list[Problem], shown: str) -> Any:
-    """Convert ruamel nodes to plain Python, recording positions and refusing tags."""
+           problems: list[Problem], shown: str, text_starts: dict[Path_, Origin]) -> Any:
+    """Convert ruamel nodes to plain Python, recording positions and refusing tags.
+
+    ``positions`` has where each key or item is; ``text_starts`` where the text of each
+    string value begins: the line after a block scalar's ``|``, else the value itself."""
     here = positions.get(path, Origin(shown, 1))
     tag = _tag_of(node)
     if isinstance(node, TaggedScalar) or (tag and not tag.startswith("tag:yaml.org,2002:map")
@@ -292,14 +300,19 @@ def _plain(node: Any, path: Path_, positions: dict[Path_, Origin],
             line, col = node.lc.key(key)
             sub = (*path, str(key))
             positions[sub] = Origin(shown, line + 1, col + 1)
-            out[str(key)] = _plain(node[key], sub, positions, problems, shown)
+            if isinstance(node[key], str):
+                vline, vcol = node.lc.value(key)
+                block = isinstance(node[key], LiteralScalarString | FoldedScalarString)
+                text_starts[sub] = Origin(shown, vline + 2, 1) if block \
+                    else Origin(shown, vline + 1, vcol + 1)
+            out[str(key)] = _plain(node[key], sub, positions, problems, shown, text_starts)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for i, item in enumerate(node):
             line, col = node.lc.item(i)
             positions[(*path, i)] = Origin(shown, line + 1, col + 1)
-            items.append(_plain(item, (*path, i), positions, problems, shown))
+            items.append(_plain(item, (*path, i), positions, problems, shown, text_starts))
         return items
     if isinstance(node, str):
         return str(node)
@@ -459,9 +472,9 @@ def _check_size(loaded: LoadedReport) -> list[Problem]:
 
 
 def _text_origin(loaded: LoadedReport, path: Path_) -> Origin:
-    """Line of a prose value: block scalars (``|``) start on the line after their key."""
+    """Where a prose value's text begins (the line after ``|`` for a block scalar)."""
     key = loaded.positions[path]
-    return Origin(key.file, key.line + 1, 1)
+    return loaded.text_starts.get(path, Origin(key.file, key.line + 1, 1))
 
 
 def _load_markdown(loaded: LoadedReport, name: str, path: Path_, problems: list[Problem],

@@ -271,7 +271,10 @@ class _Preparer:
             values = (s.title, long_date(s.date, weekday=True), str(s.time),
                       s.room or DASH, s.agenda or DASH, s.minutes or DASH)
             rows.append(tuple(d.Cell((d.Text(v),)) for v in values))
-        widths = _fractions([2.4, 2.6, 0.9, 0.9, 1.1, 1.1])
+        ranges = any(s.time.end is not None for s in self.report.sessions)
+        # "12:45-13:45" cannot break in the PDF: its column grows to hold it on one line
+        widths = _fractions([2.2, 2.5, 1.5, 0.8, 1.0, 1.0] if ranges
+                            else [2.4, 2.6, 0.9, 0.9, 1.1, 1.1])
         align: tuple[str, ...] = ("left", "left", "center", "center", "center", "center")
         return _table(spec.title, header, tuple(rows), widths, align)
 

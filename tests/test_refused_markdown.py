@@ -89,3 +89,16 @@ def test_constructs_that_are_rendered_reach_both_outputs(tmp_path: Path) -> None
     flat = normalise(pdf_text(built.pdf))
     assert "Inline <b>tags</b> and [^x] stay." in flat
     assert "code line one code line two" in flat
+
+
+def test_a_problem_in_a_value_on_its_key_line_is_reported_on_that_line(
+        tmp_path: Path) -> None:
+    text = VALID + "  - title: Inline\n    text: \"## not a clause\"\n  - title: Block\n" \
+        "    text: |\n      Fine.\n\n      ## not a clause either\n"
+    folder = write_report(tmp_path / "r", text)
+    lines = text.splitlines()
+    inline = lines.index("    text: \"## not a clause\"") + 1
+    block = lines.index("      ## not a clause either") + 1
+    result = run_cli("check", str(folder))
+    assert f"report.yaml:{inline}:11: body[1].text: a Markdown heading" in result.stderr
+    assert f"report.yaml:{block}:1: body[2].text: a Markdown heading" in result.stderr
