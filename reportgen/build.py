@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ContentError, OutputConflict, Problem, display_path
-from .locate import find_report
+from .locate import find_report, report_name
 from .outputs import Manifest, commit_outputs, file_sha256, sha256
 from .paths import fonts_dir, templates_dir
 
@@ -149,7 +149,7 @@ class _Fingerprint:
 def build_report(path: Path, options: BuildOptions) -> BuildResult:
     """Build one report. Never raises for a problem of the content or the outputs."""
     timer = _Timer()
-    name = path.name
+    name = report_name(path)
     try:
         with timer.stage("hash"):
             fp = _Fingerprint.of(path, options)
@@ -245,7 +245,7 @@ def build_many(paths: list[Path], options: BuildOptions, jobs: int,
                 try:
                     result = future.result()
                 except Exception as exc:  # a crash in one worker must not stop the batch
-                    result = BuildResult(path.name, "failed", errors=[
+                    result = BuildResult(report_name(path), "failed", errors=[
                         f"{display_path(path)}: internal error: {exc}"])
                 on_done(result)
                 results_by_path[path] = result
