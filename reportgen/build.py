@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import time
@@ -17,6 +18,8 @@ from .errors import ContentError, OutputConflict, Problem, display_path
 from .locate import find_report, report_name
 from .outputs import Manifest, commit_outputs, file_sha256, sha256
 from .paths import fonts_dir, templates_dir
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 class Format(StrEnum):
@@ -88,22 +91,38 @@ def content_files(root: Path) -> dict[str, str]:
     }
 
 
-def _tool_files(template: Path) -> list[Path]:
-    tdir = templates_dir()
-    fonts = sorted(fonts_dir().glob("*.ttf"))
-    return [template, tdir / "report.html.j2", tdir / "report.css", *fonts]
+def code_digest(package: Path, templates: Path, fonts: Path) -> str:
+    """SHA-256 over every ``.py`` of the package and every file of the templates and fonts.
+
+    Names count as well as bytes; caches (``__pycache__``) and hidden files do not.
+    """
+    h = hashlib.sha256()
+    for label, root, pattern in (("reportgen", package, "*.py"), ("templates", templates, "*"),
+                                 ("fonts", fonts, "*")):
+        found = {p.relative_to(root).as_posix(): p for p in root.rglob(pattern) if p.is_file()}
+        for rel, path in sorted(found.items()):
+            if not any(part == "__pycache__" or part.startswith(".") for part in rel.split("/")):
+                h.update(f"{label}/{rel} {file_sha256(path)}\n".encode())
+    return h.hexdigest()
+
+
+@functools.cache
+def tool_digest() -> str:
+    """The digest of the reportgen that is running: computed once per process."""
+    return code_digest(PACKAGE_DIR, templates_dir(), fonts_dir())
 
 
 def inputs_digest(inputs: dict[str, str], options: BuildOptions, template: Path) -> str:
-    """Everything that decides the outputs' bytes, in one hash."""
+    """Everything of the report and the command line that decides the outputs' bytes.
+
+    The tool itself (version, code, templates, fonts) is recorded apart, in the manifest.
+    """
     h = hashlib.sha256()
-    h.update(f"reportgen {__version__}\n".encode())
     h.update(f"formats={options.formats.value} names={options.names.value}\n".encode())
     h.update(f"date={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
     for name, digest in sorted(inputs.items()):
         h.update(f"content {name} {digest}\n".encode())
-    for path in _tool_files(template):
-        h.update(f"tool {path.name} {file_sha256(path)}\n".encode())
+    h.update(f"template {file_sha256(template)}\n".encode())
     return h.hexdigest()
 
 
@@ -119,6 +138,8 @@ def up_to_date(folder: Path, digest: str) -> bool:
     manifest = Manifest.read(folder)
     if manifest is None or manifest.inputs_digest != digest or not manifest.outputs:
         return False
+    if (manifest.reportgen, manifest.tool_digest) != (__version__, tool_digest()):
+        return False  # built by another version, or another state of the code
     for name, expected in manifest.outputs.items():
         path = folder / name
         if not path.is_file() or file_sha256(path) != expected:
@@ -142,6 +163,10 @@ class _Fingerprint:
         inputs = content_files(root)
         return _Fingerprint(root, template, inputs, inputs_digest(inputs, options, template))
 
+    def manifest(self) -> Manifest:
+        """The manifest of a build from these inputs by this tool, less its outputs."""
+        return Manifest(self.digest, self.inputs, {}, __version__, tool_digest())
+
     def current(self, options: BuildOptions) -> bool:
         return not options.force and up_to_date(options.out_root / self.root.name, self.digest)
 
@@ -159,7 +184,7 @@ def build_report(path: Path, options: BuildOptions) -> BuildResult:
         files, warnings = _render(fp.root, fp.template, options, timer)
         folder = options.out_root / name
         with timer.stage("write"):
-            backups = commit_outputs(folder, files, fp.inputs, fp.digest, options.force)
+            backups = commit_outputs(folder, files, fp.manifest(), options.force)
         return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
                            backups=backups, timings=timer.times)
     except ContentError as exc:

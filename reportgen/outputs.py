@@ -13,13 +13,14 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputConflict, display_path
 
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: the reportgen version and the digest of its code
 
 
 def sha256(data: bytes) -> str:
@@ -32,29 +33,42 @@ def file_sha256(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Manifest:
-    """What a build generated in one folder and what it was generated from."""
+    """What a build generated in one folder and what it was generated from.
+
+    ``reportgen`` and ``tool_digest`` name the tool that built the outputs; a manifest
+    written before they were recorded reads with both empty, so it matches no tool.
+    """
 
     inputs_digest: str
     inputs: dict[str, str]  # content file -> sha256
     outputs: dict[str, str]  # file name -> sha256
+    reportgen: str = ""  # the version that built the outputs
+    tool_digest: str = ""  # its code, templates and fonts
 
     @staticmethod
     def read(folder: Path) -> Manifest | None:
-        path = folder / MANIFEST
         try:
-            raw = json.loads(path.read_text("utf-8"))
-            return Manifest(raw["inputs_digest"], dict(raw["inputs"]), dict(raw["outputs"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            return Manifest.from_dict(json.loads((folder / MANIFEST).read_text("utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def to_bytes(self) -> bytes:
-        data = {
+    @staticmethod
+    def from_dict(raw: dict[str, Any]) -> Manifest:
+        return Manifest(str(raw["inputs_digest"]), dict(raw["inputs"]), dict(raw["outputs"]),
+                        str(raw.get("reportgen", "")), str(raw.get("tool_digest", "")))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
             "manifest_version": MANIFEST_VERSION,
+            "reportgen": self.reportgen,
+            "tool_digest": self.tool_digest,
             "inputs_digest": self.inputs_digest,
             "inputs": dict(sorted(self.inputs.items())),
             "outputs": dict(sorted(self.outputs.items())),
         }
-        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    def to_bytes(self) -> bytes:
+        return (json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -110,9 +124,11 @@ def backup_name(path: Path, now: dt.datetime) -> Path:
     return candidate
 
 
-def commit_outputs(folder: Path, files: dict[str, bytes], inputs: dict[str, str],
-                   inputs_digest: str, force: bool) -> list[Path]:
+def commit_outputs(folder: Path, files: dict[str, bytes], made_from: Manifest,
+                   force: bool) -> list[Path]:
     """Write every file of one build, then the manifest; returns backups made.
+
+    ``made_from`` is the build's manifest less its outputs (inputs and tool).
 
     Refuses (OutputConflict) before writing anything if an output was edited since it
     was generated, unless ``force``: then the edited file is first moved aside.
@@ -137,7 +153,7 @@ def commit_outputs(folder: Path, files: dict[str, bytes], inputs: dict[str, str]
         atomic_write(folder / name, data)
         outputs[name] = sha256(data)
     outputs = {n: h for n, h in outputs.items() if (folder / n).exists()}
-    atomic_write(folder / MANIFEST, Manifest(inputs_digest, inputs, outputs).to_bytes())
+    atomic_write(folder / MANIFEST, replace(made_from, outputs=outputs).to_bytes())
     return backups
 
 
