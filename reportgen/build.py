@@ -14,9 +14,11 @@ from enum import StrEnum
 from pathlib import Path
 
 from . import __version__
+from .commit import commit_outputs, recover
 from .errors import ContentError, OutputConflict, Problem, display_path
 from .locate import find_report, report_name
-from .outputs import Manifest, commit_outputs, file_sha256, sha256
+from .lock import folder_lock
+from .outputs import JOURNAL, Manifest, file_sha256, sha256
 from .paths import fonts_dir, templates_dir
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -41,6 +43,8 @@ class BuildOptions:
     force: bool = False
     template: Path | None = None  # a restyled Word template; default the packaged one
     debug: bool = False  # let unexpected exceptions through, with their traceback
+    lock_timeout: float = 120.0  # seconds to wait for another build into the same folder
+    notify: Callable[[str], None] | None = None  # says why a build waits (a module function)
 
     def wants(self, fmt: str) -> bool:
         return self.formats in (Format.all, Format(fmt))
@@ -135,6 +139,8 @@ def output_names(stem: str, language: str, report_name: str, names: Names) -> di
 
 def up_to_date(folder: Path, digest: str) -> bool:
     """True when the manifest says these exact inputs made the files that are there now."""
+    if (folder / JOURNAL).exists():
+        return False  # a killed build's commit: the locked build finishes it
     manifest = Manifest.read(folder)
     if manifest is None or manifest.inputs_digest != digest or not manifest.outputs:
         return False
@@ -179,12 +185,14 @@ def build_report(path: Path, options: BuildOptions) -> BuildResult:
         with timer.stage("hash"):
             fp = _Fingerprint.of(path, options)
         name = fp.root.name
-        if fp.current(options):
-            return BuildResult(name, "skipped", timings=timer.times)
-        files, warnings = _render(fp.root, fp.template, options, timer)
         folder = options.out_root / name
-        with timer.stage("write"):
-            backups = commit_outputs(folder, files, fp.manifest(), options.force)
+        with folder_lock(folder, options.lock_timeout, _waiting(options, name, folder)):
+            recover(folder)
+            if fp.current(options):
+                return BuildResult(name, "skipped", timings=timer.times)
+            files, warnings = _render(fp.root, fp.template, options, timer)
+            with timer.stage("write"):
+                backups = commit_outputs(folder, files, fp.manifest(), options.force)
         return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
                            backups=backups, timings=timer.times)
     except ContentError as exc:
@@ -198,6 +206,16 @@ def build_report(path: Path, options: BuildOptions) -> BuildResult:
         message = f"{display_path(path)}: {type(exc).__name__}: {exc} (run with --debug " \
                   "for details)"
         return BuildResult(name, "failed", errors=[message], timings=timer.times)
+
+
+def _waiting(options: BuildOptions, name: str, folder: Path) -> Callable[[], None] | None:
+    """What to say when another build holds the folder."""
+    notify = options.notify
+    if notify is None:
+        return None
+    message = (f"waiting for another build of {name} into {display_path(folder)} to finish… "
+               f"(up to {options.lock_timeout:g} s)")
+    return lambda: notify(message)
 
 
 def _render(root: Path, template: Path, options: BuildOptions,

@@ -1,9 +1,10 @@
-"""Where generated files go and how they get there.
+"""Where generated files go and what records them.
 
 Files are written to a temporary file in the target folder and renamed, so a reader
 never sees half a file. A manifest beside the outputs records the SHA-256 of every
 generated file and of the inputs; an output whose bytes no longer match the manifest
-was edited by someone and is never overwritten silently.
+was edited by someone and is never overwritten silently. How one build's files are
+committed together is ``commit.py``'s business.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputConflict, display_path
+from .errors import display_path
 
 MANIFEST = "manifest.json"
+JOURNAL = ".reportgen-commit.json"  # a decided commit not yet finished (commit.py)
 MANIFEST_VERSION = 2  # 2: the reportgen version and the digest of its code
 
 
@@ -71,19 +73,29 @@ class Manifest:
         return (json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def stage(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` to a new temporary file beside ``name``, flushed to disk; return it."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stage(path.parent, path.name, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -124,39 +136,6 @@ def backup_name(path: Path, now: dt.datetime) -> Path:
     return candidate
 
 
-def commit_outputs(folder: Path, files: dict[str, bytes], made_from: Manifest,
-                   force: bool) -> list[Path]:
-    """Write every file of one build, then the manifest; returns backups made.
-
-    ``made_from`` is the build's manifest less its outputs (inputs and tool).
-
-    Refuses (OutputConflict) before writing anything if an output was edited since it
-    was generated, unless ``force``: then the edited file is first moved aside.
-    """
-    manifest = Manifest.read(folder)
-    remove_stale_temporaries(folder)
-    edited = edited_outputs(folder, list(files), manifest)
-    backups: list[Path] = []
-    if edited and not force:
-        names = ", ".join(display_path(p) for p in edited)
-        raise OutputConflict(
-            f"{names} changed since it was generated (edited by someone?); nothing was "
-            "written. Keep it under another name, or run again with --force to move it "
-            "aside to a .edited-<time> backup and regenerate."
-        )
-    for path in edited:
-        target = backup_name(path, dt.datetime.now())
-        path.rename(target)
-        backups.append(target)
-    outputs = dict(manifest.outputs) if manifest else {}
-    for name, data in sorted(files.items()):
-        atomic_write(folder / name, data)
-        outputs[name] = sha256(data)
-    outputs = {n: h for n, h in outputs.items() if (folder / n).exists()}
-    atomic_write(folder / MANIFEST, replace(made_from, outputs=outputs).to_bytes())
-    return backups
-
-
 @dataclass(frozen=True)
 class Mismatch:
     path: Path
@@ -168,10 +147,13 @@ class Mismatch:
 
 def verify_folder(folder: Path) -> tuple[int, list[Mismatch]]:
     """Check every output listed in ``folder``'s manifest; returns (checked, mismatches)."""
+    problems = []
+    if (folder / JOURNAL).exists():
+        problems.append(Mismatch(folder, "a build was interrupted while it replaced these "
+                                         "files; run reportgen build to finish it"))
     manifest = Manifest.read(folder)
     if manifest is None:
-        return 0, [Mismatch(folder / MANIFEST, "missing or unreadable manifest")]
-    problems = []
+        return 0, [*problems, Mismatch(folder / MANIFEST, "missing or unreadable manifest")]
     for name, expected in sorted(manifest.outputs.items()):
         path = folder / name
         if not path.exists():

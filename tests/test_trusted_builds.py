@@ -4,7 +4,13 @@ tool, all-or-nothing writes under SIGKILL, Ctrl-C on a batch and one build per f
 from __future__ import annotations
 
 import json
+import os
+import select
 import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +173,163 @@ def test_a_changed_writer_rebuilds(report: Path, tmp_path: Path) -> None:
     assert newer.stdout.startswith(f"built {NAME}: "), newer.stdout
     assert run_cli(*args, cwd=pkg).stdout.startswith("up to date")
     assert run_cli(*args).stdout.startswith(f"built {NAME}: ")
+
+
+# ---------------------------------------------------------------- all-or-nothing commits
+
+
+DOCX = "T17-TSAG-181210-TD-GEN-0446!!MSW-E.docx"
+PDF = "T17-TSAG-181210-TD-GEN-0446!!PDF-E.pdf"
+CLEAN = [DOCX, PDF, "manifest.json"]  # no temporary, journal or lock left
+STEPS = ["staged", "journaled", "renamed-1", "renamed-2", "manifest", "committed"]
+DECIDED = STEPS[1:]  # from the journal on, a killed commit is finished, not undone
+
+
+@dataclass(frozen=True)
+class Versions:
+    """Two states of one report (the second with another title) and a build of the first."""
+
+    a: Path
+    b: Path
+    built_a: Path  # an output root holding a's outputs and manifest
+
+
+@pytest.fixture(scope="module")
+def versions(tmp_path_factory: pytest.TempPathFactory) -> Versions:
+    base = tmp_path_factory.mktemp("versions")
+    a, b = base / "a" / NAME, base / "b" / NAME
+    shutil.copytree(SEED, a)
+    shutil.copytree(SEED, b)
+    yaml = b / "report.yaml"
+    yaml.write_text(yaml.read_text("utf-8").replace(
+        "title: Report of the TSAG ad hoc group on Quantum",
+        "title: Revised report of the TSAG ad hoc group on Quantum"), "utf-8")
+    assert yaml.read_bytes() != (a / "report.yaml").read_bytes()
+    result = run_cli("build", str(a), "--out", str(base / "built-a"))
+    assert result.returncode == 0, result.stderr
+    return Versions(a, b, base / "built-a")
+
+
+def made_from(folder: Path, versions: Versions) -> str:
+    """Which version the manifest says the outputs were built from."""
+    recorded = read_manifest(folder)["inputs"]["report.yaml"]
+    by_hash = {outputs.file_sha256(v / "report.yaml"): name
+               for name, v in (("a", versions.a), ("b", versions.b))}
+    return by_hash[recorded]
+
+
+class Running:
+    """``python -m reportgen`` in its own process group, its output read as it comes."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "reportgen", *args], cwd=ROOT, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env={**os.environ, **(env or {})},
+            start_new_session=True)
+        self.seen = {"stdout": b"", "stderr": b""}
+
+    def wait_for(self, text: str, stream: str = "stderr", timeout: float = 180) -> None:
+        """Read until ``text`` shows on ``stream``; fail if the process ends first."""
+        pipes = {"stdout": self.proc.stdout, "stderr": self.proc.stderr}
+        deadline = time.monotonic() + timeout
+        open_pipes = {name: pipe for name, pipe in pipes.items() if pipe is not None}
+        while text.encode() not in self.seen[stream]:
+            left = deadline - time.monotonic()
+            if left <= 0 or not open_pipes:
+                self.proc.kill()
+                pytest.fail(f"never saw {text!r}; stdout: {self.seen['stdout']!r}, "
+                            f"stderr: {self.seen['stderr']!r}")
+            ready, _, _ = select.select(list(open_pipes.values()), [], [], left)
+            for name, pipe in list(open_pipes.items()):
+                if pipe in ready:
+                    chunk = os.read(pipe.fileno(), 65536)
+                    if chunk:
+                        self.seen[name] += chunk
+                    else:
+                        del open_pipes[name]
+
+    def finish(self, timeout: float = 180) -> tuple[int, str, str]:
+        out, err = self.proc.communicate(timeout=timeout)
+        return (self.proc.returncode, (self.seen["stdout"] + out).decode(),
+                (self.seen["stderr"] + err).decode())
+
+
+def killed_at(step: str, versions: Versions, out: Path) -> None:
+    """Start building version b over a's outputs, SIGKILL it at ``step`` of its commit."""
+    shutil.copytree(versions.built_a / NAME, out / NAME)
+    running = Running("build", str(versions.b), "--out", str(out),
+                      env={"REPORTGEN_TEST_PAUSE_AT": step})
+    running.wait_for(f"test pause at {step}")
+    running.proc.kill()
+    running.finish()
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_the_next_build_after_a_kill_at_any_step(versions: Versions, tmp_path: Path,
+                                                 step: str) -> None:
+    out = tmp_path / "out"
+    killed_at(step, versions, out)
+    again = run_cli("build", str(versions.b), "--out", str(out))  # no --force
+    assert again.returncode == 0, again.stderr
+    expected = "up to date" if step in DECIDED else f"built {NAME}:"
+    assert again.stdout.startswith(expected), again.stdout
+    verified = run_cli("verify", str(out))
+    assert verified.returncode == 0, verified.stderr
+    assert output_files(out / NAME) == CLEAN
+    assert made_from(out / NAME, versions) == "b"
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_verify_after_a_kill_at_any_step(versions: Versions, tmp_path: Path,
+                                         step: str) -> None:
+    """What reportgen shows is the old outputs with their manifest, or the new with theirs."""
+    out = tmp_path / "out"
+    killed_at(step, versions, out)
+    verified = run_cli("verify", str(out))
+    assert verified.returncode == 0, verified.stderr
+    assert made_from(out / NAME, versions) == ("b" if step in DECIDED else "a")
+    if step in DECIDED[:-1]:
+        assert "finished the interrupted build" in verified.stdout
+    again = run_cli("build", str(versions.b), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert run_cli("verify", str(out)).returncode == 0
+    assert output_files(out / NAME) == CLEAN
+
+
+# ---------------------------------------------------------------- one build per folder
+
+
+def test_two_builds_into_one_folder_take_turns(versions: Versions, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = Running("build", str(versions.a), "--out", str(out),
+                    env={"REPORTGEN_TEST_PAUSE_AT": "renamed-1:4"})
+    first.wait_for("test pause at renamed-1")  # half-way through its renames
+    second = Running("build", str(versions.b), "--out", str(out))
+    second.wait_for(f"waiting for another build of {NAME}")
+    code, _, err = first.finish()
+    assert code == 0, err
+    code, stdout, err = second.finish()
+    assert code == 0, err
+    assert stdout.startswith(f"built {NAME}:"), stdout
+    assert run_cli("verify", str(out)).returncode == 0
+    assert made_from(out / NAME, versions) == "b"
+    assert output_files(out / NAME) == CLEAN
+
+
+def test_a_build_gives_up_waiting_with_a_clear_error(versions: Versions,
+                                                     tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    holder = Running("build", str(versions.a), "--out", str(out),
+                     env={"REPORTGEN_TEST_PAUSE_AT": "staged"})
+    holder.wait_for("test pause at staged")
+    impatient = run_cli("build", str(versions.b), "--out", str(out), "--lock-timeout", "1")
+    holder.proc.kill()
+    holder.finish()
+    assert impatient.returncode == 1
+    assert f"waiting for another build of {NAME}" in impatient.stderr
+    assert "gave up" in impatient.stderr and "Traceback" not in impatient.stderr
+    assert "FAILED" in impatient.stdout
+    after = run_cli("build", str(versions.b), "--out", str(out))
+    assert after.returncode == 0, after.stderr
+    assert run_cli("verify", str(out)).returncode == 0
+    assert output_files(out / NAME) == CLEAN
