@@ -263,6 +263,8 @@ def build_many(paths: list[Path], options: BuildOptions, jobs: int,
 
     Which reports are up to date is decided first, in this process and from hashes
     alone, so a rebuild with nothing to do starts no worker and imports no writer.
+    KeyboardInterrupt (Ctrl-C, or SIGTERM through the CLI) cancels the reports not yet
+    started and stops those under way without a partial file, then propagates.
     """
     results_by_path: dict[Path, BuildResult] = {}
     stale: list[Path] = []
@@ -279,19 +281,16 @@ def build_many(paths: list[Path], options: BuildOptions, jobs: int,
             on_done(result)
             results_by_path[path] = result
     else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from .parallel import run_in_workers
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
-            futures = {pool.submit(build_report, p, options): p for p in stale}
-            for future in as_completed(futures):
-                path = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # a crash in one worker must not stop the batch
-                    result = BuildResult(report_name(path), "failed", errors=[
-                        f"{display_path(path)}: internal error: {exc}"])
-                on_done(result)
-                results_by_path[path] = result
+        def done(path: Path, outcome: BuildResult | Exception) -> None:
+            result = outcome if isinstance(outcome, BuildResult) else BuildResult(
+                report_name(path), "failed",
+                errors=[f"{display_path(path)}: internal error: {outcome}"])
+            on_done(result)
+            results_by_path[path] = result
+
+        run_in_workers(functools.partial(build_report, options=options), stale, jobs, done)
     return [results_by_path[p] for p in paths]
 
 

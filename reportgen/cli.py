@@ -129,7 +129,8 @@ def build(
     try:
         results = _run_with_progress(reports, options, workers, timings)
     except KeyboardInterrupt:
-        typer.echo("reportgen: interrupted; no partial file was left behind", err=True)
+        typer.echo("reportgen: interrupted; nothing more was built and no "
+                   "partial file was left behind", err=True)
         raise typer.Exit(130) from None
     if preview:
         _previews(results)

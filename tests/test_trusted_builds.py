@@ -7,6 +7,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -333,3 +334,35 @@ def test_a_build_gives_up_waiting_with_a_clear_error(versions: Versions,
     assert after.returncode == 0, after.stderr
     assert run_cli("verify", str(out)).returncode == 0
     assert output_files(out / NAME) == CLEAN
+
+
+# ---------------------------------------------------------------- Ctrl-C on a batch
+
+
+@pytest.mark.parametrize("whom", ["process group", "main process"])
+def test_ctrl_c_cancels_a_batch_and_leaves_no_half_output(tmp_path: Path, whom: str) -> None:
+    """SIGINT to the process group is Ctrl-C at a terminal; to the main process, ``kill``."""
+    content = tmp_path / "content"
+    copies = [f"report-{n}" for n in range(1, 9)]
+    for name in copies:
+        shutil.copytree(SEED, content / name)
+    out = tmp_path / "out"
+    batch = Running("build", str(content), "--out", str(out), "--jobs", "2")
+    batch.wait_for("built report-", stream="stdout")
+    if whom == "process group":
+        os.killpg(batch.proc.pid, signal.SIGINT)
+    else:
+        batch.proc.send_signal(signal.SIGINT)
+    code, stdout, stderr = batch.finish(timeout=60)
+
+    assert code == 130, (stdout, stderr)
+    assert "reportgen: interrupted" in stderr and "Traceback" not in stderr
+    with pytest.raises(ProcessLookupError):  # no worker outlives the command
+        os.killpg(batch.proc.pid, 0)
+    built = [name for name in copies if (out / name).exists()]
+    assert 1 <= len(built) <= 3, built  # the queued reports were cancelled
+    assert sorted(p.name for p in out.iterdir()) == built
+    for name in built:  # every folder is a finished build: nothing half written
+        assert output_files(out / name) == CLEAN
+        assert f"built {name}: " in stdout
+    assert run_cli("verify", str(out)).returncode == 0
