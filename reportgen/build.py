@@ -86,13 +86,26 @@ def source_date() -> dt.date | None:
                                     f"not a number of seconds: {raw!r}")]) from None
 
 
-def content_files(root: Path) -> dict[str, str]:
-    """SHA-256 of every file of a report folder (relative POSIX name -> hash)."""
-    return {
-        p.relative_to(root).as_posix(): file_sha256(p)
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
-    }
+def content_files(root: Path, outputs: Path | None = None) -> dict[str, str]:
+    """SHA-256 of every file of a report folder (relative POSIX name -> hash).
+
+    The report's own output folder does not count when it lies inside (``build .`` run
+    in the report's folder writes to ``./output/<report>/``).
+    """
+    skip = _inside(outputs.resolve(), root) if outputs is not None else None
+    found = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if p.is_file() and not p.name.startswith(".") and (
+                skip is None or rel.parts[:len(skip)] != skip):
+            found[rel.as_posix()] = file_sha256(p)
+    return found
+
+
+def _inside(path: Path, root: Path) -> tuple[str, ...] | None:
+    """The parts of ``path`` relative to ``root``; None when it is not strictly below it."""
+    return path.relative_to(root).parts if path.is_relative_to(root) and path != root \
+        else None
 
 
 def code_digest(package: Path, templates: Path, fonts: Path) -> str:
@@ -166,7 +179,7 @@ class _Fingerprint:
     def of(path: Path, options: BuildOptions) -> _Fingerprint:
         root = find_report(path)
         template = options.template or templates_dir() / "itu-td.docx"
-        inputs = content_files(root)
+        inputs = content_files(root, options.out_root / root.name)
         return _Fingerprint(root, template, inputs, inputs_digest(inputs, options, template))
 
     def manifest(self) -> Manifest:
