@@ -14,11 +14,11 @@ from enum import StrEnum
 from pathlib import Path
 
 from . import __version__
-from .commit import commit_outputs, recover
+from .commit import commit_outputs, tidy
 from .errors import ContentError, OutputConflict, Problem, display_path
 from .locate import find_report, report_name
 from .lock import folder_lock
-from .outputs import JOURNAL, Manifest, file_sha256, sha256
+from .outputs import Manifest, file_sha256, sha256, unsettled
 from .paths import fonts_dir, templates_dir
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -152,8 +152,6 @@ def output_names(stem: str, language: str, report_name: str, names: Names) -> di
 
 def up_to_date(folder: Path, digest: str) -> bool:
     """True when the manifest says these exact inputs made the files that are there now."""
-    if (folder / JOURNAL).exists():
-        return False  # a killed build's commit: the locked build finishes it
     manifest = Manifest.read(folder)
     if manifest is None or manifest.inputs_digest != digest or not manifest.outputs:
         return False
@@ -200,7 +198,7 @@ def build_report(path: Path, options: BuildOptions) -> BuildResult:
         name = fp.root.name
         folder = options.out_root / name
         with folder_lock(folder, options.lock_timeout, _waiting(options, name, folder)):
-            recover(folder)
+            tidy(folder)
             if fp.current(options):
                 return BuildResult(name, "skipped", timings=timer.times)
             files, warnings = _render(fp.root, fp.template, options, timer)
@@ -315,5 +313,6 @@ def _skip_if_up_to_date(path: Path, options: BuildOptions) -> BuildResult | None
             fp = _Fingerprint.of(path, options)
     except (ContentError, OSError):
         return None  # let the build report it
-    return BuildResult(fp.root.name, "skipped", timings=timer.times) if fp.current(options) \
-        else None
+    if unsettled(options.out_root / fp.root.name) or not fp.current(options):
+        return None  # a build writes there now, or a killed one left work: wait and tidy
+    return BuildResult(fp.root.name, "skipped", timings=timer.times)

@@ -96,9 +96,8 @@ def commit_outputs(folder: Path, files: dict[str, bytes], made_from: Manifest,
     generated, unless ``force``: then the edited file is first moved aside.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    recover(folder)
+    tidy(folder)
     old = Manifest.read(folder)
-    remove_stale_temporaries(folder)
     backups = _move_edited_aside(folder, list(files), old, force)
     kept = {n: h for n, h in (old.outputs if old else {}).items()
             if n not in files and (folder / n).exists()}
@@ -129,6 +128,12 @@ def recover(folder: Path) -> bool:
     with _signals_deferred():
         _apply(folder, journal)
     return True
+
+
+def tidy(folder: Path) -> None:
+    """Finish a killed build's commit, then remove the temporaries it left (lock held)."""
+    recover(folder)
+    remove_stale_temporaries(folder)
 
 
 def _apply(folder: Path, journal: Journal) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import display_path
+from .lock import LOCK
 
 MANIFEST = "manifest.json"
 JOURNAL = ".reportgen-commit.json"  # a decided commit not yet finished (commit.py)
@@ -97,6 +98,19 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def unsettled(folder: Path) -> bool:
+    """True when a build is writing into ``folder``, or a killed one left work there."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name in (JOURNAL, LOCK) or _is_temporary(e.name) for e in entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
+def _is_temporary(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".tmp")
 
 
 def remove_stale_temporaries(folder: Path) -> None:

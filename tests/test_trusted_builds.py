@@ -310,6 +310,23 @@ def test_verify_after_a_kill_at_any_step(versions: Versions, tmp_path: Path,
     assert output_files(out / NAME) == CLEAN
 
 
+def test_temporaries_of_a_killed_rebuild_go_even_when_up_to_date(versions: Versions,
+                                                                  tmp_path: Path) -> None:
+    """A forced rebuild of the same content killed before its journal: nothing to build."""
+    out = tmp_path / "out"
+    shutil.copytree(versions.built_a / NAME, out / NAME)
+    running = Running("build", str(versions.a), "--out", str(out), "--force",
+                      env={"REPORTGEN_TEST_PAUSE_AT": "staged"})
+    running.wait_for("test pause at staged")
+    running.proc.kill()
+    running.finish()
+    assert len(output_files(out / NAME)) > len(CLEAN)  # its temporaries and its lock
+    again = run_cli("build", str(versions.a), "--out", str(out))
+    assert again.returncode == 0 and again.stdout.startswith("up to date"), again.stdout
+    assert output_files(out / NAME) == CLEAN
+    assert run_cli("verify", str(out)).returncode == 0
+
+
 # ---------------------------------------------------------------- one build per folder
 
 
