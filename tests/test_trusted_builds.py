@@ -333,7 +333,7 @@ def test_temporaries_of_a_killed_rebuild_go_even_when_up_to_date(versions: Versi
 def test_two_builds_into_one_folder_take_turns(versions: Versions, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = Running("build", str(versions.a), "--out", str(out),
-                    env={"REPORTGEN_TEST_PAUSE_AT": "renamed-1:4"})
+                    env={"REPORTGEN_TEST_PAUSE_AT": "renamed-1:6"})
     first.wait_for("test pause at renamed-1")  # half-way through its renames
     second = Running("build", str(versions.b), "--out", str(out))
     second.wait_for(f"waiting for another build of {NAME}")
