@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import time
@@ -13,11 +14,15 @@ from enum import StrEnum
 from pathlib import Path
 
 from . import __version__
+from .commit import commit_outputs, tidy
 from .errors import ContentError, OutputConflict, Problem, display_path
-from .locate import find_report
-from .outputs import Manifest, commit_outputs, file_sha256
+from .locate import find_report, report_name
+from .lock import folder_lock
+from .outputs import Manifest, file_sha256, unsettled
 from .paths import fonts_dir, templates_dir
 from .writers import WRITERS, RenderJob
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 class Format(StrEnum):
@@ -39,6 +44,8 @@ class BuildOptions:
     force: bool = False
     template: Path | None = None  # a restyled Word template; default the packaged one
     debug: bool = False  # let unexpected exceptions through, with their traceback
+    lock_timeout: float = 120.0  # seconds to wait for another build into the same folder
+    notify: Callable[[str], None] | None = None  # says why a build waits (a module function)
 
     def wants(self, fmt: str) -> bool:
         return self.formats in (Format.all, Format(fmt))
@@ -80,31 +87,60 @@ def source_date() -> dt.date | None:
                                     f"not a number of seconds: {raw!r}")]) from None
 
 
-def content_files(root: Path) -> dict[str, str]:
-    """SHA-256 of every file of a report folder (relative POSIX name -> hash)."""
-    return {
-        p.relative_to(root).as_posix(): file_sha256(p)
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
-    }
+def content_files(root: Path, outputs: Path | None = None) -> dict[str, str]:
+    """SHA-256 of every file of a report folder (relative POSIX name -> hash).
+
+    The report's own output folder does not count when it lies inside (``build .`` run
+    in the report's folder writes to ``./output/<report>/``).
+    """
+    skip = _inside(outputs.resolve(), root) if outputs is not None else None
+    found = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if p.is_file() and not p.name.startswith(".") and (
+                skip is None or rel.parts[:len(skip)] != skip):
+            found[rel.as_posix()] = file_sha256(p)
+    return found
 
 
-def _tool_files(template: Path) -> list[Path]:
-    tdir = templates_dir()
-    fonts = sorted(fonts_dir().glob("*.ttf"))
-    return [template, tdir / "report.html.j2", tdir / "report.css", *fonts]
+def _inside(path: Path, root: Path) -> tuple[str, ...] | None:
+    """The parts of ``path`` relative to ``root``; None when it is not strictly below it."""
+    return path.relative_to(root).parts if path.is_relative_to(root) and path != root \
+        else None
+
+
+def code_digest(package: Path, templates: Path, fonts: Path) -> str:
+    """SHA-256 over every ``.py`` of the package and every file of the templates and fonts.
+
+    Names count as well as bytes; caches (``__pycache__``) and hidden files do not.
+    """
+    h = hashlib.sha256()
+    for label, root, pattern in (("reportgen", package, "*.py"), ("templates", templates, "*"),
+                                 ("fonts", fonts, "*")):
+        found = {p.relative_to(root).as_posix(): p for p in root.rglob(pattern) if p.is_file()}
+        for rel, path in sorted(found.items()):
+            if not any(part == "__pycache__" or part.startswith(".") for part in rel.split("/")):
+                h.update(f"{label}/{rel} {file_sha256(path)}\n".encode())
+    return h.hexdigest()
+
+
+@functools.cache
+def tool_digest() -> str:
+    """The digest of the reportgen that is running: computed once per process."""
+    return code_digest(PACKAGE_DIR, templates_dir(), fonts_dir())
 
 
 def inputs_digest(inputs: dict[str, str], options: BuildOptions, template: Path) -> str:
-    """Everything that decides the outputs' bytes, in one hash."""
+    """Everything of the report and the command line that decides the outputs' bytes.
+
+    The tool itself (version, code, templates, fonts) is recorded apart, in the manifest.
+    """
     h = hashlib.sha256()
-    h.update(f"reportgen {__version__}\n".encode())
     h.update(f"formats={options.formats.value} names={options.names.value}\n".encode())
     h.update(f"date={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
     for name, digest in sorted(inputs.items()):
         h.update(f"content {name} {digest}\n".encode())
-    for path in _tool_files(template):
-        h.update(f"tool {path.name} {file_sha256(path)}\n".encode())
+    h.update(f"template {file_sha256(template)}\n".encode())
     return h.hexdigest()
 
 
@@ -120,6 +156,8 @@ def up_to_date(folder: Path, digest: str) -> bool:
     manifest = Manifest.read(folder)
     if manifest is None or manifest.inputs_digest != digest or not manifest.outputs:
         return False
+    if (manifest.reportgen, manifest.tool_digest) != (__version__, tool_digest()):
+        return False  # built by another version, or another state of the code
     for name, expected in manifest.outputs.items():
         path = folder / name
         if not path.is_file() or file_sha256(path) != expected:
@@ -140,8 +178,12 @@ class _Fingerprint:
     def of(path: Path, options: BuildOptions) -> _Fingerprint:
         root = find_report(path)
         template = options.template or templates_dir() / "itu-td.docx"
-        inputs = content_files(root)
+        inputs = content_files(root, options.out_root / root.name)
         return _Fingerprint(root, template, inputs, inputs_digest(inputs, options, template))
+
+    def manifest(self) -> Manifest:
+        """The manifest of a build from these inputs by this tool, less its outputs."""
+        return Manifest(self.digest, self.inputs, {}, __version__, tool_digest())
 
     def current(self, options: BuildOptions) -> bool:
         return not options.force and up_to_date(options.out_root / self.root.name, self.digest)
@@ -150,17 +192,19 @@ class _Fingerprint:
 def build_report(path: Path, options: BuildOptions) -> BuildResult:
     """Build one report. Never raises for a problem of the content or the outputs."""
     timer = _Timer()
-    name = path.name
+    name = report_name(path)
     try:
         with timer.stage("hash"):
             fp = _Fingerprint.of(path, options)
         name = fp.root.name
-        if fp.current(options):
-            return BuildResult(name, "skipped", timings=timer.times)
-        files, warnings = _render(fp.root, fp.template, options, timer)
         folder = options.out_root / name
-        with timer.stage("write"):
-            backups = commit_outputs(folder, files, fp.inputs, fp.digest, options.force)
+        with folder_lock(folder, options.lock_timeout, _waiting(options, name, folder)):
+            tidy(folder)
+            if fp.current(options):
+                return BuildResult(name, "skipped", timings=timer.times)
+            files, warnings = _render(fp.root, fp.template, options, timer)
+            with timer.stage("write"):
+                backups = commit_outputs(folder, files, fp.manifest(), options.force)
         return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
                            backups=backups, timings=timer.times)
     except ContentError as exc:
@@ -174,6 +218,16 @@ def build_report(path: Path, options: BuildOptions) -> BuildResult:
         message = f"{display_path(path)}: {type(exc).__name__}: {exc} (run with --debug " \
                   "for details)"
         return BuildResult(name, "failed", errors=[message], timings=timer.times)
+
+
+def _waiting(options: BuildOptions, name: str, folder: Path) -> Callable[[], None] | None:
+    """What to say when another build holds the folder."""
+    notify = options.notify
+    if notify is None:
+        return None
+    message = (f"waiting for another build of {name} into {display_path(folder)} to finish… "
+               f"(up to {options.lock_timeout:g} s)")
+    return lambda: notify(message)
 
 
 def _render(root: Path, template: Path, options: BuildOptions,
@@ -205,6 +259,8 @@ def build_many(paths: list[Path], options: BuildOptions, jobs: int,
 
     Which reports are up to date is decided first, in this process and from hashes
     alone, so a rebuild with nothing to do starts no worker and imports no writer.
+    KeyboardInterrupt (Ctrl-C, or SIGTERM through the CLI) cancels the reports not yet
+    started and stops those under way without a partial file, then propagates.
     """
     results_by_path: dict[Path, BuildResult] = {}
     stale: list[Path] = []
@@ -221,19 +277,16 @@ def build_many(paths: list[Path], options: BuildOptions, jobs: int,
             on_done(result)
             results_by_path[path] = result
     else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from .parallel import run_in_workers
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
-            futures = {pool.submit(build_report, p, options): p for p in stale}
-            for future in as_completed(futures):
-                path = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # a crash in one worker must not stop the batch
-                    result = BuildResult(path.name, "failed", errors=[
-                        f"{display_path(path)}: internal error: {exc}"])
-                on_done(result)
-                results_by_path[path] = result
+        def done(path: Path, outcome: BuildResult | Exception) -> None:
+            result = outcome if isinstance(outcome, BuildResult) else BuildResult(
+                report_name(path), "failed",
+                errors=[f"{display_path(path)}: internal error: {outcome}"])
+            on_done(result)
+            results_by_path[path] = result
+
+        run_in_workers(functools.partial(build_report, options=options), stale, jobs, done)
     return [results_by_path[p] for p in paths]
 
 
@@ -245,5 +298,6 @@ def _skip_if_up_to_date(path: Path, options: BuildOptions) -> BuildResult | None
             fp = _Fingerprint.of(path, options)
     except (ContentError, OSError):
         return None  # let the build report it
-    return BuildResult(fp.root.name, "skipped", timings=timer.times) if fp.current(options) \
-        else None
+    if unsettled(options.out_root / fp.root.name) or not fp.current(options):
+        return None  # a build writes there now, or a killed one left work: wait and tidy
+    return BuildResult(fp.root.name, "skipped", timings=timer.times)

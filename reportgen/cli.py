@@ -6,6 +6,7 @@ need them, so ``reportgen --help`` stays instant.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from .build import BuildResult
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+VERIFY_WAIT = 120.0  # seconds verify waits for a build that is writing into a folder
 
 app = typer.Typer(
     add_completion=False,
@@ -75,6 +77,11 @@ def _report_paths(paths: list[Path] | None) -> list[Path]:
     return found
 
 
+def _notify(message: str) -> None:
+    """A message while a build waits; a module function, so that workers can call it."""
+    typer.echo(message, err=True)
+
+
 def _on_terminate(signum: int, frame: object) -> None:
     """Turn SIGTERM into an exception, so that temporary files are cleaned up."""
     raise KeyboardInterrupt
@@ -99,6 +106,10 @@ def build(
     = 0,
     template: Annotated[Path | None, typer.Option(
         help="A restyled Word template to use instead of the packaged one.")] = None,
+    lock_timeout: Annotated[float, typer.Option(
+        "--lock-timeout", min=0,
+        help="Seconds to wait while another build writes into the same output folder.")]
+    = 120.0,
     timings: Annotated[bool, typer.Option("--timings", help="Print per-stage times.")] = False,
     preview: Annotated[bool, typer.Option(
         "--preview", help="Also render the PDF pages to PNG (needs pdftoppm).")] = False,
@@ -114,13 +125,15 @@ def build(
     if template is not None and not template.is_file():
         _usage_error(f"no such template: {template}")
     reports = _report_paths(paths)
-    options = BuildOptions(out, Format(fmt), Names(names), force, template, debug)
+    options = BuildOptions(out, Format(fmt), Names(names), force, template, debug,
+                           lock_timeout, _notify)
     workers = jobs or os.cpu_count() or 1
     signal.signal(signal.SIGTERM, _on_terminate)
     try:
         results = _run_with_progress(reports, options, workers, timings)
     except KeyboardInterrupt:
-        typer.echo("reportgen: interrupted; no partial file was left behind", err=True)
+        typer.echo("reportgen: interrupted; nothing more was built and no "
+                   "partial file was left behind", err=True)
         raise typer.Exit(130) from None
     if preview:
         _previews(results)
@@ -241,23 +254,36 @@ def verify(
     folder: Annotated[Path, typer.Argument(help="An output folder (default: output/).")]
     = Path("output"),
 ) -> None:
-    """Check generated files against their manifests (SHA-256); exit 1 on any mismatch."""
-    from .outputs import MANIFEST, verify_folder
+    """Check generated files against their manifests (SHA-256); exit 1 on any mismatch.
+
+    A build that was killed while it replaced files is finished first (from its journal).
+    """
+    from .commit import settle
+    from .errors import OutputConflict
+    from .outputs import JOURNAL, MANIFEST, verify_folder
 
     if not folder.is_dir():
         _usage_error(f"no such folder: {folder}")
-    manifests = sorted(folder.rglob(MANIFEST))
-    if not manifests:
+    folders = sorted({p.parent for name in (MANIFEST, JOURNAL) for p in folder.rglob(name)})
+    if not folders:
         typer.echo(f"{folder}: no {MANIFEST} found", err=True)
         raise typer.Exit(EXIT_CONTENT)
     bad = 0
-    for manifest in manifests:
-        checked, mismatches = verify_folder(manifest.parent)
+    for found in folders:
+        waiting = functools.partial(_notify, f"waiting for a build into {found} to finish…")
+        try:
+            if settle(found, VERIFY_WAIT, waiting):
+                typer.echo(f"finished the interrupted build in {found}")
+        except OutputConflict as exc:
+            typer.echo(str(exc), err=True)
+            bad += 1
+            continue
+        checked, mismatches = verify_folder(found)
         for mismatch in mismatches:
             typer.echo(str(mismatch), err=True)
         bad += len(mismatches)
         if not mismatches:
-            typer.echo(f"ok {manifest.parent} ({checked} files)")
+            typer.echo(f"ok {found} ({checked} files)")
     if bad:
         raise typer.Exit(EXIT_CONTENT)
 

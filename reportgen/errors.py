@@ -57,6 +57,10 @@ class OutputConflict(Exception):
     """An output would overwrite a file that changed since it was generated."""
 
 
+class FolderBusy(OutputConflict):
+    """Another build into the same output folder held it for longer than we would wait."""
+
+
 def display_path(path: Path) -> str:
     """A path as the user should see it: relative to the working folder when inside it."""
     try:

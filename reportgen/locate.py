@@ -10,17 +10,27 @@ REPORT_FILE = "report.yaml"
 
 
 def find_report(path: Path) -> Path:
-    """The folder of a report, given the folder or its report.yaml."""
+    """The absolute folder of a report, given the folder or its report.yaml.
+
+    Resolved, so that ``.``, ``..`` or ``./x/`` give the folder's real name (the name
+    of its output folder).
+    """
     if path.is_file() and path.name == REPORT_FILE:
-        return path.parent
+        return path.resolve().parent
     if path.is_dir() and (path / REPORT_FILE).is_file():
-        return path
+        return path.resolve()
     shown = display_path(path)
     if not path.exists():
         raise ContentError([Problem(shown, 0, 0, "", "no such file or folder")])
     raise ContentError(
         [Problem(shown, 0, 0, "", f"not a report: expected a folder containing {REPORT_FILE}")]
     )
+
+
+def report_name(path: Path) -> str:
+    """The name a report is known by (its folder's), even for a path that is not one."""
+    resolved = path.resolve()
+    return resolved.parent.name if resolved.name == REPORT_FILE else resolved.name
 
 
 def discover(content_dir: Path) -> list[Path]:

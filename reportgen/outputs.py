@@ -1,9 +1,10 @@
-"""Where generated files go and how they get there.
+"""Where generated files go and what records them.
 
 Files are written to a temporary file in the target folder and renamed, so a reader
 never sees half a file. A manifest beside the outputs records the SHA-256 of every
 generated file and of the inputs; an output whose bytes no longer match the manifest
-was edited by someone and is never overwritten silently.
+was edited by someone and is never overwritten silently. How one build's files are
+committed together is ``commit.py``'s business.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .errors import OutputConflict, display_path
+from .errors import display_path
+from .lock import LOCK
 
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 1
+JOURNAL = ".reportgen-commit.json"  # a decided commit not yet finished (commit.py)
+MANIFEST_VERSION = 2  # 2: the reportgen version and the digest of its code
 
 
 def sha256(data: bytes) -> str:
@@ -32,45 +36,81 @@ def file_sha256(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Manifest:
-    """What a build generated in one folder and what it was generated from."""
+    """What a build generated in one folder and what it was generated from.
+
+    ``reportgen`` and ``tool_digest`` name the tool that built the outputs; a manifest
+    written before they were recorded reads with both empty, so it matches no tool.
+    """
 
     inputs_digest: str
     inputs: dict[str, str]  # content file -> sha256
     outputs: dict[str, str]  # file name -> sha256
+    reportgen: str = ""  # the version that built the outputs
+    tool_digest: str = ""  # its code, templates and fonts
 
     @staticmethod
     def read(folder: Path) -> Manifest | None:
-        path = folder / MANIFEST
         try:
-            raw = json.loads(path.read_text("utf-8"))
-            return Manifest(raw["inputs_digest"], dict(raw["inputs"]), dict(raw["outputs"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            return Manifest.from_dict(json.loads((folder / MANIFEST).read_text("utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def to_bytes(self) -> bytes:
-        data = {
+    @staticmethod
+    def from_dict(raw: dict[str, Any]) -> Manifest:
+        return Manifest(str(raw["inputs_digest"]), dict(raw["inputs"]), dict(raw["outputs"]),
+                        str(raw.get("reportgen", "")), str(raw.get("tool_digest", "")))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
             "manifest_version": MANIFEST_VERSION,
+            "reportgen": self.reportgen,
+            "tool_digest": self.tool_digest,
             "inputs_digest": self.inputs_digest,
             "inputs": dict(sorted(self.inputs.items())),
             "outputs": dict(sorted(self.outputs.items())),
         }
-        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    def to_bytes(self) -> bytes:
+        return (json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def stage(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` to a new temporary file beside ``name``, flushed to disk; return it."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = stage(path.parent, path.name, data)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def unsettled(folder: Path) -> bool:
+    """True when a build is writing into ``folder``, or a killed one left work there."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(e.name in (JOURNAL, LOCK) or _is_temporary(e.name) for e in entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+
+
+def _is_temporary(name: str) -> bool:
+    return name.startswith(".") and name.endswith(".tmp")
 
 
 def remove_stale_temporaries(folder: Path) -> None:
@@ -110,37 +150,6 @@ def backup_name(path: Path, now: dt.datetime) -> Path:
     return candidate
 
 
-def commit_outputs(folder: Path, files: dict[str, bytes], inputs: dict[str, str],
-                   inputs_digest: str, force: bool) -> list[Path]:
-    """Write every file of one build, then the manifest; returns backups made.
-
-    Refuses (OutputConflict) before writing anything if an output was edited since it
-    was generated, unless ``force``: then the edited file is first moved aside.
-    """
-    manifest = Manifest.read(folder)
-    remove_stale_temporaries(folder)
-    edited = edited_outputs(folder, list(files), manifest)
-    backups: list[Path] = []
-    if edited and not force:
-        names = ", ".join(display_path(p) for p in edited)
-        raise OutputConflict(
-            f"{names} changed since it was generated (edited by someone?); nothing was "
-            "written. Keep it under another name, or run again with --force to move it "
-            "aside to a .edited-<time> backup and regenerate."
-        )
-    for path in edited:
-        target = backup_name(path, dt.datetime.now())
-        path.rename(target)
-        backups.append(target)
-    outputs = dict(manifest.outputs) if manifest else {}
-    for name, data in sorted(files.items()):
-        atomic_write(folder / name, data)
-        outputs[name] = sha256(data)
-    outputs = {n: h for n, h in outputs.items() if (folder / n).exists()}
-    atomic_write(folder / MANIFEST, Manifest(inputs_digest, inputs, outputs).to_bytes())
-    return backups
-
-
 @dataclass(frozen=True)
 class Mismatch:
     path: Path
@@ -152,10 +161,13 @@ class Mismatch:
 
 def verify_folder(folder: Path) -> tuple[int, list[Mismatch]]:
     """Check every output listed in ``folder``'s manifest; returns (checked, mismatches)."""
+    problems = []
+    if (folder / JOURNAL).exists():
+        problems.append(Mismatch(folder, "a build was interrupted while it replaced these "
+                                         "files; run reportgen build to finish it"))
     manifest = Manifest.read(folder)
     if manifest is None:
-        return 0, [Mismatch(folder / MANIFEST, "missing or unreadable manifest")]
-    problems = []
+        return 0, [*problems, Mismatch(folder / MANIFEST, "missing or unreadable manifest")]
     for name, expected in sorted(manifest.outputs.items()):
         path = folder / name
         if not path.exists():
