@@ -48,7 +48,6 @@ REFUSED = {
                   "the '<' as '\\<' to show it literally",
     "dl": "a definition list is not supported: write the term in **bold** and its "
           "definition after it, or use a table",
-    "footnote_block": "",  # reported at each reference and each unused definition
 }
 
 
