@@ -126,6 +126,7 @@ class ListBlock:
 @dataclass(frozen=True)
 class Cell:
     content: tuple[Inline, ...]
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,8 @@ class Document:
     list_instances: int = 0
     file_stem: str = ""  # ITU file name before its format part, e.g. "T17-TSAG-…-0446!"
     language_letter: str = "E"
+    report_name: str = ""  # the report's folder name: a reviewed DOCX names its report
+    sources_digest: str = ""  # SHA-256 over the content files it was built from
     warnings: tuple[str, ...] = field(default=())
 
 

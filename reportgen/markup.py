@@ -208,7 +208,9 @@ class _Converter:
                        aligns, title=caption, origin=self.span(node))  # type: ignore[arg-type]
 
     def cells(self, tr: SyntaxTreeNode, line: int) -> list[d.Cell]:
-        return [d.Cell(self.inline(cell, line)) for cell in tr.children]
+        row_line = tr.map[0] if tr.map else line
+        return [d.Cell(self.inline(cell, row_line), origin=self.span(tr))
+                for cell in tr.children]
 
     def inline(self, node: SyntaxTreeNode, line: int) -> tuple[d.Inline, ...]:
         inline = node.children[0] if node.children and node.children[0].type == "inline" \

@@ -8,6 +8,7 @@ as ContentError with the file and line; softer findings come back as warnings.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
@@ -141,6 +142,10 @@ class _Preparer:
                                          message))
         return result
 
+    def value_origin(self, path: Path_) -> Origin:
+        """Where the text of the YAML value at ``path`` begins."""
+        return self.loaded.text_starts.get(path) or self.loaded.origin(path)
+
     def cite(self, doc_id: str | None, path: Path_) -> None:
         if doc_id:
             self.ctx.cited.setdefault(doc_id, []).append(self.loaded.origin(path))
@@ -254,8 +259,11 @@ class _Preparer:
         register = {doc.id: doc for doc in self.report.documents}
         chosen = [register[i] for i in spec.ids] if spec.ids else self.report.documents
         self.listed.update(doc.id for doc in chosen)
+        index = {doc.id: i for i, doc in enumerate(self.report.documents)}
         rows = tuple(
-            tuple(d.Cell((d.Text(getattr(doc, c)),)) for c in spec.columns)
+            tuple(d.Cell((d.Text(getattr(doc, c)),),
+                         origin=self.value_origin(("documents", index[doc.id], c)))
+                  for c in spec.columns)
             for doc in chosen
         )
         widths = _fractions([DOC_COLUMN_WIDTHS[c] for c in spec.columns])
@@ -279,9 +287,12 @@ class _Preparer:
         return _table(spec.title, header, tuple(rows), widths, align)
 
     def table(self, spec: m.TableSpec, path: Path_) -> d.Table:
-        header = tuple(d.Cell((d.Text(c.title),)) for c in spec.columns)
+        header = tuple(d.Cell((d.Text(c.title),),
+                              origin=self.value_origin((*path, "columns", k, "title")))
+                       for k, c in enumerate(spec.columns))
         rows = tuple(
-            tuple(d.Cell(self.inlines(cell, (*path, "rows", r, c)))
+            tuple(d.Cell(self.inlines(cell, (*path, "rows", r, c)),
+                         origin=self.value_origin((*path, "rows", r, c)))
                   for c, cell in enumerate(row))
             for r, row in enumerate(spec.rows)
         )
@@ -454,6 +465,15 @@ def _table(title: str, header: tuple[d.Cell, ...], rows: tuple[tuple[d.Cell, ...
     return d.Table(0, "", header, rows, widths, align, title=title)  # type: ignore[arg-type]
 
 
+def sources_digest(sources: dict[str, bytes]) -> str:
+    """One SHA-256 over a report's content files, their names included."""
+    h = hashlib.sha256()
+    for name, data in sorted(sources.items()):
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
 def _fractions(weights: Sequence[float]) -> tuple[float, ...]:
     total = sum(weights)
     return tuple(w / total for w in weights)
@@ -497,4 +517,6 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         file_stem=itu_file_stem(meta),
         language_letter=meta.language,
         warnings=tuple(str(w) for w in p.warnings()),
+        report_name=loaded.name,
+        sources_digest=sources_digest(loaded.sources),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import secrets
 import zipfile
 from dataclasses import asdict
@@ -23,6 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.numbering import NumberingPart
@@ -36,10 +38,17 @@ from markupsafe import Markup, escape
 
 from .. import document as d
 from .. import layout
+from ..anchors import anchors, bookmark_name, cell_id
 from ..layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
 from .docx_numbering import Numbering
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+REPORT_PROPERTY = "reportgen-report"
+SOURCES_PROPERTY = "reportgen-sources"
+CUSTOM_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+BOOKMARK_IDS_FROM = 1000  # above any bookmark a template may hold
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # Styles are named as ITU names them; their ids may differ in a template that Word or
 # LibreOffice saved (LibreOffice writes "Enumlev1" for enumlev1, "InternetLink" for
@@ -94,9 +103,13 @@ def render_docx(doc: d.Document, template: Path) -> bytes:
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     tpl.render({"cover": _literal_tree(asdict(doc.cover)), "body": marker}, env)
     word: WordDocument = tpl.docx
-    _BodyWriter(word, doc).write(marker)
+    writer = _BodyWriter(word, doc)
+    writer.mark_cover()
+    writer.write(marker)
     _set_page(word)
     _set_properties(word, doc.metadata)
+    _set_custom_properties(word, {REPORT_PROPERTY: doc.report_name,
+                                  SOURCES_PROPERTY: doc.sources_digest})
     out = io.BytesIO()
     tpl.save(out)
     return normalize_zip(out.getvalue())
@@ -148,6 +161,23 @@ def _set_properties(word: WordDocument, meta: d.Metadata) -> None:
     props.last_printed = when
 
 
+def _set_custom_properties(word: WordDocument, values: dict[str, str]) -> None:
+    """Custom document properties (docProps/custom.xml): Word and LibreOffice keep them,
+    so a reviewed DOCX still says which report, and which sources, it was built from."""
+    props = "".join(
+        f'<property fmtid="{CUSTOM_FMTID}" pid="{pid}" name="{escape(name)}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(sorted(values.items()), start=2) if value)
+    if not props:
+        return
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{props}</Properties>')
+    package = word.part.package
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, xml.encode(),
+                package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
 def numbering_element(word: WordDocument) -> Any:
     """The document's numbering part, created when the template has none (LibreOffice
     drops an empty one when it saves a template; python-docx cannot create it)."""
@@ -186,6 +216,7 @@ class _BodyWriter:
         self.numbering = Numbering(numbering_element(word))
         self.heading_nums: dict[str, int] = {}
         self.anchor: WordParagraph | None = None
+        self.bookmark_ids = itertools.count(BOOKMARK_IDS_FROM)
 
     # ---------------------------------------------------------------- setup
 
@@ -222,6 +253,38 @@ class _BodyWriter:
         self.set_style(p, name)
         return p
 
+    def mark(self, p: WordParagraph, block_id: str) -> None:
+        """Wrap the paragraph's content in the hidden bookmark of ``block_id``."""
+        if not block_id:
+            return
+        number = str(next(self.bookmark_ids))
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), number)
+        start.set(qn("w:name"), bookmark_name(block_id))
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), number)
+        p_pr = p._p.pPr
+        if p_pr is not None:
+            p_pr.addnext(start)
+        else:
+            p._p.insert(0, start)
+        p._p.append(end)
+
+    def mark_cover(self) -> None:
+        """Bookmark the cover's paragraphs that show a field of the content."""
+        wanted = {a.text: a.id for a in anchors(self.doc) if a.kind == "cover"}
+        for table in self.word.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    for p in cell.paragraphs:
+                        block_id = wanted.pop(p.text, None)
+                        if block_id:
+                            self.mark(p, block_id)
+        for p in self.word.paragraphs:
+            block_id = wanted.pop(p.text, None)
+            if block_id:
+                self.mark(p, block_id)
+
     # --------------------------------------------------------------- blocks
 
     def blocks(self, blocks: tuple[d.Block, ...]) -> None:
@@ -231,20 +294,25 @@ class _BodyWriter:
     def block(self, block: d.Block) -> None:
         match block:
             case d.Heading(number=None, title=title):
-                self.inlines(self.paragraph("Heading_b"), title)
+                p = self.paragraph("Heading_b")
+                self.inlines(p, title)
+                self.mark(p, block.id)
             case d.Heading(level=level, title=title, numbering=sequence):
                 p = self.paragraph(HEADING_STYLES[level - 1])
                 self.number(p, self.heading_num(sequence), block.number_depth - 1)
                 self.inlines(p, title)
+                self.mark(p, block.id)
             case d.Paragraph(content=content, role=role):
                 p = self.paragraph(PARAGRAPH_STYLES[role])
                 if role == "centred":
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 self.inlines(p, content)
+                self.mark(p, block.id)
             case d.Note(label=label, content=content):
                 p = self.paragraph("Note")
                 p.add_run(f"{label} \u2013 ")
                 self.inlines(p, content)
+                self.mark(p, block.id)
             case d.ListBlock():
                 self.list(block)
             case d.Table():
@@ -271,12 +339,16 @@ class _BodyWriter:
             rest = item.blocks
             if rest and isinstance(rest[0], d.Paragraph):
                 self.inlines(head, rest[0].content)
+                self.mark(head, rest[0].id)
                 rest = rest[1:]
+            else:
+                self.mark(head, item.id)
             for inner in rest:
                 if isinstance(inner, d.Paragraph):  # a further paragraph, under the text
                     p = self.paragraph(style)
                     p.paragraph_format.first_line_indent = Twips(0)
                     self.inlines(p, inner.content)
+                    self.mark(p, inner.id)
                 else:
                     self.block(inner)
 
@@ -290,6 +362,7 @@ class _BodyWriter:
         assert self.anchor is not None
         caption = self.paragraph("Table_NoTitle")
         caption.add_run(table.caption)
+        self.mark(caption, table.id)
         rows = 1 + len(table.rows)
         word_table: WordTable = self.word.add_table(rows=rows, cols=len(table.header))
         tbl_style = OxmlElement("w:tblStyle")
@@ -319,6 +392,7 @@ class _BodyWriter:
                 if r and table.align[c] == "center":
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 self.inlines(p, cell.content)
+                self.mark(p, cell_id(table.id, r, c) if table.id else "")
         self.anchor._p.addprevious(word_table._tbl)
 
     def annex(self, annex: d.Annex) -> None:
@@ -328,6 +402,7 @@ class _BodyWriter:
         run.add_break()
         run.add_break()
         title.add_run(annex.title)
+        self.mark(title, annex.id)
         if annex.obligation:
             p = self.paragraph("Normal")
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
