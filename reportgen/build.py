@@ -90,14 +90,15 @@ def source_date() -> dt.date | None:
 def content_files(root: Path, outputs: Path | None = None) -> dict[str, str]:
     """SHA-256 of every file of a report folder (relative POSIX name -> hash).
 
-    The report's own output folder does not count when it lies inside (``build .`` run
-    in the report's folder writes to ``./output/<report>/``).
+    Hidden files and folders (backups, editor files) do not count, nor does the report's
+    own output folder when it lies inside (``build .`` run in the report's folder writes
+    to ``./output/<report>/``).
     """
     skip = _inside(outputs.resolve(), root) if outputs is not None else None
     found = {}
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
-        if p.is_file() and not p.name.startswith(".") and (
+        if p.is_file() and not any(part.startswith(".") for part in rel.parts) and (
                 skip is None or rel.parts[:len(skip)] != skip):
             found[rel.as_posix()] = file_sha256(p)
     return found

@@ -322,5 +322,79 @@ def tree(
     typer.echo(json.dumps(data, indent=1, ensure_ascii=False))
 
 
+@app.command()
+def review(
+    docx: Annotated[Path, typer.Argument(help="The reviewed DOCX (it may be anywhere).")],
+    content: Annotated[Path | None, typer.Option(
+        "--content", help="The report's folder, or a folder of reports. Default: content/.",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    apply: Annotated[bool, typer.Option(
+        "--apply", help="Apply the tracked insertions and deletions to the sources.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="With --apply: print the source diff, write nothing.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Apply even though the sources changed since the DOCX was built."
+    )] = False,
+) -> None:
+    """List the comments and tracked changes of a reviewed DOCX as file:line lines of the
+    content; with --apply, make the tracked changes in the sources."""
+    import json
+
+    from .errors import ContentError
+    from .review import ReviewError, lines, open_review
+    from .review import as_json as findings_json
+
+    if not docx.is_file():
+        _usage_error(f"{docx}: no such file")
+    try:
+        report = open_review(docx, content)
+    except ReviewError as exc:
+        typer.echo(f"reportgen: {exc}", err=True)
+        raise typer.Exit(EXIT_CONTENT) from None
+    except ContentError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(EXIT_CONTENT) from None
+    if report.stale:
+        typer.echo("warning: the sources changed since this DOCX was built; lines may have "
+                   "moved", err=True)
+    if as_json:
+        typer.echo(json.dumps(findings_json(report), indent=1, ensure_ascii=False))
+    else:
+        for line in lines(report):
+            typer.echo(line)
+    if apply:
+        _apply_review(report, dry_run, force)
+
+
+def _apply_review(report: object, dry_run: bool, force: bool) -> None:
+    from .errors import display_path
+    from .review import ReviewedReport
+    from .review_apply import plan, write
+
+    assert isinstance(report, ReviewedReport)
+    if report.stale and not force:
+        typer.echo("reportgen: the sources changed since this DOCX was built: nothing was "
+                   "applied (review the lines above, or run again with --force)", err=True)
+        raise typer.Exit(EXIT_CONTENT)
+    result = plan(report)
+    for o in result.outcomes:
+        if o.applied:
+            typer.echo(f"{o.place}: applied: {o.summary}")
+        else:
+            typer.echo(f"{o.place}: not applied: {o.summary}: {o.reason}", err=True)
+    comments = sum(1 for f in report.review.findings if f.kind in ("comment", "reply"))
+    if comments:
+        typer.echo(f"{comments} comment(s) above remain to be dealt with by hand")
+    if dry_run:
+        typer.echo(result.diff(), nl=False)
+        return
+    backup = write(report, result)
+    if backup is not None:
+        typer.echo(f"changed {len(result.files)} file(s); the originals are in "
+                   f"{display_path(backup)}")
+
+
 def main() -> None:
     app()
