@@ -195,3 +195,21 @@ def test_a_docx_reportgen_did_not_make_or_of_another_report_is_refused(
     (tmp_path / "junk.docx").write_bytes(b"not a zip")
     result = run_cli("review", str(tmp_path / "junk.docx"), "--content", str(folder))
     assert result.returncode == 1 and "cannot read" in result.stderr
+
+
+def test_moves_and_formatting_changes_are_listed_where_they_stand(
+        workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, docx = workspace
+    r = Reviewer(docx, author="Vice Chair")
+    r.reformat("incremental approach")
+    r.move("A proposition of the proposed FG ToR", "Finally a decision-making process")
+    reviewed = r.save(tmp_path / "moved.docx")
+    result = run_cli("review", str(reviewed), "--content", str(folder))
+    assert result.returncode == 0, result.stderr
+    md = folder / "method.md"
+    got = result.stdout.splitlines()
+    assert len(got) == 3, result.stdout
+    assert f"method.md:{line_of(md, 'incremental approach')}:1: format by Vice Chair" \
+        in got[0] and '"incremental approach"' in got[0]
+    assert f"method.md:{line_of(md, 'A proposition of')}:1: move from by Vice Chair" in got[1]
+    assert f"method.md:{line_of(md, 'Finally a decision')}:1: move to by Vice Chair" in got[2]

@@ -137,6 +137,32 @@ class Reviewer:
             r_pr = etree.SubElement(p_pr, f"{W}rPr")
         r_pr.append(self._change(tag))
 
+    def reformat(self, text: str) -> None:
+        """Make ``text`` bold as a tracked formatting change (w:rPrChange)."""
+        run = self._split(self.paragraph(text), text)
+        r_pr = run.find(f"{W}rPr")
+        if r_pr is None:
+            r_pr = etree.Element(f"{W}rPr")
+            run.insert(0, r_pr)
+        change = self._change("rPrChange")
+        change.append(copy.deepcopy(r_pr))
+        etree.SubElement(r_pr, f"{W}b")
+        r_pr.append(change)
+
+    def move(self, text: str, after: str) -> None:
+        """Move ``text`` to just after ``after`` (w:moveFrom / w:moveTo)."""
+        run = self._split(self.paragraph(text), text)
+        moved = copy.deepcopy(run)
+        source = self._change("moveFrom")
+        run.addprevious(source)
+        source.append(run)
+        for t in run.findall(f"{W}t"):
+            t.tag = f"{W}delText"
+        target_run = self._split(self.paragraph(after), after)
+        target = self._change("moveTo")
+        target.append(moved)
+        target_run.addnext(target)
+
     def remove_bookmarks(self, containing: str) -> None:
         p = self.paragraph(containing)
         for b in list(p.iter(f"{W}bookmarkStart", f"{W}bookmarkEnd")):
