@@ -14,9 +14,12 @@ or one call, one soffice: ``record_insertion(docx, out, after=..., insert=..., a
 Every session has a fresh LibreOffice profile in a temporary folder, works on copies of its
 inputs there, and always ends its soffice; every wait has a timeout.
 
-Comments take another road: LibreOffice 7.4 headless crashes storing a comment made through
-UNO, so the document goes to flat ODT, gets an ``office:annotation`` in its XML, and comes
-back to DOCX through LibreOffice, whose own comments.xml it then has.
+Comments take another road: LibreOffice 7.4 driven through UNO aborts on any document with
+a comment (Debian's libreoffice-writer-nogui lacks the .ui file of Writer's comment window),
+so the document goes to flat ODT with ``soffice --convert-to``, gets an ``office:annotation``
+in its XML, and comes back to DOCX the same way, with LibreOffice's own comments.xml. The
+UNO edits (tracked changes, accept all, reject all) therefore cannot follow a comment:
+record changes first, comment last.
 """
 
 from __future__ import annotations
@@ -85,22 +88,44 @@ class LibreOfficeReviewer:
         self._proc: subprocess.Popen[str] | None = None
         self._stderr: IO[bytes] | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
+        self._starts = 0
+        self._log = self.work / "lo_reviewer.log"
 
     def _start(self) -> subprocess.Popen[str]:
-        """The UNO script and its soffice, started on the first edit that needs them."""
+        """The UNO script and its soffice, started on the first edit that needs them, and
+        again, in a new profile, after LibreOffice failed."""
         if self._proc is not None:
             return self._proc
-        self._stderr = (self.work / "lo_reviewer.log").open("wb")
+        self._starts += 1
+        self._log = self.work / f"lo_reviewer-{self._starts}.log"
+        self._stderr = self._log.open("wb")
+        self._lines = queue.Queue()
         self._proc = subprocess.Popen(
-            [SYSTEM_PYTHON, str(SCRIPT), "--profile", str(self.work / "profile"),
+            [SYSTEM_PYTHON, str(SCRIPT), "--profile", str(self.work / f"profile-{self._starts}"),
              "--soffice", self.soffice, "--start-timeout", str(self.start_timeout)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
             text=True, start_new_session=True,  # a process group: soffice goes with it
         )
         assert self._proc.stdout is not None
-        threading.Thread(target=self._read, args=(self._proc.stdout,), daemon=True).start()
+        threading.Thread(target=self._read, args=(self._proc.stdout, self._lines),
+                         daemon=True).start()
         self.start_seconds = float(self._answer(self.start_timeout + 30)["seconds"])
         return self._proc
+
+    def _stop(self) -> None:
+        """Ask soffice to end, then end whatever is left of the process group."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            if proc.poll() is None and proc.stdin is not None:
+                with contextlib.suppress(OSError):
+                    proc.stdin.write('{"op": "quit"}\n')
+                    proc.stdin.close()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=60)
+            _kill_group(proc)
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
 
     # -- life cycle ----------------------------------------------------------------------
     def __enter__(self) -> LibreOfficeReviewer:
@@ -110,39 +135,36 @@ class LibreOfficeReviewer:
         self.close()
 
     def close(self) -> None:
-        """Ask soffice to end, then end whatever is left of the process group."""
-        proc = self._proc
-        if proc is not None:
-            if proc.poll() is None and proc.stdin is not None:
-                with contextlib.suppress(OSError):
-                    proc.stdin.write('{"op": "quit"}\n')
-                    proc.stdin.close()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    proc.wait(timeout=60)
-            _kill_group(proc)
-            self._proc = None
-        if self._stderr is not None:
-            self._stderr.close()
+        self._stop()
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def _read(self, stream: IO[str]) -> None:
+    @staticmethod
+    def _read(stream: IO[str], lines: queue.Queue[str | None]) -> None:
         for line in stream:
-            self._lines.put(line)
-        self._lines.put(None)
+            lines.put(line)
+        lines.put(None)
 
     def _answer(self, timeout: float) -> dict[str, Any]:
+        """The script's next answer. Anything but an anchor not found ends this soffice:
+        it may have crashed, and the next edit starts a new one."""
         try:
             line = self._lines.get(timeout=timeout)
         except queue.Empty:
-            if self._proc is not None:
-                _kill_group(self._proc)
+            self._stop()
             raise ReviewerError(f"LibreOffice did not answer in {timeout:.0f} s") from None
         if line is None:
-            log = (self.work / "lo_reviewer.log").read_text(errors="replace")[-2000:]
+            self._stop()
+            log = self._log.read_text(errors="replace")[-2000:]
             raise ReviewerError(f"the LibreOffice script ended early:\n{log}")
         answer: dict[str, Any] = json.loads(line)
         if not answer.get("ok"):
-            raise ReviewerError(f"{answer.get('error')}\n{answer.get('trace', '')}")
+            error = str(answer.get("error"))
+            if not error.startswith("LookupError"):
+                self._stop()
+            if answer.get("crashed"):
+                error += (" (soffice crashed; UNO edits crash LibreOffice 7.4 on documents"
+                          " with comments: record changes first, comment last)")
+            raise ReviewerError(f"{error}\n{answer.get('trace', '')}")
         return answer
 
     def _request(self, op: str, src: Path, out: Path, **args: str) -> dict[str, Any]:

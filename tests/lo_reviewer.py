@@ -83,7 +83,9 @@ class Office:
             [self.soffice, "--headless", "--invisible", "--nologo", "--norestore",
              "--nodefault", "--nolockcheck", env_arg,
              f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # soffice's messages (a crash's backtrace) go to this script's stderr, which the
+            # caller keeps; its stdout must not mix with the answers.
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext(
             "com.sun.star.bridge.UnoUrlResolver", local)
@@ -146,10 +148,20 @@ class Office:
 
     @staticmethod
     def close(doc) -> None:
+        """Close a document; never hide the error of the operation with one of its own."""
         try:
             doc.close(True)
         except Exception:
-            doc.dispose()
+            with contextlib.suppress(Exception):
+                doc.dispose()
+
+    def alive(self) -> bool:
+        """Whether soffice still answers (a crash disposes the bridge)."""
+        try:
+            self.desktop.getComponents()
+        except Exception:
+            return False
+        return True
 
     @staticmethod
     def find(doc, text: str):
@@ -272,7 +284,7 @@ def main() -> int:
                 result = handle(office, request)
             except Exception as error:  # answer and go on: the next request may work
                 reply({"ok": False, "error": f"{type(error).__name__}: {error}",
-                       "trace": traceback.format_exc()})
+                       "trace": traceback.format_exc(), "crashed": not office.alive()})
                 continue
             reply({"ok": True, **result, "seconds": round(time.monotonic() - started, 2)})
     except Exception as error:
