@@ -46,7 +46,7 @@ def run_cli(*args: str, cwd: Path | None = None,
 class Built:
     folder: Path
     docx: Path
-    pdf: Path
+    pdf: Path | None  # None after a build with --format docx
 
 
 def build_into(report: Path, out: Path, *extra: str) -> Built:
@@ -54,7 +54,8 @@ def build_into(report: Path, out: Path, *extra: str) -> Built:
     assert result.returncode == 0, result.stderr
     folder = out / report.name
     docx = next(folder.glob("*.docx"))
-    pdf = next(folder.glob("*.pdf"))
+    pdf = next(folder.glob("*.pdf"), None)
+    assert pdf is not None or "docx" in extra, f"no PDF in {folder}"
     return Built(folder, docx, pdf)
 
 
