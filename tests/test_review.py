@@ -213,3 +213,37 @@ def test_moves_and_formatting_changes_are_listed_where_they_stand(
         in got[0] and '"incremental approach"' in got[0]
     assert f"method.md:{line_of(md, 'A proposition of')}:1: move from by Vice Chair" in got[1]
     assert f"method.md:{line_of(md, 'Finally a decision')}:1: move to by Vice Chair" in got[2]
+
+
+def test_a_review_made_in_libreoffice_is_mapped_and_applied(
+        workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    """LibreOffice, driven through UNO, records a tracked insertion and deletion and saves
+    the DOCX itself; a comment is added through its flat-ODT route. review maps all three
+    and --apply makes both changes."""
+    from .libreoffice_review import LibreOfficeReviewer, need_uno
+
+    need_uno()
+    folder, docx = workspace
+    with LibreOfficeReviewer() as lo:
+        step1 = lo.record_insertion(docx, tmp_path / "1.docx", after="Considering that there",
+                                    insert=" still", author="Chair Person")
+        step2 = lo.record_deletion(step1, tmp_path / "2.docx", text="specific ",
+                                   author="Chair Person")
+        reviewed = lo.add_comment(step2, tmp_path / "3.docx", anchor="incremental approach",
+                                  comment="Say which steps.", author="Vice Chair")
+    result = run_cli("review", str(reviewed), "--content", str(folder))
+    assert result.returncode == 0, result.stderr
+    md = folder / "method.md"
+    got = result.stdout.splitlines()
+    assert len(got) == 3, result.stdout
+    assert f"method.md:{line_of(md, 'Considering that')}:1: insertion by Chair Person" in got[0]
+    assert '"still"' in got[0]
+    assert f"method.md:{line_of(md, 'incremental approach')}:1: comment by Vice Chair" \
+        in got[1] and "Say which steps." in got[1]
+    assert f"method.md:{line_of(md, 'A specific')}:1: deletion by Chair Person" in got[2]
+    applied = run_cli("review", str(reviewed), "--content", str(folder), "--apply")
+    assert applied.returncode == 0, applied.stderr
+    assert applied.stdout.count(": applied: ") == 2, applied.stdout
+    text = md.read_text("utf-8")
+    assert "Considering that there still are gaps between:" in text
+    assert "- A questionnaire methodology" in text
