@@ -20,7 +20,8 @@ from .errors import Origin
 PREFIX = "_rg_"
 MAX_BOOKMARK = 40  # Word's limit on a bookmark name
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9.]+$")
-COVER_FIELDS = ("source", "title", "purpose", "keywords", "abstract", "action")
+COVER_FIELDS = ("masthead_number", "source", "title", "purpose", "keywords", "abstract",
+                "action")
 COVER_PREFIXES = {"action": "Action: "}
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .commit import commit_outputs, tidy
@@ -21,6 +22,9 @@ from .lock import folder_lock
 from .outputs import Manifest, file_sha256, unsettled
 from .paths import fonts_dir, templates_dir
 from .writers import WRITERS, RenderJob
+
+if TYPE_CHECKING:
+    from .document import Document
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -46,6 +50,7 @@ class BuildOptions:
     debug: bool = False  # let unexpected exceptions through, with their traceback
     lock_timeout: float = 120.0  # seconds to wait for another build into the same folder
     notify: Callable[[str], None] | None = None  # says why a build waits (a module function)
+    changes_from: str | None = None  # also write a copy marked against this version
 
     def wants(self, fmt: str) -> bool:
         return self.formats in (Format.all, Format(fmt))
@@ -187,7 +192,9 @@ class _Fingerprint:
         return Manifest(self.digest, self.inputs, {}, __version__, tool_digest())
 
     def current(self, options: BuildOptions) -> bool:
-        return not options.force and up_to_date(options.out_root / self.root.name, self.digest)
+        """Marked copies depend on another version too: they are always rebuilt."""
+        return not options.force and options.changes_from is None and \
+            up_to_date(options.out_root / self.root.name, self.digest)
 
 
 def build_report(path: Path, options: BuildOptions) -> BuildResult:
@@ -251,7 +258,33 @@ def _render(root: Path, template: Path, options: BuildOptions,
     for writer in WRITERS.values():
         if options.wants(writer.name):
             files[names[writer.name]] = writer.render(job)
+    if options.changes_from is not None:
+        with timer.stage("marks"):
+            marked = _marked(options.changes_from, root, doc)
+        job = RenderJob(marked, template, root, job.sources, timer.stage)
+        for writer in WRITERS.values():
+            if options.wants(writer.name):
+                files[marked_name(names[writer.name])] = writer.render(job)
     return files, list(doc.warnings)
+
+
+def _marked(spec: str, root: Path, doc: Document) -> Document:
+    """``doc`` marked against the previous version named by ``spec``."""
+    from .load import load
+    from .prepare import prepare
+    from .previous import previous_version
+    from .revisions import mark
+
+    with previous_version(spec, root) as old_root:
+        old = prepare(load(old_root), source_date())
+    return mark(old, doc)
+
+
+def marked_name(name: str) -> str:
+    """``…!R1!MSW-E.docx`` -> ``…!R1!MSW-E-marked.docx``: the revision with its changes
+    marked against the version before it."""
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}-marked{dot}{ext}"
 
 
 def build_many(paths: list[Path], options: BuildOptions, jobs: int,

@@ -113,6 +113,10 @@ def build(
     timings: Annotated[bool, typer.Option("--timings", help="Print per-stage times.")] = False,
     preview: Annotated[bool, typer.Option(
         "--preview", help="Also render the PDF pages to PNG (needs pdftoppm).")] = False,
+    changes_from: Annotated[str | None, typer.Option(
+        "--changes-from", help="Also write a copy with the changes marked against the "
+        "previous version: its content folder, git:REV, or its archived PDF.",
+        show_default=False)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Build DOCX and PDF for each report."""
@@ -126,7 +130,7 @@ def build(
         _usage_error(f"no such template: {template}")
     reports = _report_paths(paths)
     options = BuildOptions(out, Format(fmt), Names(names), force, template, debug,
-                           lock_timeout, _notify)
+                           lock_timeout, _notify, changes_from)
     workers = jobs or os.cpu_count() or 1
     signal.signal(signal.SIGTERM, _on_terminate)
     try:

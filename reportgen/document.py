@@ -48,10 +48,34 @@ class LineBreak:
     pass
 
 
-Inline = Text | Emphasis | Strong | Link | DocRef | LineBreak
+@dataclass(frozen=True)
+class Inserted:
+    """Text added since the version a marked document is compared with."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """Text removed since the version a marked document is compared with."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Reformatted:
+    """Text whose emphasis changed; ``bold``/``italic`` are its former formatting."""
+
+    children: tuple[Inline, ...]
+    bold: bool
+    italic: bool
+
+
+Inline = Text | Emphasis | Strong | Link | DocRef | LineBreak | Inserted | Deleted | Reformatted
 
 # ----------------------------------------------------------------- block nodes
 
+Change = Literal["", "inserted", "deleted", "moved-from", "moved-to"]
 ParagraphRole = Literal["normal", "after_title", "quotation", "centred"]
 
 # Every block carries ``id`` (stable: its content path and ordinal, or the author's
@@ -102,6 +126,7 @@ class Note:
 class ListItem:
     label: str  # "–", "a)", "iv." … exactly as printed
     blocks: tuple[Block, ...]
+    change: Change = field(default="", kw_only=True)
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
@@ -138,6 +163,7 @@ class Table:
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
     align: tuple[Literal["left", "center"], ...]
     title: str = field(default="", kw_only=True)
+    row_changes: tuple[Change, ...] = field(default=(), kw_only=True)  # per row, if marked
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
@@ -160,7 +186,18 @@ class Annex:
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
-Block = Heading | Paragraph | Note | ListBlock | Table | Quote
+@dataclass(frozen=True)
+class Revised:
+    """A block added, removed or moved since the version a marked document is compared
+    with (moves are shown twice: where it was and where it is)."""
+
+    change: Change
+    block: Block
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+
+Block = Heading | Paragraph | Note | ListBlock | Table | Quote | Revised
 
 # --------------------------------------------------------------- the document
 
@@ -208,6 +245,16 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class RevisionMarks:
+    """What a marked document is compared with, and who changed it when."""
+
+    against: str  # "Changes marked against TSAG-TD446"
+    author: str
+    date: str  # ISO date
+    cover: tuple[tuple[str, tuple[Inline, ...]], ...] = ()  # cover field -> marked text
+
+
+@dataclass(frozen=True)
 class Document:
     cover: Cover
     metadata: Metadata
@@ -218,6 +265,7 @@ class Document:
     list_instances: int = 0
     file_stem: str = ""  # ITU file name before its format part, e.g. "T17-TSAG-…-0446!"
     language_letter: str = "E"
+    revision_marks: RevisionMarks | None = None  # set on a document marked against another
     report_name: str = ""  # the report's folder name: a reviewed DOCX names its report
     sources_digest: str = ""  # SHA-256 over the content files it was built from
     warnings: tuple[str, ...] = field(default=())
@@ -230,7 +278,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
         match node:
             case Text(text=t):
                 out.append(t)
-            case Emphasis(children=c) | Strong(children=c) | Link(children=c):
+            case Emphasis(children=c) | Strong(children=c) | Link(children=c) \
+                    | Inserted(children=c) | Deleted(children=c) | Reformatted(children=c):
                 out.append(plain_text(c))
             case DocRef(id=i):
                 out.append(i)

@@ -14,7 +14,9 @@ import io
 import itertools
 import secrets
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from .. import layout
 from ..anchors import anchors, bookmark_name, cell_id
 from ..layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
 from .docx_numbering import Numbering
+from .docx_revisions import Tracker
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 REPORT_PROPERTY = "reportgen-report"
@@ -105,6 +108,7 @@ def render_docx(doc: d.Document, template: Path) -> bytes:
     word: WordDocument = tpl.docx
     writer = _BodyWriter(word, doc)
     writer.mark_cover()
+    writer.mark_cover_changes()
     writer.write(marker)
     _set_page(word)
     _set_properties(word, doc.metadata)
@@ -216,7 +220,11 @@ class _BodyWriter:
         self.numbering = Numbering(numbering_element(word))
         self.heading_nums: dict[str, int] = {}
         self.anchor: WordParagraph | None = None
-        self.bookmark_ids = itertools.count(BOOKMARK_IDS_FROM)
+        self.bookmark_ids = itertools.count(BOOKMARK_IDS_FROM)  # also numbers changes
+        marks = doc.revision_marks
+        self.tracker = Tracker(marks.author, marks.date, lambda: next(self.bookmark_ids)) \
+            if marks else None
+        self.unanchored = 0  # > 0 while writing removed text: it carries no bookmarks
 
     # ---------------------------------------------------------------- setup
 
@@ -255,7 +263,7 @@ class _BodyWriter:
 
     def mark(self, p: WordParagraph, block_id: str) -> None:
         """Wrap the paragraph's content in the hidden bookmark of ``block_id``."""
-        if not block_id:
+        if not block_id or self.unanchored:
             return
         number = str(next(self.bookmark_ids))
         start = OxmlElement("w:bookmarkStart")
@@ -284,6 +292,56 @@ class _BodyWriter:
             block_id = wanted.pop(p.text, None)
             if block_id:
                 self.mark(p, block_id)
+
+    def mark_cover_changes(self) -> None:
+        """Cover fields that changed: their paragraphs rewritten with the marks."""
+        marks = self.doc.revision_marks
+        if marks is None:
+            return
+        body = self.word.element.body
+        for name, inlines in marks.cover:
+            bookmark = bookmark_name(f"cover.{name}")
+            found = body.xpath(f".//w:p[w:bookmarkStart/@w:name='{bookmark}']")
+            if not found:
+                continue
+            p = WordParagraph(found[0], self.word._body)
+            runs = p._p.findall(qn("w:r"))
+            keep = 1 if name == "action" else 0  # the bold "Action:"
+            for run in runs[keep:]:
+                p._p.remove(run)
+            end = p._p.find(qn("w:bookmarkEnd"))
+            if keep:
+                p.add_run(" ")
+            self.inlines(p, inlines)
+            if end is not None:
+                p._p.append(end)
+
+    def new_elements(self, before: Any) -> list[Any]:
+        """The body elements written since ``before`` (the element then before the anchor)."""
+        assert self.anchor is not None
+        out = []
+        el = before.getnext() if before is not None else self.anchor._p.getparent()[0]
+        while el is not None and el is not self.anchor._p:
+            out.append(el)
+            el = el.getnext()
+        return out
+
+    def tracked(self, change: str, write: Callable[[], None]) -> None:
+        """Write something, then mark all it wrote as inserted, deleted or moved."""
+        assert self.anchor is not None and self.tracker is not None
+        before = self.anchor._p.getprevious()
+        removed = change in ("deleted", "moved-from")
+        self.unanchored += removed
+        try:
+            write()
+        finally:
+            self.unanchored -= removed
+        for el in self.new_elements(before):
+            if el.tag == qn("w:p"):
+                self.tracker.mark_paragraph(el, change)
+            elif el.tag == qn("w:tbl"):
+                for tr in el.iter(qn("w:tr")):
+                    self.tracker.mark_row(tr, change)
 
     # --------------------------------------------------------------- blocks
 
@@ -319,6 +377,8 @@ class _BodyWriter:
                 self.table(block)
             case d.Quote(blocks=inner):
                 self.blocks(inner)
+            case d.Revised(change=change, block=inner):
+                self.tracked(change, lambda: self.block(inner))
             case _:
                 raise TypeError(f"the DOCX writer has no rule for {type(block).__name__}")
 
@@ -334,23 +394,30 @@ class _BodyWriter:
         num_id = self.numbering.list(block.counter, block.pattern, block.level, block.start)
         style = LIST_STYLES[block.level - 1]
         for item in block.items:
-            head = self.paragraph(style)
-            self.number(head, num_id, block.level - 1)
-            rest = item.blocks
-            if rest and isinstance(rest[0], d.Paragraph):
-                self.inlines(head, rest[0].content)
-                self.mark(head, rest[0].id)
-                rest = rest[1:]
+            if item.change and self.tracker is not None:
+                self.tracked(item.change, partial(self.item, item, style, num_id, block.level))
             else:
-                self.mark(head, item.id)
-            for inner in rest:
-                if isinstance(inner, d.Paragraph):  # a further paragraph, under the text
-                    p = self.paragraph(style)
-                    p.paragraph_format.first_line_indent = Twips(0)
-                    self.inlines(p, inner.content)
-                    self.mark(p, inner.id)
-                else:
-                    self.block(inner)
+                self.item(item, style, num_id, block.level)
+
+    def item(self, item: d.ListItem, style: str, num_id: int, level: int) -> None:
+        """One list item: exactly one numbered paragraph, then its further blocks."""
+        head = self.paragraph(style)
+        self.number(head, num_id, level - 1)
+        rest = item.blocks
+        if rest and isinstance(rest[0], d.Paragraph):
+            self.inlines(head, rest[0].content)
+            self.mark(head, rest[0].id)
+            rest = rest[1:]
+        else:
+            self.mark(head, item.id)
+        for inner in rest:
+            if isinstance(inner, d.Paragraph):  # a further paragraph, under the text
+                p = self.paragraph(style)
+                p.paragraph_format.first_line_indent = Twips(0)
+                self.inlines(p, inner.content)
+                self.mark(p, inner.id)
+            else:
+                self.block(inner)
 
     @staticmethod
     def number(p: WordParagraph, num_id: int, ilvl: int) -> None:
@@ -393,6 +460,10 @@ class _BodyWriter:
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 self.inlines(p, cell.content)
                 self.mark(p, cell_id(table.id, r, c) if table.id else "")
+        if self.tracker is not None:
+            for r, change in enumerate(table.row_changes, start=1):
+                if change:
+                    self.tracker.mark_row(word_table.rows[r]._tr, change)
         self.anchor._p.addprevious(word_table._tbl)
 
     def annex(self, annex: d.Annex) -> None:
@@ -451,6 +522,17 @@ class _BodyWriter:
                     p.add_run().add_break()
                 case d.Link(url=url, children=children):
                     self.link(p, url, d.plain_text(children))
+                case d.Inserted(children=children) | d.Deleted(children=children):
+                    start = len(p._p)
+                    self.inlines(p, children, bold, italic)
+                    if self.tracker is not None:
+                        change = "inserted" if isinstance(node, d.Inserted) else "deleted"
+                        self.tracker.wrap_runs(list(p._p)[start:], change)
+                case d.Reformatted(children=children, bold=was_bold, italic=was_italic):
+                    start = len(p._p)
+                    self.inlines(p, children, bold, italic)
+                    if self.tracker is not None:
+                        self.tracker.reformat(list(p._p)[start:], was_bold, was_italic)
                 case _:
                     raise TypeError(f"the DOCX writer has no rule for {type(node).__name__}")
 

@@ -8,8 +8,9 @@ data. Numbers, labels and captions are printed exactly as the tree gives them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -20,11 +21,13 @@ from reportgen.document import (
     Block,
     Cell,
     Contact,
+    Deleted,
     DocRef,
     Document,
     Emphasis,
     Heading,
     Inline,
+    Inserted,
     LineBreak,
     Link,
     ListBlock,
@@ -32,6 +35,8 @@ from reportgen.document import (
     Note,
     Paragraph,
     Quote,
+    Reformatted,
+    Revised,
     Strong,
     Table,
     Text,
@@ -76,13 +81,29 @@ def render_html(doc: Document) -> str:
         lang=doc.metadata.language,
         meta=doc.metadata,
         keywords=doc.metadata.keywords,
-        cover=doc.cover,
+        cover=_marked_cover(doc),
         contacts=[c for c in doc.cover.contacts if _contact_lines(c) or c.tel or c.email],
         contact_lines=_contact_lines,
-        body=render_blocks(doc.body),
+        body=_marked_against(doc) + render_blocks(doc.body),
         annexes=Markup("").join(render_annex(a) for a in doc.annexes),
         end_mark=doc.end_mark,
     )
+
+
+def _marked_cover(doc: Document) -> object:
+    """The cover, with the fields that changed as marked HTML."""
+    marks = doc.revision_marks
+    if marks is None or not marks.cover:
+        return doc.cover
+    fields: dict[str, Any] = {name: render_inlines(inlines) for name, inlines in marks.cover}
+    return replace(doc.cover, **fields)
+
+
+def _marked_against(doc: Document) -> Markup:
+    """The line under the cover of a marked document: what it is compared with."""
+    if doc.revision_marks is None:
+        return Markup("")
+    return Markup('<p class="marked-against">{}</p>\n').format(doc.revision_marks.against)
 
 
 def _contact_lines(contact: Contact) -> list[str]:
@@ -117,6 +138,13 @@ def _render_inline(node: Inline) -> Markup:
             return Markup('<span class="docref" title="{}">{}</span>').format(title, doc_id)
         case LineBreak():
             return Markup("<br>")
+        case Inserted(children=children):
+            return Markup('<ins class="rev">{}</ins>').format(render_inlines(children))
+        case Deleted(children=children):
+            return Markup('<del class="rev">{}</del>').format(render_inlines(children))
+        case Reformatted(children=children):
+            return Markup('<span class="rev-format">{}</span>').format(
+                render_inlines(children))
     raise TypeError(f"not an inline node: {node!r}")
 
 
@@ -162,6 +190,9 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
         case Quote(blocks=blocks):
             return Markup('<blockquote class="quote">\n{}\n</blockquote>').format(
                 render_blocks(blocks))
+        case Revised(change=change, block=inner):
+            return Markup('<div class="rev-{}">\n{}\n</div>').format(
+                change, render_block(inner, origin))
     raise TypeError(f"not a block node: {block!r}")
 
 
@@ -226,6 +257,8 @@ def _render_item(item: ListItem, geo: _ListGeometry, origin: float) -> Markup:
     if blocks:
         rest = Markup('\n<div class="li-body" style="margin-left:{:.2f}cm">\n{}\n</div>').format(
             geo.text, render_blocks(blocks, origin + geo.text))
+    if item.change:
+        return Markup('<li class="rev-{}">{}{}</li>').format(item.change, head, rest)
     return Markup("<li>{}{}</li>").format(head, rest)
 
 
@@ -240,7 +273,9 @@ def _render_table(table: Table) -> Markup:
         cells = Markup("").join(
             Markup("<th>{}</th>").format(render_inlines(c.content)) for c in table.header)
         head = Markup("<thead><tr>{}</tr></thead>\n").format(cells)
-    rows = Markup("\n").join(_render_row(row, table.align) for row in table.rows)
+    changes = table.row_changes or ("",) * len(table.rows)
+    rows = Markup("\n").join(_render_row(row, table.align, change)
+                             for row, change in zip(table.rows, changes, strict=True))
     return Markup(
         '<p class="table-title">{caption}</p>\n'
         '<table class="data">\n<colgroup>{cols}</colgroup>\n{head}<tbody>\n{rows}\n'
@@ -248,12 +283,14 @@ def _render_table(table: Table) -> Markup:
     ).format(caption=table.caption, cols=cols, head=head, rows=rows)
 
 
-def _render_row(row: tuple[Cell, ...], align: tuple[str, ...]) -> Markup:
+def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "") -> Markup:
     cells = Markup("").join(
         Markup('<td class="{}">{}</td>').format(
             "center" if i < len(align) and align[i] == "center" else "left",
             render_inlines(cell.content))
         for i, cell in enumerate(row))
+    if change:
+        return Markup('<tr class="rev-{}">{}</tr>').format(change, cells)
     return Markup("<tr>{}</tr>").format(cells)
 
 

@@ -1,0 +1,324 @@
+"""A revision marked against the version before it: two prepared trees compared.
+
+Blocks are aligned by what they show (their kind, style and text), so a clause inserted
+early does not make every later clause look changed; blocks that differ are paired in
+order and compared word by word. The result is the new tree with marks: ``Inserted``,
+``Deleted`` and ``Reformatted`` inline text, ``Revised`` blocks (added, removed, moved),
+list items and table rows with their change, and the cover fields that changed. The
+writers print the marks (tracked changes in the DOCX, colours in the PDF); numbers are
+not compared, since Word numbering recomputes them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from . import document as d
+from .anchors import COVER_FIELDS
+
+T = TypeVar("T")
+WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+# ------------------------------------------------------------------ inline text
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    bold: bool
+    italic: bool
+    link: str | None
+    ref: str | None  # a document id
+    ref_title: str | None = None
+    line_break: bool = False
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return (self.text, self.bold, self.italic, self.link, self.ref, self.line_break)
+
+
+def _tokens(nodes: Sequence[d.Inline], bold: bool = False, italic: bool = False,
+            link: str | None = None) -> list[_Token]:
+    out: list[_Token] = []
+    for node in nodes:
+        match node:
+            case d.Text(text=text):
+                out.extend(_Token(w, bold, italic, link, None) for w in WORDS.findall(text))
+            case d.DocRef(id=doc_id, title=title):
+                out.append(_Token(doc_id, bold, italic, link, doc_id, title))
+            case d.LineBreak():
+                out.append(_Token("\n", bold, italic, link, None, line_break=True))
+            case d.Emphasis(children=c):
+                out.extend(_tokens(c, bold, True, link))
+            case d.Strong(children=c):
+                out.extend(_tokens(c, True, italic, link))
+            case d.Link(url=url, children=c):
+                out.extend(_tokens(c, bold, italic, url))
+            case _:
+                raise TypeError(f"cannot compare {type(node).__name__}")
+    return out
+
+
+Status = tuple[str, bool, bool]  # ("", "ins", "del" or "fmt"), former bold, former italic
+
+
+def _rebuild(tokens: list[tuple[_Token, Status]]) -> tuple[d.Inline, ...]:
+    """Inline nodes again, grouping tokens of one status and formatting."""
+    out: list[d.Inline] = []
+    i = 0
+    while i < len(tokens):
+        tok, status = tokens[i]
+        group = [tok]
+        j = i + 1
+        while j < len(tokens) and tokens[j][1] == status and \
+                (tokens[j][0].bold, tokens[j][0].italic, tokens[j][0].link) == \
+                (tok.bold, tok.italic, tok.link):
+            group.append(tokens[j][0])
+            j += 1
+        nodes: tuple[d.Inline, ...] = _plain_nodes(group)
+        if tok.link:
+            nodes = (d.Link(tok.link, nodes),)
+        if tok.bold:
+            nodes = (d.Strong(nodes),)
+        if tok.italic:
+            nodes = (d.Emphasis(nodes),)
+        match status[0]:
+            case "ins":
+                out.append(d.Inserted(nodes))
+            case "del":
+                out.append(d.Deleted(nodes))
+            case "fmt":
+                out.append(d.Reformatted(nodes, status[1], status[2]))
+            case _:
+                out.extend(nodes)
+        i = j
+    return tuple(out)
+
+
+def _plain_nodes(group: list[_Token]) -> tuple[d.Inline, ...]:
+    out: list[d.Inline] = []
+    for tok in group:
+        if tok.line_break:
+            out.append(d.LineBreak())
+        elif tok.ref:
+            out.append(d.DocRef(tok.ref, tok.ref_title))
+        elif out and isinstance(out[-1], d.Text):
+            out[-1] = d.Text(out[-1].text + tok.text)
+        else:
+            out.append(d.Text(tok.text))
+    return tuple(out)
+
+
+def diff_inlines(old: Sequence[d.Inline], new: Sequence[d.Inline]) -> tuple[d.Inline, ...]:
+    """``new`` with the words removed since ``old`` and those added marked."""
+    a, b = _tokens(old), _tokens(new)
+    plain: Status = ("", False, False)
+    matcher = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b],
+                                      autojunk=False)
+    out: list[tuple[_Token, Status]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend((t, plain) for t in b[j1:j2])
+        elif tag == "replace" and [t.text for t in a[i1:i2]] == [t.text for t in b[j1:j2]]:
+            out.extend((n, ("fmt", o.bold, o.italic)) for o, n in zip(a[i1:i2], b[j1:j2],
+                                                                     strict=True))
+        else:
+            out.extend((t, ("del", False, False)) for t in a[i1:i2])
+            out.extend((t, ("ins", False, False)) for t in b[j1:j2])
+    return _rebuild(out)
+
+
+def changed(marked: Sequence[d.Inline]) -> bool:
+    return any(isinstance(n, d.Inserted | d.Deleted | d.Reformatted) for n in marked)
+
+
+# ----------------------------------------------------------------------- blocks
+
+
+def _text(block: d.Block) -> str:
+    match block:
+        case d.Heading(title=t):
+            return d.plain_text(t)
+        case d.Paragraph(content=c) | d.Note(content=c):
+            return d.plain_text(c)
+        case d.ListBlock(items=items):
+            return "\n".join(_item_text(i) for i in items)
+        case d.Table(caption=caption, header=header, rows=rows):
+            return "\n".join([caption, *("\t".join(d.plain_text(c.content) for c in row)
+                                         for row in (header, *rows))])
+        case d.Quote(blocks=inner):
+            return "\n".join(_text(b) for b in inner)
+    return ""
+
+
+def _item_text(item: d.ListItem) -> str:
+    return "\n".join(_text(b) for b in item.blocks)
+
+
+def _key(block: d.Block) -> tuple[object, ...]:
+    """What a block shows: equal keys mean an unchanged block."""
+    match block:
+        case d.Heading(level=level, number=number):
+            style: tuple[object, ...] = (level, number is None)
+        case d.Paragraph(role=role):
+            style = (role,)
+        case d.ListBlock(ordered=ordered, counter=counter, level=level):
+            style = (ordered, counter, level)
+        case _:
+            style = ()
+    return (type(block).__name__, *style, _with_formatting(block))
+
+
+def _with_formatting(block: d.Block) -> str:
+    """The block's text with its emphasis, so a formatting change is a change."""
+    match block:
+        case d.Heading(title=c) | d.Paragraph(content=c) | d.Note(content=c):
+            return repr(_tokens(c))
+    return _text(block)
+
+
+Op = tuple[str, T | None, T | None]  # ("equal" | "changed" | change kind, old, new)
+
+
+def _align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
+           same_kind: Callable[[T, T], bool]) -> list[Op[T]]:
+    matcher = difflib.SequenceMatcher(None, [key(o) for o in old], [key(n) for n in new],
+                                      autojunk=False)
+    ops: list[Op[T]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.extend(("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))
+            continue
+        olds, news = list(old[i1:i2]), list(new[j1:j2])
+        while olds and news and same_kind(olds[0], news[0]):
+            ops.append(("changed", olds.pop(0), news.pop(0)))
+        ops.extend(("deleted", o, None) for o in olds)
+        ops.extend(("inserted", None, n) for n in news)
+    # a block removed in one place and added unchanged in another has moved
+    inserted = {key(b): k for k, (kind, _, b) in enumerate(ops)
+                if kind == "inserted" and b is not None}
+    for k, (kind, a, _) in enumerate(ops):
+        if kind == "deleted" and a is not None and key(a) in inserted:
+            m = inserted.pop(key(a))
+            ops[k] = ("moved-from", a, None)
+            ops[m] = ("moved-to", None, ops[m][2])
+    return ops
+
+
+def _same_kind(a: d.Block, b: d.Block) -> bool:
+    return type(a) is type(b)
+
+
+def diff_blocks(old: Sequence[d.Block], new: Sequence[d.Block]) -> tuple[d.Block, ...]:
+    out: list[d.Block] = []
+    for tag, o, n in _align(old, new, _key, _same_kind):
+        match tag:
+            case "equal":
+                assert n is not None
+                out.append(n)
+            case "changed":
+                assert o is not None and n is not None
+                out.append(_diff_block(o, n))
+            case "deleted" | "moved-from":
+                assert o is not None
+                out.append(d.Revised(tag, o, id=o.id, origin=o.origin))
+            case _:
+                assert n is not None
+                out.append(d.Revised(tag, n, id=n.id, origin=n.origin))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def _diff_block(o: d.Block, n: d.Block) -> d.Block:
+    match o, n:
+        case d.Heading(), d.Heading():
+            return replace(n, title=diff_inlines(o.title, n.title))
+        case d.Paragraph(), d.Paragraph():
+            return replace(n, content=diff_inlines(o.content, n.content))
+        case d.Note(), d.Note():
+            return replace(n, content=diff_inlines(o.content, n.content))
+        case d.ListBlock(), d.ListBlock():
+            return replace(n, items=_diff_items(o.items, n.items))
+        case d.Table(), d.Table():
+            return _diff_table(o, n)
+        case d.Quote(), d.Quote():
+            return replace(n, blocks=diff_blocks(o.blocks, n.blocks))
+    return n
+
+
+def _diff_items(old: Sequence[d.ListItem], new: Sequence[d.ListItem]) -> tuple[d.ListItem, ...]:
+    out: list[d.ListItem] = []
+    for tag, o, n in _align(old, new, _item_text, lambda a, b: True):
+        match tag:
+            case "equal":
+                assert n is not None
+                out.append(n)
+            case "changed":
+                assert o is not None and n is not None
+                out.append(replace(n, blocks=diff_blocks(o.blocks, n.blocks)))
+            case "deleted" | "moved-from":
+                assert o is not None
+                out.append(replace(o, change=tag))
+            case _:
+                assert n is not None
+                out.append(replace(n, change=tag))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def _diff_table(o: d.Table, n: d.Table) -> d.Table:
+    def row_text(row: tuple[d.Cell, ...]) -> str:
+        return "\t".join(d.plain_text(c.content) for c in row)
+
+    def same_width(a: tuple[d.Cell, ...], b: tuple[d.Cell, ...]) -> bool:
+        return len(a) == len(b)
+
+    header = _diff_row(o.header, n.header) if len(o.header) == len(n.header) else n.header
+    rows: list[tuple[d.Cell, ...]] = []
+    changes: list[d.Change] = []
+    for tag, a, b in _align(o.rows, n.rows, row_text, same_width):
+        if tag == "changed":
+            assert a is not None and b is not None
+            rows.append(_diff_row(a, b))
+            changes.append("")
+        elif tag in ("equal", "inserted", "moved-to"):
+            assert b is not None
+            rows.append(b)
+            changes.append("" if tag == "equal" else "inserted")
+        else:
+            assert a is not None
+            rows.append(a)
+            changes.append("deleted")
+    return replace(n, header=header, rows=tuple(rows), row_changes=tuple(changes))
+
+
+def _diff_row(a: tuple[d.Cell, ...], b: tuple[d.Cell, ...]) -> tuple[d.Cell, ...]:
+    return tuple(replace(nc, content=diff_inlines(oc.content, nc.content))
+                 for oc, nc in zip(a, b, strict=True))
+
+
+# --------------------------------------------------------------------- document
+
+
+def mark(old: d.Document, new: d.Document) -> d.Document:
+    """``new`` with every change since ``old`` marked."""
+    cover = []
+    for name in COVER_FIELDS:
+        before, after = getattr(old.cover, name), getattr(new.cover, name)
+        if before != after:
+            cover.append((name, diff_inlines((d.Text(before),) if before else (),
+                                             (d.Text(after),) if after else ())))
+    annexes = []
+    old_annexes = {a.label: a for a in old.annexes}
+    for annex in new.annexes:
+        previous = old_annexes.get(annex.label)
+        blocks = diff_blocks(previous.blocks if previous else (), annex.blocks)
+        annexes.append(replace(annex, blocks=blocks))
+    marks = d.RevisionMarks(
+        against=f"Changes marked against {old.cover.masthead_number}",
+        author=new.metadata.author, date=new.metadata.date, cover=tuple(cover))
+    return replace(new, body=diff_blocks(old.body, new.body), annexes=tuple(annexes),
+                   revision_marks=marks)
