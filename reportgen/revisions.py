@@ -194,11 +194,10 @@ def _align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
         if tag == "equal":
             ops.extend(("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))
             continue
-        olds, news = list(old[i1:i2]), list(new[j1:j2])
-        while olds and news and same_kind(olds[0], news[0]):
-            ops.append(("changed", olds.pop(0), news.pop(0)))
-        ops.extend(("deleted", o, None) for o in olds)
-        ops.extend(("inserted", None, n) for n in news)
+        olds: list[T] = list(old[i1:i2])
+        news: list[T] = list(new[j1:j2])
+        paired: list[Op[T]] = _pair(olds, news, key, same_kind)
+        ops.extend(paired)
     # a block removed in one place and added unchanged in another has moved
     inserted = {key(b): k for k, (kind, _, b) in enumerate(ops)
                 if kind == "inserted" and b is not None}
@@ -207,6 +206,33 @@ def _align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
             m = inserted.pop(key(a))
             ops[k] = ("moved-from", a, None)
             ops[m] = ("moved-to", None, ops[m][2])
+    return ops
+
+
+SIMILAR = 0.5  # how alike two blocks must be to be shown as one block changed
+
+
+def _pair(olds: list[T], news: list[T], key: Callable[[T], object],
+          same_kind: Callable[[T, T], bool]) -> list[Op[T]]:
+    """Within a run of differing blocks, pair each old block with the most alike new one
+    after the last pair (in order); the rest were deleted or inserted."""
+    ops: list[Op[T]] = []
+    start = 0
+    for o in olds:
+        best, best_ratio = -1, SIMILAR
+        for k in range(start, len(news)):
+            if same_kind(o, news[k]):
+                ratio = difflib.SequenceMatcher(None, str(key(o)), str(key(news[k])),
+                                                autojunk=False).ratio()
+                if ratio >= best_ratio:
+                    best, best_ratio = k, ratio
+        if best < 0:
+            ops.append(("deleted", o, None))
+            continue
+        ops.extend(("inserted", None, n) for n in news[start:best])
+        ops.append(("changed", o, news[best]))
+        start = best + 1
+    ops.extend(("inserted", None, n) for n in news[start:])
     return ops
 
 
