@@ -94,6 +94,7 @@ class Heading:
     title: tuple[Inline, ...]
     anchor: str
     numbering: str  # the numbering sequence this heading belongs to ("body", "annex-1" …)
+    former: Heading | Paragraph | None = field(default=None, kw_only=True)  # restyled from
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
@@ -110,6 +111,7 @@ class Heading:
 class Paragraph:
     content: tuple[Inline, ...]
     role: ParagraphRole = "normal"
+    former: Heading | Paragraph | None = field(default=None, kw_only=True)  # restyled from
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 

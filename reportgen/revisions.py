@@ -237,7 +237,9 @@ def _pair(olds: list[T], news: list[T], key: Callable[[T], object],
 
 
 def _same_kind(a: d.Block, b: d.Block) -> bool:
-    return type(a) is type(b)
+    """Blocks that can be shown as one block changed: a paragraph may become a heading."""
+    text_blocks = (d.Heading, d.Paragraph)
+    return type(a) is type(b) or (isinstance(a, text_blocks) and isinstance(b, text_blocks))
 
 
 def diff_blocks(old: Sequence[d.Block], new: Sequence[d.Block]) -> tuple[d.Block, ...]:
@@ -261,10 +263,11 @@ def diff_blocks(old: Sequence[d.Block], new: Sequence[d.Block]) -> tuple[d.Block
 
 def _diff_block(o: d.Block, n: d.Block) -> d.Block:
     match o, n:
-        case d.Heading(), d.Heading():
-            return replace(n, title=diff_inlines(o.title, n.title))
-        case d.Paragraph(), d.Paragraph():
-            return replace(n, content=diff_inlines(o.content, n.content))
+        case d.Heading() | d.Paragraph(), d.Heading():
+            return replace(n, title=diff_inlines(_content(o), n.title), former=_former(o, n))
+        case d.Heading() | d.Paragraph(), d.Paragraph():
+            return replace(n, content=diff_inlines(_content(o), n.content),
+                           former=_former(o, n))
         case d.Note(), d.Note():
             return replace(n, content=diff_inlines(o.content, n.content))
         case d.ListBlock(), d.ListBlock():
@@ -274,6 +277,23 @@ def _diff_block(o: d.Block, n: d.Block) -> d.Block:
         case d.Quote(), d.Quote():
             return replace(n, blocks=diff_blocks(o.blocks, n.blocks))
     return n
+
+
+TextBlock = d.Heading | d.Paragraph
+
+
+def _content(block: TextBlock) -> tuple[d.Inline, ...]:
+    return block.title if isinstance(block, d.Heading) else block.content
+
+
+def _former(o: TextBlock, n: TextBlock) -> TextBlock | None:
+    """The old block when its style changed (a heading level, a paragraph's role)."""
+    def style(b: TextBlock) -> tuple[object, ...]:
+        if isinstance(b, d.Heading):
+            return ("heading", b.level, b.number is None)
+        return ("paragraph", b.role)
+
+    return o if style(o) != style(n) else None
 
 
 def _diff_items(old: Sequence[d.ListItem], new: Sequence[d.ListItem]) -> tuple[d.ListItem, ...]:

@@ -29,7 +29,7 @@ NAME = SEED.name
 def revise(folder: Path) -> None:
     """The edits of a typical Rev.1: a word changed, a sentence deleted, a paragraph
     inserted, a clause inserted (the later ones renumber), a list item moved, a table
-    row added, a cover field changed, a statement edited."""
+    row added, a cover field changed, a statement edited, a clause made unnumbered."""
     def edit(name: str, *pairs: tuple[str, str]) -> None:
         path = folder / name
         text = path.read_text("utf-8")
@@ -47,7 +47,10 @@ def revise(folder: Path) -> None:
          ("You kindly provided some key proposals", "You kindly provided several key "
           "proposals"),
          ("  - id: TD445\n", "  - id: TD447\n    title: A document added to the register\n"
-          "  - id: TD445\n"))
+          "  - id: TD445\n"),
+         ("  - title: Identification of documents relevant to these adhoc sessions\n",
+          "  - title: Identification of documents relevant to these adhoc sessions\n"
+          "    numbered: false\n"))
     edit("method.md",
          ("Considering that there are gaps", "Considering that there are wide gaps"),
          ("- A proposition of the proposed FG ToR\n", ""),
@@ -135,6 +138,11 @@ def test_the_marks_are_native_tracked_changes(versions: dict[str, Any]) -> None:
     assert {"A clause added", "A new clause before the method.",
             "A paragraph inserted in the revision."} <= {
         "".join(t.text or "" for t in p.iter(f"{W}t")) for p in inserted}
+    # the clause made unnumbered: its style change, with the former style kept
+    (restyled,) = [p for p in doc.iter(f"{W}p") if p.find(f"{W}pPr/{W}pPrChange") is not None]
+    assert "".join(t.text or "" for t in restyled.iter(f"{W}t")).startswith("Identification")
+    assert restyled.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Headingb"
+    assert restyled.find(f"{W}pPr/{W}pPrChange/{W}pPr/{W}pStyle").get(f"{W}val") == "Heading1"
     # the added register row
     rows = [tr for tr in doc.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}ins") is not None]
     added = ["".join(t.text or "" for t in tr.iter(f"{W}t")) for tr in rows]

@@ -201,6 +201,13 @@ def _fit(value: str, limit: int = 255) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "\u2026"
 
 
+def _style_name(block: d.Heading | d.Paragraph) -> str:
+    """The ITU style name of a heading or paragraph."""
+    if isinstance(block, d.Heading):
+        return "Heading_b" if block.number is None else HEADING_STYLES[block.level - 1]
+    return PARAGRAPH_STYLES[block.role]
+
+
 class _BodyWriter:
     """Builds the body paragraphs and tables before the template's body marker."""
 
@@ -352,20 +359,23 @@ class _BodyWriter:
     def block(self, block: d.Block) -> None:
         match block:
             case d.Heading(number=None, title=title):
-                p = self.paragraph("Heading_b")
+                p = self.paragraph(_style_name(block))
                 self.inlines(p, title)
                 self.mark(p, block.id)
-            case d.Heading(level=level, title=title, numbering=sequence):
-                p = self.paragraph(HEADING_STYLES[level - 1])
+                self.restyled(p, block.former)
+            case d.Heading(title=title, numbering=sequence):
+                p = self.paragraph(_style_name(block))
                 self.number(p, self.heading_num(sequence), block.number_depth - 1)
                 self.inlines(p, title)
                 self.mark(p, block.id)
+                self.restyled(p, block.former)
             case d.Paragraph(content=content, role=role):
-                p = self.paragraph(PARAGRAPH_STYLES[role])
+                p = self.paragraph(_style_name(block))
                 if role == "centred":
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 self.inlines(p, content)
                 self.mark(p, block.id)
+                self.restyled(p, block.former)
             case d.Note(label=label, content=content):
                 p = self.paragraph("Note")
                 p.add_run(f"{label} \u2013 ")
@@ -381,6 +391,11 @@ class _BodyWriter:
                 self.tracked(change, lambda: self.block(inner))
             case _:
                 raise TypeError(f"the DOCX writer has no rule for {type(block).__name__}")
+
+    def restyled(self, p: WordParagraph, former: d.Heading | d.Paragraph | None) -> None:
+        """A paragraph whose style changed: w:pPrChange keeps the former style."""
+        if former is not None and self.tracker is not None:
+            self.tracker.restyle(p._p, self.style(_style_name(former)))
 
     def heading_num(self, sequence: str) -> int:
         if sequence not in self.heading_nums:

@@ -86,6 +86,20 @@ class Tracker:
         for p in tr.iter(qn("w:p")):
             self.mark_paragraph(p, "inserted" if ROW_TAGS[change] == "w:ins" else "deleted")
 
+    def restyle(self, p: etree._Element, former_style: str) -> None:
+        """The paragraph's style changed: w:pPrChange holds the former style."""
+        p_pr = p.find(qn("w:pPr"))
+        if p_pr is None:
+            p_pr = OxmlElement("w:pPr")
+            p.insert(0, p_pr)
+        former = OxmlElement("w:pPr")
+        style = OxmlElement("w:pStyle")
+        style.set(qn("w:val"), former_style)
+        former.append(style)
+        change = self.element("w:pPrChange")
+        change.append(former)
+        p_pr.append(change)
+
     def reformat(self, runs: Iterable[etree._Element], bold: bool, italic: bool) -> None:
         """Runs whose emphasis changed: w:rPrChange keeps the former bold and italic."""
         for run in runs:

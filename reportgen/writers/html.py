@@ -174,6 +174,9 @@ def render_blocks(blocks: Iterable[Block], origin: float = 0.0) -> Markup:
 
 
 def render_block(block: Block, origin: float = 0.0) -> Markup:
+    if isinstance(block, Heading | Paragraph) and block.former is not None:
+        return Markup('<div class="rev-format">{}</div>').format(
+            render_block(replace(block, former=None), origin))
     match block:
         case Heading():
             return _render_heading(block)
