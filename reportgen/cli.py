@@ -289,13 +289,70 @@ def verify(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of report.yaml (for editors)."""
-    import json
+def schema(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="With --write: report folders (or folders of reports). Default: every "
+             "report in content/.", show_default=False)] = None,
+    write: Annotated[bool, typer.Option(
+        "--write", help="Instead of printing the schema, point each report.yaml at the "
+                        "packaged schema (a '# yaml-language-server: $schema=' first "
+                        "line).")] = False,
+) -> None:
+    """Print the JSON Schema of report.yaml (draft-07, for editors), or with --write add
+    the line that makes editors use it."""
+    from .editor import schema_text, write_modeline
+    from .errors import display_path
+    from .locate import REPORT_FILE
 
-    from .model import json_schema
+    if not write:
+        if paths:
+            _usage_error("paths are for --write; 'reportgen schema' alone prints the schema")
+        typer.echo(schema_text(), nl=False)
+        return
+    for path in _report_paths(paths):
+        report_yaml = path if path.name == REPORT_FILE else path / REPORT_FILE
+        if not report_yaml.is_file():
+            _usage_error(f"not a report: no {REPORT_FILE} in {path}")
+        try:
+            changed = write_modeline(report_yaml)
+        except OSError as exc:
+            typer.echo(f"{display_path(report_yaml)}: cannot write: {exc.strerror}", err=True)
+            raise typer.Exit(EXIT_CONTENT) from None
+        state = "schema line added or updated" if changed else "schema line already there"
+        typer.echo(f"{state}: {display_path(report_yaml)}")
 
-    typer.echo(json.dumps(json_schema(), indent=2))
+
+@app.command()
+def new(
+    kind: Annotated[str, typer.Argument(help="td or contribution.", show_default=False)],
+    path: Annotated[Path, typer.Argument(help="The new report's folder (must not exist, "
+                                               "or be empty).", show_default=False)],
+    layout: Annotated[str, typer.Option(
+        help="The cover layout: 2022 or 2017-2020.")] = "2022",
+) -> None:
+    """Create a report folder whose every key is commented; it checks and builds as is."""
+    from .errors import display_path
+    from .model import CoverLayout, DocumentKind
+    from .scaffold import FolderNotEmpty, new_report
+
+    kinds = [k.value for k in DocumentKind]
+    layouts = [v.value for v in CoverLayout]
+    if kind not in kinds:
+        _usage_error(f"KIND must be {' or '.join(kinds)}, not {kind!r}")
+    if layout not in layouts:
+        _usage_error(f"--layout must be {' or '.join(layouts)}, not {layout!r}")
+    try:
+        files = new_report(DocumentKind(kind), CoverLayout(layout), path)
+    except FolderNotEmpty as exc:
+        typer.echo(f"reportgen: error: {exc}", err=True)
+        raise typer.Exit(EXIT_CONTENT) from None
+    except OSError as exc:
+        typer.echo(f"reportgen: error: {path}: cannot create: {exc.strerror}", err=True)
+        raise typer.Exit(EXIT_CONTENT) from None
+    for file in files:
+        typer.echo(f"created {display_path(file)}")
+    typer.echo(f"next: reportgen check {display_path(path)} && "
+               f"reportgen build {display_path(path)}")
 
 
 @app.command()
