@@ -224,6 +224,10 @@ class Options(Strict):
         examples=["arabic", "letter"])
     end_mark: bool = Field(default=True, description="end with the ITU end mark",
                            examples=[True])
+    document_links: bool = Field(default=True,
+                                 description="link registered document ids (in the text and "
+                                 "the tables) to their pages at itu.int/md",
+                                 examples=[True, False])
 
 
 class RegisteredDocument(Strict):
