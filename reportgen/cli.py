@@ -223,6 +223,45 @@ def _previews(results: list[BuildResult]) -> None:
 
 
 @app.command()
+def watch(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Report folders (or folders of reports). Default: every report in content/.",
+        show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="docx, pdf or all.")] = "all",
+    names: Annotated[str, typer.Option(help="itu or plain file names.")] = "itu",
+    template: Annotated[Path | None, typer.Option(
+        help="A restyled Word template to use instead of the packaged one.")] = None,
+    timings: Annotated[bool, typer.Option("--timings", help="Print per-stage times.")] = False,
+) -> None:
+    """Build, then rebuild each report when one of its files is saved (DOCX first, then
+    PDF) until Ctrl-C. Errors are printed and the last good outputs kept."""
+    from .build import BuildOptions, Format, Names
+    from .watch import watch as watch_reports
+
+    if fmt not in {f.value for f in Format}:
+        _usage_error(f"--format must be docx, pdf or all, not {fmt!r}")
+    if names not in {n.value for n in Names}:
+        _usage_error(f"--names must be itu or plain, not {names!r}")
+    if template is not None and not template.is_file():
+        _usage_error(f"no such template: {template}")
+    reports = _report_paths(paths)
+    options = BuildOptions(out, Format(fmt), Names(names), False, template, False,
+                           notify=_notify)
+
+    def show(result: BuildResult) -> None:
+        _print_result(result, timings)
+
+    signal.signal(signal.SIGTERM, _on_terminate)
+    try:
+        watch_reports(reports, options, show, _notify)
+    except KeyboardInterrupt:
+        typer.echo("reportgen: stopped watching", err=True)
+        raise typer.Exit(130) from None
+
+
+@app.command()
 def check(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Report folders (or folders of reports). Default: every report in content/.",
