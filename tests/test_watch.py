@@ -69,8 +69,10 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_outputs(tmp_path: Path) 
         _wait_for("a DOCX with the new text",
                   lambda: _read(docx) != first_docx and ADDED in _docx_xml(docx), proc, stderr)
         _wait_for("a new PDF", lambda: _read(pdf) not in (b"", first_pdf), proc, stderr)
+        # the line is printed once the commit is done, just after the file appears
+        _wait_for("four 'built' lines", lambda: stdout.read_text().count("built ") == 4,
+                  proc, stderr)
         good_docx, good_pdf = docx.read_bytes(), pdf.read_bytes()
-        built = stdout.read_text().count("built ")
 
         # a bad save: a located error, and the last good outputs stay
         yaml_path = report / "report.yaml"
@@ -92,7 +94,7 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_outputs(tmp_path: Path) 
         _wait_for("the refusal", lambda: "changed since it was generated" in
                   stderr.read_text(), proc, stderr)
         assert docx.read_bytes() == edited and pdf.read_bytes() == good_pdf
-        assert stdout.read_text().count("built ") == built
+        assert stdout.read_text().count("built ") == 4
     finally:
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=120)
