@@ -227,6 +227,45 @@ def _previews(results: list[BuildResult]) -> None:
 
 
 @app.command()
+def watch(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Report folders (or folders of reports). Default: every report in content/.",
+        show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="docx, pdf or all.")] = "all",
+    names: Annotated[str, typer.Option(help="itu or plain file names.")] = "itu",
+    template: Annotated[Path | None, typer.Option(
+        help="A restyled Word template to use instead of the packaged one.")] = None,
+    timings: Annotated[bool, typer.Option("--timings", help="Print per-stage times.")] = False,
+) -> None:
+    """Build, then rebuild each report when one of its files is saved (DOCX first, then
+    PDF) until Ctrl-C. Errors are printed and the last good outputs kept."""
+    from .build import BuildOptions, Format, Names
+    from .watch import watch as watch_reports
+
+    if fmt not in {f.value for f in Format}:
+        _usage_error(f"--format must be docx, pdf or all, not {fmt!r}")
+    if names not in {n.value for n in Names}:
+        _usage_error(f"--names must be itu or plain, not {names!r}")
+    if template is not None and not template.is_file():
+        _usage_error(f"no such template: {template}")
+    reports = _report_paths(paths)
+    options = BuildOptions(out, Format(fmt), Names(names), False, template, False,
+                           notify=_notify)
+
+    def show(result: BuildResult) -> None:
+        _print_result(result, timings)
+
+    signal.signal(signal.SIGTERM, _on_terminate)
+    try:
+        watch_reports(reports, options, show, _notify)
+    except KeyboardInterrupt:
+        typer.echo("reportgen: stopped watching", err=True)
+        raise typer.Exit(130) from None
+
+
+@app.command()
 def check(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Report folders (or folders of reports). Default: every report in content/.",
@@ -293,13 +332,70 @@ def verify(
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of report.yaml (for editors)."""
-    import json
+def schema(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="With --write: report folders (or folders of reports). Default: every "
+             "report in content/.", show_default=False)] = None,
+    write: Annotated[bool, typer.Option(
+        "--write", help="Instead of printing the schema, point each report.yaml at the "
+                        "packaged schema (a '# yaml-language-server: $schema=' first "
+                        "line).")] = False,
+) -> None:
+    """Print the JSON Schema of report.yaml (draft-07, for editors), or with --write add
+    the line that makes editors use it."""
+    from .editor import schema_text, write_modeline
+    from .errors import display_path
+    from .locate import REPORT_FILE
 
-    from .model import json_schema
+    if not write:
+        if paths:
+            _usage_error("paths are for --write; 'reportgen schema' alone prints the schema")
+        typer.echo(schema_text(), nl=False)
+        return
+    for path in _report_paths(paths):
+        report_yaml = path if path.name == REPORT_FILE else path / REPORT_FILE
+        if not report_yaml.is_file():
+            _usage_error(f"not a report: no {REPORT_FILE} in {path}")
+        try:
+            changed = write_modeline(report_yaml)
+        except OSError as exc:
+            typer.echo(f"{display_path(report_yaml)}: cannot write: {exc.strerror}", err=True)
+            raise typer.Exit(EXIT_CONTENT) from None
+        state = "schema line added or updated" if changed else "schema line already there"
+        typer.echo(f"{state}: {display_path(report_yaml)}")
 
-    typer.echo(json.dumps(json_schema(), indent=2))
+
+@app.command()
+def new(
+    kind: Annotated[str, typer.Argument(help="td or contribution.", show_default=False)],
+    path: Annotated[Path, typer.Argument(help="The new report's folder (must not exist, "
+                                               "or be empty).", show_default=False)],
+    layout: Annotated[str, typer.Option(
+        help="The cover layout: 2022 or 2017-2020.")] = "2022",
+) -> None:
+    """Create a report folder whose every key is commented; it checks and builds as is."""
+    from .errors import display_path
+    from .model import CoverLayout, DocumentKind
+    from .scaffold import FolderNotEmpty, new_report
+
+    kinds = [k.value for k in DocumentKind]
+    layouts = [v.value for v in CoverLayout]
+    if kind not in kinds:
+        _usage_error(f"KIND must be {' or '.join(kinds)}, not {kind!r}")
+    if layout not in layouts:
+        _usage_error(f"--layout must be {' or '.join(layouts)}, not {layout!r}")
+    try:
+        files = new_report(DocumentKind(kind), CoverLayout(layout), path)
+    except FolderNotEmpty as exc:
+        typer.echo(f"reportgen: error: {exc}", err=True)
+        raise typer.Exit(EXIT_CONTENT) from None
+    except OSError as exc:
+        typer.echo(f"reportgen: error: {path}: cannot create: {exc.strerror}", err=True)
+        raise typer.Exit(EXIT_CONTENT) from None
+    for file in files:
+        typer.echo(f"created {display_path(file)}")
+    typer.echo(f"next: reportgen check {display_path(path)} && "
+               f"reportgen build {display_path(path)}")
 
 
 @app.command()

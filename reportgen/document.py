@@ -41,6 +41,7 @@ class DocRef:
 
     id: str
     title: str | None  # None when the id is not registered
+    url: str | None = None  # its page at ITU; None when not registered or links are off
 
 
 @dataclass(frozen=True)

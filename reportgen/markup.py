@@ -56,6 +56,7 @@ class ProseContext:
     """What reading prose needs from the rest of the document, and what it leaves there."""
 
     register: dict[str, str]  # id -> title
+    urls: dict[str, str] = field(default_factory=dict)  # id -> its page, for links
     cited: dict[str, list[Origin]] = field(default_factory=dict)
     problems: list[tuple[Origin, str]] = field(default_factory=list)
 
@@ -93,6 +94,7 @@ class _Converter:
     def __init__(self, ctx: ProseContext, origin: Origin) -> None:
         self.ctx = ctx
         self.origin = origin
+        self.in_link = 0  # inside a link's text, a document id is not a link of its own
 
     def refuse(self, line: int, message: str) -> None:
         self.ctx.problems.append((self.origin.at_line(line), message))
@@ -236,7 +238,9 @@ class _Converter:
                     if not url.startswith(LINK_SCHEMES):
                         self.refuse(line, f"link to {url!r} refused: links may point only to "
                                           "http, https or mailto addresses")
+                    self.in_link += 1
                     out.append(d.Link(url, tuple(self.spans(node.children, line))))
+                    self.in_link -= 1
                 case "image":
                     self.refuse(line, f"image {node.attrs.get('src', '')!r} refused: images "
                                       "are not supported in prose")
@@ -258,7 +262,8 @@ class _Converter:
                 out.append(d.Text(text[pos:m.start()]))
             doc_id = m.group()
             self.ctx.cited.setdefault(doc_id, []).append(self.origin.at_line(line))
-            out.append(d.DocRef(doc_id, self.ctx.register.get(doc_id)))
+            url = None if self.in_link else self.ctx.urls.get(doc_id)
+            out.append(d.DocRef(doc_id, self.ctx.register.get(doc_id), url))
             pos = m.end()
         if pos < len(text):
             out.append(d.Text(text[pos:]))

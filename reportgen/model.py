@@ -117,9 +117,14 @@ class Purpose(StrEnum):
 
 
 class Meeting(Strict):
-    place: Text
-    start: dt.date
-    end: dt.date
+    """The meeting the document is for."""
+
+    place: Text = Field(description="the city, as the cover prints it",
+                        examples=["Geneva", "Geneva (virtual)"])
+    start: dt.date = Field(description="the first day (YYYY-MM-DD); also the document's "
+                           "date unless document.date is given", examples=["2018-12-10"])
+    end: dt.date = Field(description="the last day (YYYY-MM-DD), not before the first",
+                         examples=["2018-12-14"])
 
     @model_validator(mode="after")
     def _ordered(self) -> Meeting:
@@ -129,105 +134,194 @@ class Meeting(Strict):
 
 
 class Contact(Strict):
-    name: Text
-    organization: str = ""
-    country: str = ""
-    tel: str = ""
-    email: Email
+    """A contact person of the cover block."""
+
+    name: Text = Field(description="full name", examples=["Arnaud Taddei"])
+    organization: str = Field(default="", description="organization; empty to leave it out",
+                              examples=["Example Telecom Administration"])
+    country: str = Field(default="", description="country; empty to leave it out",
+                         examples=["Switzerland"])
+    tel: str = Field(default="", description="telephone number; empty to leave it out",
+                     examples=["+41 22 730 0000"])
+    email: Email = Field(description="e-mail address", examples=["jane.rapporteur@example.org"])
 
 
 class Metadata(Strict):
     """The cover block and the document's identity."""
 
-    kind: DocumentKind = DocumentKind.td
-    layout: CoverLayout = CoverLayout.y2022
-    group: Text = Field(description="e.g. TSAG, or SG17")
-    study_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")]
-    number: int = Field(ge=0, le=99_999, description="the TD or contribution number")
-    revision: int = Field(default=0, ge=0, le=99)
-    category: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}$")] = "GEN"
-    language: Literal["E", "F", "S", "R", "A", "C"] = "E"
-    original: Text = "English"
-    english_only: bool = False
-    meeting: Meeting
-    questions: Text = "N/A"
-    source: Text
-    title: Text
-    purpose: Purpose | None = None
-    contacts: list[Contact] = Field(default_factory=list)
-    keywords: list[Text] = Field(default_factory=list)
-    abstract: Text
-    action: str = ""
+    kind: DocumentKind = Field(default=DocumentKind.td,
+                               description="td (temporary document) or contribution",
+                               examples=["td", "contribution"])
+    layout: CoverLayout = Field(
+        default=CoverLayout.y2022,
+        description="the cover layout: 2022, or 2017-2020 (Purpose, Keywords and the "
+        "abstract inside the cover table)", examples=["2022", "2017-2020"])
+    group: Text = Field(description="the ITU-T group", examples=["TSAG", "SG17"])
+    study_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")] = Field(
+        description="the study period, YYYY-YYYY; T17 in the file name comes from it",
+        examples=["2017-2020", "2022-2024"])
+    number: int = Field(ge=0, le=99_999, description="the TD or contribution number",
+                        examples=[446])
+    revision: int = Field(default=0, ge=0, le=99,
+                          description="0 for the first version; 1 gives TD446-R1",
+                          examples=[0, 1])
+    category: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}$")] = Field(
+        default="GEN", description="the TD category of the ITU file name",
+        examples=["GEN", "PLEN"])
+    language: Literal["E", "F", "S", "R", "A", "C"] = Field(
+        default="E", description="the language of this version, as in the file name",
+        examples=["E", "F"])
+    original: Text = Field(default="English", description="the 'Original:' line",
+                           examples=["English", "French"])
+    english_only: bool = Field(default=False,
+                               description="print 'English only' instead of 'Original:'",
+                               examples=[False])
+    meeting: Meeting = Field(description="the meeting: place, first and last day",
+                             examples=[{"place": "Geneva", "start": "2018-12-10",
+                                        "end": "2018-12-14"}])
+    questions: Text = Field(default="N/A", description="the Questions concerned",
+                            examples=["N/A", "Q2/17"])
+    source: Text = Field(description="who submits the document",
+                         examples=["Chairman, TSAG ad hoc group on Quantum", "China"])
+    title: Text = Field(description="the document's title",
+                        examples=["Report of the TSAG ad hoc group on Quantum"])
+    purpose: Purpose | None = Field(
+        default=None, description="Information, Discussion, Decision, Admin or Other",
+        examples=["Information"])
+    contacts: list[Contact] = Field(
+        default_factory=list, description="the contact people of the cover block",
+        examples=[[{"name": "Jane Rapporteur", "email": "jane.rapporteur@example.org"}]])
+    keywords: list[Text] = Field(default_factory=list,
+                                 description="keywords (printed in the 2017-2020 layout)",
+                                 examples=[["TSAG", "quantum"]])
+    abstract: Text = Field(description="what the document contains, in one paragraph",
+                           examples=["This TD contains the report of the TSAG ad hoc group "
+                                     "on Quantum."])
+    action: str = Field(default="", description="the 'Action:' line after the cover table; "
+                        "empty for none", examples=["TSAG is invited to note this report."])
     date: dt.date | None = Field(
-        default=None, description="document date; defaults to the meeting's first day"
+        default=None, description="document date; defaults to the meeting's first day",
+        examples=["2018-12-14"],
     )
 
 
 class Options(Strict):
     """Presentation choices that vary between documents, not between tools."""
 
-    heading_start: int = Field(default=1, ge=0, le=1, description="0 allows a clause 0")
+    heading_start: int = Field(default=1, ge=0, le=1,
+                               description="the first clause's number; 0 allows a clause 0",
+                               examples=[1, 0])
     list_formats: list[ListFormat] = Field(
         default_factory=lambda: ["1)", "a)", "i)"],
         min_length=3,
         max_length=3,
         description="counter per nesting level; the marker typed in Markdown (. or )) "
         "chooses the punctuation",
+        examples=[["1)", "a)", "i)"], ["1.", "a.", "i."]],
     )
-    annex_label: Literal["arabic", "letter"] = "arabic"
-    end_mark: bool = True
+    annex_label: Literal["arabic", "letter"] = Field(
+        default="arabic", description="Annex 1, 2 … (arabic) or Annex A, B … (letter)",
+        examples=["arabic", "letter"])
+    end_mark: bool = Field(default=True, description="end with the ITU end mark",
+                           examples=[True])
+    document_links: bool = Field(default=True,
+                                 description="link registered document ids (in the text and "
+                                 "the tables) to their pages at itu.int/md",
+                                 examples=[True, False])
 
 
 class RegisteredDocument(Strict):
-    id: DocId
-    title: Text
-    source: str = ""
-    revision_of: DocId | None = None
+    """A document of the register: what an id cited in the text stands for."""
+
+    id: DocId = Field(description="C (contribution), TD or R and the number; R1 for a "
+                      "revision", examples=["C54", "TD433R1"])
+    title: Text = Field(description="the document's title",
+                        examples=["Minutes of the first adhoc session on Quantum"])
+    source: str = Field(default="", description="who submitted it; empty when not shown",
+                        examples=["China", "ETSI ISG QKD"])
+    revision_of: DocId | None = Field(default=None,
+                                      description="the id of the document it revises",
+                                      examples=["C54"])
 
 
 class Session(Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-    title: Text
-    date: dt.date
+    """A session of the meeting."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")] = Field(
+        description="the id session blocks use: lower-case letters, digits and '-'",
+        examples=["first"])
+    title: Text = Field(description="the session's name", examples=["First adhoc session"])
+    date: dt.date = Field(description="its day (YYYY-MM-DD), inside the meeting",
+                          examples=["2018-12-11"])
     time: SessionTime = Field(description='start, or start and end: "08:00", "12:45-13:45"')
-    room: str = ""
-    agenda: DocId | None = None
-    minutes: DocId | None = None
-    summary: str = Field(default="", description="Markdown")
-    file: str | None = Field(default=None, description="Markdown file with the summary")
+    room: str = Field(default="", description="the room; empty for none", examples=["C"])
+    agenda: DocId | None = Field(default=None, description="the agenda's document id",
+                                 examples=["TD425"])
+    minutes: DocId | None = Field(default=None, description="the minutes' document id",
+                                  examples=["TD424R1"])
+    summary: str = Field(default="", description="Markdown",
+                         examples=["The session considered C54."])
+    file: str | None = Field(default=None, description="Markdown file with the summary",
+                             examples=["session-first.md"])
 
 
 class Statement(Strict):
-    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-    delegation: Text
-    text: str = Field(default="", description="Markdown, reproduced as received")
-    file: str | None = None
+    """A delegation's statement, reproduced verbatim as a quotation."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")] = Field(
+        description="the id statement blocks use: lower-case letters, digits and '-'",
+        examples=["china"])
+    delegation: Text = Field(description="the delegation", examples=["China"])
+    text: str = Field(default="", description="Markdown, reproduced as received",
+                      examples=["China supports the creation of the Focus Group."])
+    file: str | None = Field(default=None, description="Markdown file with the statement",
+                             examples=["statement-china.md"])
 
 
 class Highlight(Strict):
-    text: Text
-    items: list[Text] = Field(default_factory=list)
+    """One numbered point of the highlights."""
+
+    text: Text = Field(description="the point (Markdown)",
+                       examples=["TSAG agreed to create FG-QIT4N, with"])
+    items: list[Text] = Field(default_factory=list, description="its lettered sub-items",
+                              examples=[["the terms of reference in Annex 1", "a chairman"]])
 
 
 class Highlights(Strict):
-    intro: str = ""
+    """Numbered points shown by a ``highlights: true`` block."""
+
+    intro: str = Field(default="", description="a sentence before the list (Markdown)",
+                       examples=["The main results are:"])
     formats: list[ListFormat] = Field(
-        default_factory=lambda: ["1)", "a)"], min_length=2, max_length=2
+        default_factory=lambda: ["1)", "a)"], min_length=2, max_length=2,
+        description="the counters of the two levels", examples=[["1)", "a)"], ["1.", "a."]],
     )
-    items: list[Highlight] = Field(min_length=1)
+    items: list[Highlight] = Field(min_length=1, description="the points",
+                                   examples=[[{"text": "TSAG agreed to …",
+                                               "items": ["first", "second"]}]])
 
 
 class Column(Strict):
-    title: Text
+    """A column of a table block."""
+
+    title: Text = Field(description="the column heading", examples=["Document"])
     width: float = Field(default=1.0, gt=0, le=100, allow_inf_nan=False,
-                         description="relative width")
-    align: Literal["left", "center"] = "left"
+                         description="relative width", examples=[1, 2.5])
+    align: Literal["left", "center"] = Field(default="left",
+                                             description="the cells' alignment",
+                                             examples=["left", "center"])
 
 
 class TableSpec(Strict):
-    title: Text
-    columns: list[Column] = Field(min_length=1)
-    rows: list[list[str]] = Field(min_length=1)
+    """A table written out in the YAML."""
+
+    title: Text = Field(description="the title; printed as 'Table N – title'",
+                        examples=["Allocation of contributions"])
+    columns: list[Column] = Field(min_length=1, description="the columns, in order",
+                                  examples=[[{"title": "Document", "width": 1,
+                                              "align": "center"}, {"title": "Title"}]])
+    rows: list[list[str]] = Field(min_length=1, description="the rows: one Markdown "
+                                  "cell per column", examples=[[["C54", "Proposal"]]])
 
     @model_validator(mode="after")
     def _shape(self) -> TableSpec:
@@ -243,30 +337,54 @@ DocColumn = Literal["id", "source", "title"]
 
 
 class DocumentsTable(Strict):
-    title: Text
-    columns: list[DocColumn] = Field(default=["id", "title"], min_length=1)
-    headings: dict[DocColumn, Text] = Field(default_factory=dict)
+    """A table of documents from the register."""
+
+    title: Text = Field(description="the title; printed as 'Table N – title'",
+                        examples=["Documents relevant to the Quantum adhoc sessions"])
+    columns: list[DocColumn] = Field(default=["id", "title"], min_length=1,
+                                     description="the columns, from id, source and title",
+                                     examples=[["id", "source", "title"]])
+    headings: dict[DocColumn, Text] = Field(default_factory=dict,
+                                            description="other headings than Document, "
+                                            "Source and Title", examples=[{"id": "TD"}])
     ids: list[DocId] = Field(default_factory=list,
-                             description="the documents to list, in order; default: all")
+                             description="the documents to list, in order; default: all",
+                             examples=[["C54", "TD433R1"]])
 
 
 class SessionsTable(Strict):
-    title: Text
+    """The table of the sessions: day, time, room, agenda and minutes."""
+
+    title: Text = Field(description="the title; printed as 'Table N – title'",
+                        examples=["Sessions of the Quantum ad hoc group"])
 
 
 class Block(Strict):
     """One piece of a section's content: exactly one key (and, optionally, an ``id``)."""
 
-    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION)
-    text: str | None = Field(default=None, description="Markdown prose")
-    file: str | None = Field(default=None, description="a Markdown file beside report.yaml")
-    documents_table: DocumentsTable | None = None
-    sessions_table: SessionsTable | None = None
-    session: str | None = Field(default=None, description="a session id")
-    statement: str | None = Field(default=None, description="a statement id")
-    highlights: bool | None = Field(default=None, description="the highlights list")
-    table: TableSpec | None = None
-    note: str | None = Field(default=None, description="a NOTE paragraph")
+    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION,
+                               examples=["conclusions"])
+    text: str | None = Field(default=None, description="Markdown prose",
+                             examples=["The group met four times."])
+    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
+                             examples=["method.md"])
+    documents_table: DocumentsTable | None = Field(
+        default=None, description="a table of documents from the register",
+        examples=[{"title": "Documents considered"}])
+    sessions_table: SessionsTable | None = Field(
+        default=None, description="the table of the sessions",
+        examples=[{"title": "Sessions of the group"}])
+    session: str | None = Field(default=None, description="a session id", examples=["first"])
+    statement: str | None = Field(default=None, description="a statement id",
+                                  examples=["china"])
+    highlights: bool | None = Field(default=None, description="the highlights list",
+                                    examples=[True])
+    table: TableSpec | None = Field(default=None, description="a table written out here",
+                                    examples=[{"title": "Results",
+                                               "columns": [{"title": "Document"}],
+                                               "rows": [["C54"]]}])
+    note: str | None = Field(default=None, description="a NOTE paragraph",
+                             examples=["The draft is in TD433R1."])
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:
@@ -279,38 +397,83 @@ class Block(Strict):
 
 
 class Section(Strict):
-    title: Text
-    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION)
-    numbered: bool = True
-    text: str | None = None
-    file: str | None = None
-    blocks: list[Block] = Field(default_factory=list)
-    sections: list[Section] = Field(default_factory=list)
+    """A clause: its heading, then text, file, blocks and sub-clauses, in that order."""
+
+    title: Text = Field(description="the heading (plain text)", examples=["Introduction"])
+    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION,
+                               examples=["introduction"])
+    numbered: bool = Field(default=True, description="false gives an unnumbered heading",
+                           examples=[True])
+    text: str | None = Field(default=None, description="Markdown prose",
+                             examples=["At the TSAG opening plenary, C54 was presented."])
+    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
+                             examples=["introduction.md"])
+    blocks: list[Block] = Field(default_factory=list,
+                                description="typed blocks, each with exactly one key",
+                                examples=[[{"note": "The draft is in TD433R1."}]])
+    sections: list[Section] = Field(default_factory=list,
+                                    description="sub-clauses (three levels at most)",
+                                    examples=[[{"title": "Scope", "text": "…"}]])
 
 
 class Annex(Strict):
-    title: Text
-    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION)
-    obligation: str = ""
-    text: str | None = None
-    file: str | None = None
-    blocks: list[Block] = Field(default_factory=list)
-    sections: list[Section] = Field(default_factory=list)
+    """An annex, on a new page: Annex 1 (or A) and its title, then its content."""
+
+    title: Text = Field(description="the annex title", examples=["Latest draft ToR status"])
+    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION, examples=["tor"])
+    obligation: str = Field(default="", description="the line under the title; empty for "
+                            "none", examples=["(This annex forms an integral part of this "
+                                              "Recommendation.)"])
+    text: str | None = Field(default=None, description="Markdown prose",
+                             examples=["The draft below is proposed for approval."])
+    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
+                             examples=["annex1.md"])
+    blocks: list[Block] = Field(default_factory=list,
+                                description="typed blocks, each with exactly one key",
+                                examples=[[{"text": "…"}]])
+    sections: list[Section] = Field(default_factory=list,
+                                    description="the annex's clauses, numbered from 1",
+                                    examples=[[{"title": "Scope", "text": "…"}]])
 
 
 class Report(Strict):
     """A whole document: metadata, the structured registers and the body."""
 
-    document: Metadata
-    options: Options = Field(default_factory=Options)
-    documents: list[RegisteredDocument] = Field(default_factory=list)
-    sessions: list[Session] = Field(default_factory=list)
-    statements: list[Statement] = Field(default_factory=list)
-    highlights: Highlights | None = None
-    body: list[Section] = Field(min_length=1)
-    annexes: list[Annex] = Field(default_factory=list)
+    document: Metadata = Field(description="the cover block and the document's identity",
+                               examples=[{"kind": "td", "group": "TSAG",
+                                          "study_period": "2017-2020", "number": 446,
+                                          "meeting": {"place": "Geneva",
+                                                      "start": "2018-12-10",
+                                                      "end": "2018-12-14"},
+                                          "source": "Chairman, TSAG ad hoc group on Quantum",
+                                          "title": "Report of the TSAG ad hoc group on "
+                                                   "Quantum",
+                                          "abstract": "This TD contains the report of the "
+                                                      "group."}])
+    options: Options = Field(default_factory=Options, description="presentation choices",
+                             examples=[{"heading_start": 0}])
+    documents: list[RegisteredDocument] = Field(
+        default_factory=list, description="the documents register",
+        examples=[[{"id": "C54", "title": "Proposal …", "source": "China"}]])
+    sessions: list[Session] = Field(default_factory=list,
+                                    description="the meeting's sessions, in order",
+                                    examples=[[{"id": "first", "title": "First session",
+                                                "date": "2018-12-11", "time": "08:00"}]])
+    statements: list[Statement] = Field(default_factory=list,
+                                        description="delegations' statements",
+                                        examples=[[{"id": "china", "delegation": "China",
+                                                    "text": "…"}]])
+    highlights: Highlights | None = Field(default=None,
+                                          description="numbered points (conclusions)",
+                                          examples=[{"items": [{"text": "TSAG agreed …"}]}])
+    body: list[Section] = Field(min_length=1, description="the clauses, in order",
+                                examples=[[{"title": "Introduction", "text": "…"}]])
+    annexes: list[Annex] = Field(default_factory=list, description="the annexes, in order",
+                                 examples=[[{"title": "Draft terms of reference"}]])
 
 
 def json_schema() -> dict[str, object]:
-    """The JSON Schema of ``report.yaml``, for editors."""
-    return Report.model_json_schema()
+    """The JSON Schema of ``report.yaml`` (draft-07), for editors."""
+    from .draft07 import to_draft07
+
+    return to_draft07(Report.model_json_schema())

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from . import document as d
 from . import model as m
+from .doclinks import document_url
 from .errors import ContentError, Origin, Problem
 from .labels import DASH, format_label, parse_format
 from .layout import END_MARK, table_caption
@@ -119,7 +120,9 @@ class _Preparer:
     def __post_init__(self) -> None:
         report = self.loaded.model
         self.report = report
-        self.ctx = ProseContext(register={doc.id: doc.title for doc in report.documents})
+        self.urls = document_urls(report)
+        self.ctx = ProseContext(register={doc.id: doc.title for doc in report.documents},
+                                urls=self.urls)
 
     # ---------------------------------------------------------------- prose
 
@@ -261,13 +264,18 @@ class _Preparer:
         self.listed.update(doc.id for doc in chosen)
         index = {doc.id: i for i, doc in enumerate(self.report.documents)}
         rows = tuple(
-            tuple(d.Cell((d.Text(getattr(doc, c)),),
+            tuple(d.Cell(self.doc_id(doc.id) if c == "id" else (d.Text(getattr(doc, c)),),
                          origin=self.value_origin(("documents", index[doc.id], c)))
                   for c in spec.columns)
             for doc in chosen
         )
         widths = _fractions([DOC_COLUMN_WIDTHS[c] for c in spec.columns])
         return _table(spec.title, header, rows, widths, tuple("left" for _ in spec.columns))
+
+    def doc_id(self, doc_id: str) -> tuple[d.Inline, ...]:
+        """A document id in a table cell: a link to its page when it has one."""
+        url = self.urls.get(doc_id)
+        return (d.Link(url, (d.Text(doc_id),)),) if url else (d.Text(doc_id),)
 
     def sessions_table(self, spec: m.SessionsTable) -> d.Table:
         titles = ("Session", "Date", "Time", "Room", "Agenda", "Minutes")
@@ -276,9 +284,10 @@ class _Preparer:
         for i, s in enumerate(self.report.sessions):
             self.cite(s.agenda, ("sessions", i, "agenda"))
             self.cite(s.minutes, ("sessions", i, "minutes"))
-            values = (s.title, long_date(s.date, weekday=True), str(s.time),
-                      s.room or DASH, s.agenda or DASH, s.minutes or DASH)
-            rows.append(tuple(d.Cell((d.Text(v),)) for v in values))
+            values = (s.title, long_date(s.date, weekday=True), str(s.time), s.room or DASH)
+            rows.append((*(d.Cell((d.Text(v),)) for v in values),
+                         *(d.Cell(self.doc_id(ref) if ref else (d.Text(DASH),))
+                           for ref in (s.agenda, s.minutes))))
         ranges = any(s.time.end is not None for s in self.report.sessions)
         # "12:45-13:45" cannot break in the PDF: its column grows to hold it on one line
         widths = _fractions([2.2, 2.5, 1.5, 0.8, 1.0, 1.0] if ranges
@@ -436,6 +445,14 @@ class _Numberer:
             o = block.origin
             self.problems.append(Problem(o.file if o else "", o.line if o else 0,
                                          o.col if o else 0, "", message))
+
+
+def document_urls(report: m.Report) -> dict[str, str]:
+    """The page of every registered document; none when the options turn links off."""
+    if not report.options.document_links:
+        return {}
+    found = {doc.id: document_url(doc.id, report.document) for doc in report.documents}
+    return {doc_id: url for doc_id, url in found.items() if url}
 
 
 def identified(blocks: Sequence[d.Block], prefix: str,

@@ -35,6 +35,7 @@ class _Token:
     link: str | None
     ref: str | None  # a document id
     ref_title: str | None = None
+    ref_url: str | None = None
     line_break: bool = False
 
     @property
@@ -49,8 +50,8 @@ def _tokens(nodes: Sequence[d.Inline], bold: bool = False, italic: bool = False,
         match node:
             case d.Text(text=text):
                 out.extend(_Token(w, bold, italic, link, None) for w in WORDS.findall(text))
-            case d.DocRef(id=doc_id, title=title):
-                out.append(_Token(doc_id, bold, italic, link, doc_id, title))
+            case d.DocRef(id=doc_id, title=title, url=url):
+                out.append(_Token(doc_id, bold, italic, link, doc_id, title, url))
             case d.LineBreak():
                 out.append(_Token("\n", bold, italic, link, None, line_break=True))
             case d.Emphasis(children=c):
@@ -106,7 +107,7 @@ def _plain_nodes(group: list[_Token]) -> tuple[d.Inline, ...]:
         if tok.line_break:
             out.append(d.LineBreak())
         elif tok.ref:
-            out.append(d.DocRef(tok.ref, tok.ref_title))
+            out.append(d.DocRef(tok.ref, tok.ref_title, tok.ref_url))
         elif out and isinstance(out[-1], d.Text):
             out[-1] = d.Text(out[-1].text + tok.text)
         else:

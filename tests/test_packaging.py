@@ -89,7 +89,9 @@ def test_wheel_carries_templates_and_fonts_but_not_the_generator(dist: Dist) -> 
     names = _wheel_names(dist.wheel)
     expected = {f"reportgen/templates/{t}" for t in PACKAGED_TEMPLATES}
     expected |= {f"reportgen/assets/fonts/{f}" for f in FONTS}
-    expected |= {"reportgen/layout.py", "reportgen/paths.py", "reportgen/writers/pdf.py"}
+    expected |= {"reportgen/layout.py", "reportgen/paths.py", "reportgen/writers/pdf.py",
+                 "reportgen/schema/report.schema.json", "reportgen/skeleton/report.yaml.j2",
+                 "reportgen/skeleton/introduction.md"}
     assert expected <= names, sorted(expected - names)
     assert not [n for n in names if "make_template" in n]
     # the worked examples are repository material, not package data
@@ -146,3 +148,14 @@ def test_installed_reportgen_without_content_is_a_usage_error(venv: Path,
     assert result.returncode == 2
     assert "no content/ folder in" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_installed_reportgen_makes_a_new_report_pointing_at_its_own_schema(
+        venv: Path, tmp_path: Path) -> None:
+    _run([venv / "reportgen", "new", "td", "mine"], cwd=tmp_path, timeout=120)
+    first = (tmp_path / "mine" / "report.yaml").read_text(encoding="utf-8").splitlines()[0]
+    schema = (tmp_path / "mine" / first.split("$schema=", 1)[1]).resolve()
+    assert schema.is_relative_to(venv.parent.resolve()) and schema.is_file()
+    assert schema.read_bytes() == (ROOT / "reportgen" / "schema" / "report.schema.json") \
+        .read_bytes()
+    _run([venv / "reportgen", "check", "mine"], cwd=tmp_path, timeout=120)

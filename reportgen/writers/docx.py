@@ -33,6 +33,7 @@ from docx.parts.numbering import NumberingPart
 from docx.shared import Twips
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -525,6 +526,10 @@ class _BodyWriter:
                     run = p.add_run(text)
                     run.bold = bold or None
                     run.italic = italic or None
+                case d.DocRef(id=doc_id, url=str(url)):
+                    run = Run(self.link(p, url, doc_id), p)
+                    run.bold = bold or None
+                    run.italic = italic or None
                 case d.DocRef(id=doc_id):
                     run = p.add_run(doc_id)
                     run.bold = bold or None
@@ -551,7 +556,8 @@ class _BodyWriter:
                 case _:
                     raise TypeError(f"the DOCX writer has no rule for {type(node).__name__}")
 
-    def link(self, p: WordParagraph, url: str, text: str) -> None:
+    def link(self, p: WordParagraph, url: str, text: str) -> Any:
+        """A hyperlink run in the Hyperlink style; returns the run (``w:r``)."""
         r_id = p.part.relate_to(url, RT.HYPERLINK, is_external=True)
         link = OxmlElement("w:hyperlink")
         link.set(qn("r:id"), r_id)
@@ -567,4 +573,5 @@ class _BodyWriter:
         run.append(t)
         link.append(run)
         p._p.append(link)
+        return run
 

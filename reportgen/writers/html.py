@@ -132,6 +132,9 @@ def _render_inline(node: Inline) -> Markup:
             if not is_safe_link(url):
                 return inner
             return Markup('<a href="{}">{}</a>').format(url, inner)
+        case DocRef(id=doc_id, title=title, url=str(url)) if is_safe_link(url):
+            return Markup('<a class="docref" href="{}" title="{}">{}</a>').format(
+                url, title or "", doc_id)
         case DocRef(id=doc_id, title=title):
             if title is None:
                 return Markup('<span class="docref">{}</span>').format(doc_id)

@@ -1,0 +1,64 @@
+"""``reportgen watch``: a resident process that rebuilds a report each time one of its
+files is saved, the DOCX first and then the PDF.
+
+Each rebuild is an ordinary ``build_report`` (the same pipeline, lock, all-or-nothing
+commit and refusal to overwrite an edited output), once for the DOCX and once for the
+PDF; a report that fails keeps its last good outputs. The process keeps WeasyPrint and
+the stylesheet loaded, so a rebuild costs the rendering only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from .build import BuildOptions, BuildResult, Format, build_report
+from .locate import find_report
+
+Report = Callable[[BuildResult], None]
+
+
+def rebuild(report: Path, options: BuildOptions, on_result: Report) -> bool:
+    """Build the DOCX, then the PDF; stop at the first failure. True when both built."""
+    for fmt in (Format.docx, Format.pdf):
+        if not options.wants(fmt.value):
+            continue
+        result = build_report(report, replace(options, formats=fmt))
+        on_result(result)
+        if result.status == "failed":
+            return False
+    return True
+
+
+def changed_reports(changes: Iterable[str], roots: list[Path], out_root: Path) -> list[Path]:
+    """The report folders, among ``roots``, holding a changed content file: hidden files,
+    editors' temporaries and the output folder do not count."""
+    out = out_root.resolve()
+    hit: set[Path] = set()
+    for raw in changes:
+        path = Path(raw)
+        if path.is_relative_to(out):
+            continue
+        for root in roots:
+            if path.is_relative_to(root) and not any(
+                    part.startswith(".") for part in path.relative_to(root).parts):
+                hit.add(root)
+    return [root for root in roots if root in hit]
+
+
+def watch(paths: list[Path], options: BuildOptions, on_result: Report,
+          say: Callable[[str], None]) -> None:
+    """Build every report once, then rebuild each one whose files change, until
+    KeyboardInterrupt (which propagates, after any commit under way has finished)."""
+    from watchfiles import DefaultFilter
+    from watchfiles import watch as watch_changes
+
+    roots = [find_report(p) for p in paths]
+    for root in roots:
+        rebuild(root, options, on_result)
+    say(f"watching {len(roots)} report{'s' if len(roots) != 1 else ''} for changes "
+        "(Ctrl-C to stop)")
+    for changes in watch_changes(*roots, watch_filter=DefaultFilter(), raise_interrupt=True):
+        for root in changed_reports((name for _, name in changes), roots, options.out_root):
+            rebuild(root, options, on_result)
