@@ -174,6 +174,28 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class CoverLabels:
+    """Every fixed text of the cover, in the document's language (locales/*.yaml)."""
+
+    organisation: str  # INTERNATIONAL TELECOMMUNICATION UNION
+    sector: str  # TELECOMMUNICATION STANDARDIZATION SECTOR
+    study_period: str  # the whole line: "STUDY PERIOD 2017-2020"
+    original: str  # the whole line: "Original: English"
+    only: str  # "English only"
+    questions: str  # "Question(s):"
+    source: str
+    title: str
+    purpose: str
+    contact: str
+    tel: str
+    email: str
+    keywords: str
+    abstract: str
+    action: str
+    contribution: str  # CONTRIBUTION
+
+
+@dataclass(frozen=True)
 class Cover:
     masthead_number: str  # "TSAG-TD446" or "TSAG-TD433-R1": cover and running header
     group: str  # upper case
@@ -191,6 +213,7 @@ class Cover:
     abstract: str
     abstract_in_header: bool
     action: str
+    labels: CoverLabels
 
 
 @dataclass(frozen=True)
@@ -217,6 +240,7 @@ class Document:
     list_instances: int = 0
     file_stem: str = ""  # ITU file name before its format part, e.g. "T17-TSAG-…-0446!"
     language_letter: str = "E"
+    direction: Literal["ltr", "rtl"] = "ltr"  # "rtl" for Arabic
     warnings: tuple[str, ...] = field(default=())
 
 

@@ -39,10 +39,16 @@ from reportgen.document import (
     Table,
     Text,
 )
+from reportgen.model import Metadata as Metadata_
+from reportgen.prepare import cover_labels
 from reportgen.writers.html import render_html
 from reportgen.writers.pdf import FetchRefused, make_fetcher, write_pdf
 
 MASTHEAD = "TSAG-TD999-R1"
+ENGLISH_LABELS = cover_labels(Metadata_.model_validate({
+    "group": "TSAG", "study_period": "2025-2028", "number": 433, "source": "Convener",
+    "title": "Report", "abstract": "Report.",
+    "meeting": {"place": "Geneva", "start": "2026-01-26", "end": "2026-01-30"}}))
 END_MARK = "____________________"
 INJECTION = ("{{ 7*7 }} <script>x</script> &amp; \u201cquoted\u201d \u4e2d\u6587 "
              "\u05e2\u05d1\u05e8\u05d9\u05ea")
@@ -78,6 +84,7 @@ def build_document() -> Document:
         ),
         keywords="", abstract="This TD contains the report of the ad hoc group.",
         abstract_in_header=False, action="TSAG is invited to note this report.",
+        labels=ENGLISH_LABELS,
     )
     metadata = Metadata(
         title="Report of the TSAG ad hoc group on quantum", author="Convener",
@@ -198,7 +205,7 @@ def test_html_escapes_user_text_and_prints_labels(html: str) -> None:
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
     assert "&amp;amp;" in html
     assert "<img" not in html and "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "<title>Report of the TSAG ad hoc group on quantum</title>" in html
     assert '<meta name="keywords" content="TSAG; quantum">' in html
     assert '<meta name="dcterms.created" content="2026-01-30">' in html

@@ -37,6 +37,7 @@ from markupsafe import Markup, escape
 from .. import document as d
 from .. import layout
 from ..layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
+from .docx_language import apply_language
 from .docx_numbering import Numbering
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -92,10 +93,12 @@ def render_docx(doc: d.Document, template: Path) -> bytes:
     tpl = SafeDocxTemplate(str(template))
     marker = "BODY-" + secrets.token_hex(8)
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    tpl.render({"cover": _literal_tree(asdict(doc.cover)), "body": marker}, env)
+    cover = _literal_tree(asdict(doc.cover))
+    tpl.render({"cover": cover, "labels": cover["labels"], "body": marker}, env)
     word: WordDocument = tpl.docx
     _BodyWriter(word, doc).write(marker)
     _set_page(word)
+    apply_language(word, doc)
     _set_properties(word, doc.metadata)
     out = io.BytesIO()
     tpl.save(out)

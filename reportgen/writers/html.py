@@ -74,6 +74,8 @@ def render_html(doc: Document) -> str:
     template = _environment().get_template(TEMPLATE_NAME)
     return template.render(
         lang=doc.metadata.language,
+        direction=doc.direction,
+        labels=doc.cover.labels,
         meta=doc.metadata,
         keywords=doc.metadata.keywords,
         cover=doc.cover,
