@@ -64,13 +64,13 @@ class Locale:
         """``10 December 2018``, ``10 décembre 2018``, ``2018年12月10日``."""
         from babel.dates import format_date
 
-        return str(format_date(day, "long", locale=self["babel"]))
+        return _spaces(format_date(day, "long", locale=self["babel"]))
 
     def weekday_date(self, day: dt.date) -> str:
         """``Tuesday 11 December 2018``, ``mardi 11 décembre 2018``."""
         from babel.dates import format_date
 
-        return str(format_date(day, self["weekday_date"], locale=self["babel"]))
+        return _spaces(format_date(day, self["weekday_date"], locale=self["babel"]))
 
     def date_range(self, start: dt.date, end: dt.date) -> str:
         """ITU style: ``10-14 December 2018``, ``28 November-2 December 2018``,
@@ -82,7 +82,7 @@ class Locale:
         if start.year == end.year:
             from babel.dates import format_skeleton
 
-            first = format_skeleton("MMMMd", start, locale=self["babel"])
+            first = _spaces(format_skeleton("MMMMd", start, locale=self["babel"]))
             return f"{first}-{self.long_date(end)}"
         return f"{self.long_date(start)}-{self.long_date(end)}"
 
@@ -99,7 +99,13 @@ class Locale:
 
         pattern = parse_pattern(get_date_format("long", locale=babel_locale).pattern)
         template: str = str(pattern.format)  # "%(d)s %(MMMM)s %(y)s"
-        return template % WithDay(day, babel_locale)
+        return _spaces(template % WithDay(day, babel_locale))
+
+
+def _spaces(text: str) -> str:
+    """CLDR's narrow no-break space (Russian "2018 г.") as the no-break space that Times
+    New Roman and Liberation Serif have."""
+    return str(text).replace("\u202f", "\u00a0")
 
 
 def _mapping(data: dict[str, Any], key: str, keys: tuple[str, ...], name: str) -> dict[str,
