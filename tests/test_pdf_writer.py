@@ -310,8 +310,8 @@ def test_only_bundled_fonts_all_embedded(pdf_bytes: bytes) -> None:
 
     The PDF font names come from the CSS family ("ITU Serif" → ITU-Serif-Bold); the
     embedded font programs keep their own names (LiberationSerif-Bold), checked here.
-    Chinese text, which Liberation Serif has no glyphs for, may fall back to the
-    system's CJK font (WenQuanYi, installed by ``make test``), embedded too.
+    Chinese text, which Liberation Serif has no glyphs for, uses the pinned Noto Serif
+    CJK SC (tests/test_script_fonts.py), embedded too.
     """
     programs = set()
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
@@ -319,8 +319,9 @@ def test_only_bundled_fonts_all_embedded(pdf_bytes: bytes) -> None:
         assert fonts
         for font in fonts:
             descriptor = font.DescendantFonts[0].FontDescriptor
-            if re.fullmatch(r"/[A-Z]{6}\+WenQuanYi[-A-Za-z]*", str(font.BaseFont)):
-                assert "/FontFile2" in descriptor, font.BaseFont
+            if re.fullmatch(r"/[A-Z]{6}\+ITU-CJK(-Bold)?", str(font.BaseFont)):
+                cjk = TTFont(io.BytesIO(descriptor.FontFile3.read_bytes()))
+                assert cjk["name"].getDebugName(6).startswith("NotoSerifCJKsc-")
                 continue
             assert re.fullmatch(r"/[A-Z]{6}\+ITU-Serif(-[A-Za-z]+)?", str(font.BaseFont))
             assert "/FontFile2" in descriptor, font.BaseFont
