@@ -71,6 +71,12 @@ def group_display(group: str, language: str = "E") -> str:
     return group.upper()
 
 
+def _left_to_right(text: str) -> str:
+    """``text`` isolated left to right (U+2066 … U+2069), so that "+41 22 000 0000" keeps
+    its order in a right-to-left paragraph, in Word as in the PDF."""
+    return f"\u2066{text}\u2069" if text else text
+
+
 def cover_labels(meta: m.Metadata) -> d.CoverLabels:
     """The cover's fixed texts in the document's language."""
     lang = i18n.locale(meta.language)
@@ -102,7 +108,8 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         source=meta.source,
         title=meta.title,
         purpose=lang.purposes[meta.purpose.value] if meta.purpose else "",
-        contacts=tuple(d.Contact(c.name, c.organization, c.country, c.tel, c.email)
+        contacts=tuple(d.Contact(c.name, c.organization, c.country,
+                                 _left_to_right(c.tel) if lang.rtl else c.tel, c.email)
                        for c in meta.contacts),
         keywords="; ".join(meta.keywords) if old_layout else "",
         abstract=meta.abstract,

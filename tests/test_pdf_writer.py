@@ -216,8 +216,9 @@ def test_html_escapes_user_text_and_prints_labels(html: str) -> None:
     assert html.count("<th>Contact:</th>") == 2
     assert "Keywords:" not in html and "CONTRIBUTION" not in html
     assert html.count("Tel:") == 1  # the second contact has no phone
-    assert '<span class="label" style="min-width:1.25cm;padding-right:0.15cm">1)</span>' in html
-    assert '<span class="label" style="min-width:0.55cm;padding-right:0.15cm">a)</span>' in html
+    label = '<span class="label" style="min-width:{};padding-inline-end:0.15cm">{}</span>'
+    assert label.format("1.25cm", "1)") in html
+    assert label.format("0.55cm", "a)") in html
     assert '<p class="table-title">Table 1 \u2013 Documents</p>' in html
     assert '<p class="note">NOTE \u2013 All documents' in html
     assert '<span class="docref" title="Draft terms of reference">TD433</span>' in html
