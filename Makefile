@@ -8,7 +8,10 @@ STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SYSTEM_TOOLS := soffice pdftoppm pdftotext pdffonts
 SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-wqy-microhei \
-	libharfbuzz-subset0 python3-uno
+	libharfbuzz-subset0 python3-uno fonts-noto-cjk fonts-hosny-amiri
+# the pinned Chinese and Arabic fonts of the PDF (reportgen/writers/script_fonts.py)
+PINNED_FONTS := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc \
+	/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf
 
 .PHONY: build test check lint system-deps bench clean template
 
@@ -30,14 +33,16 @@ $(TEST_STAMP): $(STAMP)
 
 # LibreOffice (real-client tests), poppler-utils (PDF text and PNG pages), the
 # Times-metric fonts LibreOffice substitutes for Times New Roman, a CJK font for
-# Chinese text, HarfBuzz's subsetter (WeasyPrint's font subsetting) and LibreOffice's
-# Python bridge for the system interpreter (tests that act as a reviewer in LibreOffice).
+# Chinese text in LibreOffice, the pinned Chinese and Arabic fonts of the PDF,
+# HarfBuzz's subsetter (WeasyPrint's font subsetting) and LibreOffice's Python bridge
+# for the system interpreter (tests that act as a reviewer in LibreOffice).
 system-deps:
 	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing="$$missing fonts-liberation2"; \
 	fc-list 2>/dev/null | grep -qi "WenQuanYi" || missing="$$missing fonts-wqy-microhei"; \
 	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
+	for f in $(PINNED_FONTS); do [ -f $$f ] || missing="$$missing $$f"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing system tools:$$missing"; \

@@ -215,6 +215,28 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class CoverLabels:
+    """Every fixed text of the cover, in the document's language (locales/*.yaml)."""
+
+    organisation: str  # INTERNATIONAL TELECOMMUNICATION UNION
+    sector: str  # TELECOMMUNICATION STANDARDIZATION SECTOR
+    study_period: str  # the whole line: "STUDY PERIOD 2017-2020"
+    original: str  # the whole line: "Original: English"
+    only: str  # "English only"
+    questions: str  # "Question(s):"
+    source: str
+    title: str
+    purpose: str
+    contact: str
+    tel: str
+    email: str
+    keywords: str
+    abstract: str
+    action: str
+    contribution: str  # CONTRIBUTION
+
+
+@dataclass(frozen=True)
 class Cover:
     masthead_number: str  # "TSAG-TD446" or "TSAG-TD433-R1": cover and running header
     group: str  # upper case
@@ -232,6 +254,7 @@ class Cover:
     abstract: str
     abstract_in_header: bool
     action: str
+    labels: CoverLabels
 
 
 @dataclass(frozen=True)
@@ -271,6 +294,7 @@ class Document:
     revision_marks: RevisionMarks | None = None  # set on a document marked against another
     report_name: str = ""  # the report's folder name: a reviewed DOCX names its report
     sources_digest: str = ""  # SHA-256 over the content files it was built from
+    direction: Literal["ltr", "rtl"] = "ltr"  # "rtl" for Arabic
     warnings: tuple[str, ...] = field(default=())
 
 

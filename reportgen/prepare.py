@@ -14,41 +14,33 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from . import document as d
+from . import i18n
 from . import model as m
 from .doclinks import document_url
 from .errors import ContentError, Origin, Problem
 from .labels import DASH, format_label, parse_format
-from .layout import END_MARK, table_caption
+from .layout import END_MARK
 from .load import LoadedReport, Path_, dotted
 from .markup import ProseContext, as_quotation, plain_inlines, to_blocks, to_inlines
 
 T = TypeVar("T")
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December"]
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-LANGUAGES = {"E": "en", "F": "fr", "S": "es", "R": "ru", "A": "ar", "C": "zh"}
+LANGUAGES = i18n.LANGUAGES
 MAX_HEADING_LEVEL = 3
-DOC_COLUMN_HEADINGS = {"id": "Document", "source": "Source", "title": "Title"}
 DOC_COLUMN_WIDTHS = {"id": 1.2, "source": 1.6, "title": 4.0}
 MAX_LIST_NUMBER = 32767  # the largest start value Word accepts
 
 
-def long_date(day: dt.date, weekday: bool = False) -> str:
-    """``10 December 2018`` (English, independent of the machine's locale)."""
-    text = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+def long_date(day: dt.date, weekday: bool = False, language: str = "E") -> str:
+    """``10 December 2018`` (``Monday 10 December 2018``) in the language of the letter,
+    from CLDR through Babel, independent of the machine's locale."""
+    lang = i18n.locale(language)
+    return lang.weekday_date(day) if weekday else lang.long_date(day)
 
 
-def date_range(start: dt.date, end: dt.date) -> str:
+def date_range(start: dt.date, end: dt.date, language: str = "E") -> str:
     """ITU style: ``10-14 December 2018``, ``28 November-2 December 2018``."""
-    if start == end:
-        return long_date(start)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}-{end.day} {MONTHS[end.month - 1]} {end.year}"
-    if start.year == end.year:
-        return f"{start.day} {MONTHS[start.month - 1]}-{long_date(end)}"
-    return f"{long_date(start)}-{long_date(end)}"
+    return i18n.locale(language).date_range(start, end)
 
 
 def masthead_number(meta: m.Metadata) -> str:
@@ -73,33 +65,59 @@ def itu_file_stem(meta: m.Metadata) -> str:
     return f"{base}!{f'R{meta.revision}' if meta.revision else ''}"
 
 
-def group_display(group: str) -> str:
-    """``SG17`` -> ``STUDY GROUP 17``; other groups in upper case."""
+def group_display(group: str, language: str = "E") -> str:
+    """``SG17`` -> ``STUDY GROUP 17`` (``COMMISSION D'ÉTUDES 17``…); other groups in
+    upper case."""
     if group.upper().startswith("SG") and group[2:].isdigit():
-        return f"STUDY GROUP {group[2:]}"
+        return i18n.locale(language)["study_group"].format(number=group[2:])
     return group.upper()
+
+
+def _left_to_right(text: str) -> str:
+    """``text`` isolated left to right (U+2066 … U+2069), so that "+41 22 000 0000" keeps
+    its order in a right-to-left paragraph, in Word as in the PDF."""
+    return f"\u2066{text}\u2069" if text else text
+
+
+def cover_labels(meta: m.Metadata) -> d.CoverLabels:
+    """The cover's fixed texts in the document's language."""
+    lang = i18n.locale(meta.language)
+    first, last = meta.study_period.split("-")
+    return d.CoverLabels(
+        organisation=lang["organisation"],
+        sector=lang["sector"],
+        study_period=lang["study_period"].format(period=lang.numeric_range(first, last)),
+        original=lang["original"].format(language=lang.language_name(meta.original)),
+        **{key: lang[key] for key in ("only", "questions", "source", "title", "purpose",
+                                      "contact", "tel", "email", "keywords", "abstract",
+                                      "action", "contribution")},
+    )
 
 
 def build_cover(meta: m.Metadata) -> d.Cover:
     old_layout = meta.layout is m.CoverLayout.y2017
+    lang = i18n.locale(meta.language)
+    dates = lang.date_range(meta.meeting.start, meta.meeting.end)
     return d.Cover(
         masthead_number=masthead_number(meta),
-        group=group_display(meta.group),
+        group=group_display(meta.group, meta.language),
         study_period=meta.study_period,
-        original=meta.original,
+        original=lang.language_name(meta.original),
         english_only=meta.english_only,
         questions=meta.questions,
-        place_and_dates=f"{meta.meeting.place}, {date_range(meta.meeting.start, meta.meeting.end)}",
+        place_and_dates=lang["place_and_dates"].format(place=meta.meeting.place, dates=dates),
         is_contribution=meta.kind is m.DocumentKind.contribution,
         source=meta.source,
         title=meta.title,
-        purpose=meta.purpose.value if meta.purpose else "",
-        contacts=tuple(d.Contact(c.name, c.organization, c.country, c.tel, c.email)
+        purpose=lang.purposes[meta.purpose.value] if meta.purpose else "",
+        contacts=tuple(d.Contact(c.name, c.organization, c.country,
+                                 _left_to_right(c.tel) if lang.rtl else c.tel, c.email)
                        for c in meta.contacts),
         keywords="; ".join(meta.keywords) if old_layout else "",
         abstract=meta.abstract,
         abstract_in_header=old_layout,
         action=meta.action,
+        labels=cover_labels(meta),
     )
 
 
@@ -121,6 +139,7 @@ class _Preparer:
         report = self.loaded.model
         self.report = report
         self.urls = document_urls(report)
+        self.lang = i18n.locale(report.document.language)
         self.ctx = ProseContext(register={doc.id: doc.title for doc in report.documents},
                                 urls=self.urls)
 
@@ -211,7 +230,8 @@ class _Preparer:
             block_id = self.block_id(block.id, f"{prefix}.b{j + 1}", here)
             if block.note is not None:
                 note_no += 1
-                label = f"NOTE {note_no}" if notes > 1 else "NOTE"
+                note = self.lang["note"]
+                label = f"{note} {note_no}" if notes > 1 else note
                 out.append(d.Note(label, self.inlines(block.note, (*here, "note")),
                                   id=block_id, origin=self.loaded.origin(here)))
             else:
@@ -256,7 +276,7 @@ class _Preparer:
         return list(identified((replace(single, origin=origin),), block_id, single=True))
 
     def documents_table(self, spec: m.DocumentsTable) -> d.Table:
-        headings = dict(DOC_COLUMN_HEADINGS)
+        headings = dict(self.lang.documents_table)
         headings.update((str(k), v) for k, v in spec.headings.items())
         header = tuple(d.Cell((d.Text(headings[c]),)) for c in spec.columns)
         register = {doc.id: doc for doc in self.report.documents}
@@ -278,13 +298,13 @@ class _Preparer:
         return (d.Link(url, (d.Text(doc_id),)),) if url else (d.Text(doc_id),)
 
     def sessions_table(self, spec: m.SessionsTable) -> d.Table:
-        titles = ("Session", "Date", "Time", "Room", "Agenda", "Minutes")
-        header = tuple(d.Cell((d.Text(t),)) for t in titles)
+        titles = self.lang.sessions_table
+        header = tuple(d.Cell((d.Text(titles[c]),)) for c in i18n.SESSION_COLUMNS)
         rows = []
         for i, s in enumerate(self.report.sessions):
             self.cite(s.agenda, ("sessions", i, "agenda"))
             self.cite(s.minutes, ("sessions", i, "minutes"))
-            values = (s.title, long_date(s.date, weekday=True), str(s.time), s.room or DASH)
+            values = (s.title, self.lang.weekday_date(s.date), str(s.time), s.room or DASH)
             rows.append((*(d.Cell((d.Text(v),)) for v in values),
                          *(d.Cell(self.doc_id(ref) if ref else (d.Text(DASH),))
                            for ref in (s.agenda, s.minutes))))
@@ -350,7 +370,7 @@ class _Preparer:
             if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
                 # the first paragraph after the annex title keeps its distance (§5)
                 blocks[0] = replace(blocks[0], role="after_title")
-            out.append(d.Annex(f"Annex {mark}", annex.title, annex.obligation,
+            out.append(d.Annex(self.lang["annex"].format(n=mark), annex.title, annex.obligation,
                                tuple(blocks), sequence, id=annex_id,
                                origin=self.loaded.origin(path)))
         return out
@@ -360,7 +380,8 @@ class _Preparer:
     def number(self, body: list[d.Block], annexes: list[d.Annex]) -> tuple[
             tuple[d.Block, ...], tuple[d.Annex, ...], int]:
         """The one numbering pass: tables and lists, in document order."""
-        numberer = _Numberer(self.report.options.list_formats, self.problems)
+        numberer = _Numberer(self.report.options.list_formats, self.problems,
+                             self.lang["table"])
         numbered_body = numberer.blocks(body)
         numbered_annexes = tuple(replace(a, blocks=numberer.blocks(a.blocks)) for a in annexes)
         return numbered_body, numbered_annexes, numberer.lists
@@ -391,6 +412,7 @@ class _Numberer:
 
     list_formats: Sequence[str]
     problems: list[Problem]
+    caption: str  # "Table {n} – {title}" in the document's language
     tables: int = 0
     lists: int = 0
 
@@ -402,7 +424,7 @@ class _Numberer:
             case d.Table(title=title):
                 self.tables += 1
                 return replace(block, number=self.tables,
-                               caption=table_caption(self.tables, title))
+                               caption=self.caption.format(n=self.tables, title=title))
             case d.ListBlock():
                 return self.list(block)
             case d.Quote(blocks=inner):
@@ -519,7 +541,7 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         author=meta.source,
         subject=meta.abstract,
         keywords="; ".join(meta.keywords),
-        language=LANGUAGES[meta.language],
+        language=i18n.LANGUAGES[meta.language],
         identifier=cover.masthead_number,
         date=when.isoformat(),
     )
@@ -533,6 +555,7 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         list_instances=list_count,
         file_stem=itu_file_stem(meta),
         language_letter=meta.language,
+        direction="rtl" if i18n.locale(meta.language).rtl else "ltr",
         warnings=tuple(str(w) for w in p.warnings()),
         report_name=loaded.name,
         sources_digest=sources_digest(loaded.sources),

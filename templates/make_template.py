@@ -17,6 +17,9 @@ Placeholder contract (rendered by docxtpl with an autoescaping Jinja sandbox):
   contacts (list of name, organization, country, tel, email), keywords,
   abstract, abstract_in_header, action.  Optional rows/lines vanish when the
   value is false or empty.
+* ``labels``: every fixed text of the cover in the document's language (organisation,
+  sector, study_period and original as whole lines, only, questions, source, title,
+  purpose, contact, tel, email, keywords, abstract, action, contribution).
 * ``body``: a paragraph whose only text is ``{{ body }}``; the generator
   replaces that paragraph with the generated body.
 * The running header repeats ``{{ cover.masthead_number }}`` under the page
@@ -688,10 +691,10 @@ def masthead_row() -> etree._Element:
         cell(COL_LABEL, paragraph(), rule=Rule(bottom=True)),
         cell(
             COL_MIDDLE,
-            paragraph(run("INTERNATIONAL TELECOMMUNICATION UNION", union), para=MASTHEAD_LINE),
-            paragraph(run("TELECOMMUNICATION STANDARDIZATION SECTOR", sector),
+            paragraph(run("{{ labels.organisation }}", union), para=MASTHEAD_LINE),
+            paragraph(run("{{ labels.sector }}", sector),
                       para=MASTHEAD_LINE),
-            paragraph(run("STUDY PERIOD {{ cover.study_period }}", period), para=MASTHEAD_LINE),
+            paragraph(run("{{ labels.study_period }}", period), para=MASTHEAD_LINE),
             rule=Rule(bottom=True),
         ),
         cell(
@@ -699,10 +702,10 @@ def masthead_row() -> etree._Element:
             paragraph(run("{{ cover.masthead_number }}", number), para=right),
             paragraph(run("{{ cover.group }}", group), para=right),
             tag("{%p if cover.english_only %}"),
-            paragraph(run("English only"), para=right),
+            paragraph(run("{{ labels.only }}"), para=right),
             tag("{%p endif %}"),
             paragraph(
-                run("Original: {{ cover.original }}"), para=Para(before=120, after=120, jc="right")
+                run("{{ labels.original }}"), para=Para(before=120, after=120, jc="right")
             ),
             rule=Rule(bottom=True),
         ),
@@ -728,18 +731,18 @@ def contact_row() -> etree._Element:
     )
     reach = paragraph(
         run("{%r if c.tel %}"),
-        run("Tel:"),
+        run("{{ labels.tel }}"),
         tab(),
         run("{{ c.tel }}"),
         line_break(),
         run("{%r endif %}"),
-        run("E-mail:"),
+        run("{{ labels.email }}"),
         tab(),
         run("{{ c.email }}"),
         para=after,
     )
     return row(
-        cell(COL_LABEL, paragraph(run("Contact:", BOLD)), rule=boxed),
+        cell(COL_LABEL, paragraph(run("{{ labels.contact }}", BOLD)), rule=boxed),
         cell(COL_MIDDLE, who, rule=boxed),
         cell(COL_RIGHT, reach, rule=boxed),
     )
@@ -752,17 +755,18 @@ def cover_table() -> etree._Element:
         COVER_GRID,
         masthead_row(),
         row(
-            label("Question(s):"),
+            label("{{ labels.questions }}"),
             cell(COL_MIDDLE, paragraph(run("{{ cover.questions }}"))),
             cell(COL_RIGHT, paragraph(run("{{ cover.place_and_dates }}"), para=RIGHT)),
         ),
         optional_rows(
             "cover.is_contribution",
-            row(cell(TEXT_WIDTH, paragraph(run("CONTRIBUTION", BOLD), para=CENTER), span=3)),
+            row(cell(TEXT_WIDTH, paragraph(run("{{ labels.contribution }}", BOLD), para=CENTER),
+                     span=3)),
         ),
-        row(label("Source:"), wide("{{ cover.source }}")),
+        row(label("{{ labels.source }}"), wide("{{ cover.source }}")),
         row(
-            label("Title:", rule=below),
+            label("{{ labels.title }}", rule=below),
             cell(
                 COL_MIDDLE + COL_RIGHT,
                 paragraph(run("{{ cover.title }}"), para=Para(after=120)),
@@ -770,13 +774,16 @@ def cover_table() -> etree._Element:
                 rule=below,
             ),
         ),
-        optional_rows("cover.purpose", row(label("Purpose:"), wide("{{ cover.purpose }}"))),
+        optional_rows("cover.purpose",
+                      row(label("{{ labels.purpose }}"), wide("{{ cover.purpose }}"))),
         tag_row("{%tr for c in cover.contacts %}"),
         contact_row(),
         tag_row("{%tr endfor %}"),
-        optional_rows("cover.keywords", row(label("Keywords:"), wide("{{ cover.keywords }}"))),
+        optional_rows("cover.keywords",
+                      row(label("{{ labels.keywords }}"), wide("{{ cover.keywords }}"))),
         optional_rows(
-            "cover.abstract_in_header", row(label("Abstract:"), wide("{{ cover.abstract }}"))
+            "cover.abstract_in_header",
+            row(label("{{ labels.abstract }}"), wide("{{ cover.abstract }}")),
         ),
     )
 
@@ -786,7 +793,7 @@ def abstract_table() -> etree._Element:
     return table(
         ABSTRACT_GRID,
         row(
-            label("Abstract:"),
+            label("{{ labels.abstract }}"),
             cell(ABSTRACT_GRID[1], paragraph(run("{{ cover.abstract }}"))),
         ),
     )
@@ -823,7 +830,7 @@ def document_xml() -> etree._Element:
         abstract_table(),
         tag("{%p endif %}"),
         tag("{%p if cover.action %}"),
-        paragraph(run("Action:", BOLD), run(" {{ cover.action }}")),
+        paragraph(run("{{ labels.action }}", BOLD), run(" {{ cover.action }}")),
         tag("{%p endif %}"),
         paragraph(run("{{ body }}")),
         paragraph(run(END_MARK), para=Para(style="Endmark")),

@@ -39,10 +39,16 @@ from reportgen.document import (
     Table,
     Text,
 )
+from reportgen.model import Metadata as Metadata_
+from reportgen.prepare import cover_labels
 from reportgen.writers.html import render_html
 from reportgen.writers.pdf import FetchRefused, make_fetcher, write_pdf
 
 MASTHEAD = "TSAG-TD999-R1"
+ENGLISH_LABELS = cover_labels(Metadata_.model_validate({
+    "group": "TSAG", "study_period": "2025-2028", "number": 433, "source": "Convener",
+    "title": "Report", "abstract": "Report.",
+    "meeting": {"place": "Geneva", "start": "2026-01-26", "end": "2026-01-30"}}))
 END_MARK = "____________________"
 INJECTION = ("{{ 7*7 }} <script>x</script> &amp; \u201cquoted\u201d \u4e2d\u6587 "
              "\u05e2\u05d1\u05e8\u05d9\u05ea")
@@ -78,6 +84,7 @@ def build_document() -> Document:
         ),
         keywords="", abstract="This TD contains the report of the ad hoc group.",
         abstract_in_header=False, action="TSAG is invited to note this report.",
+        labels=ENGLISH_LABELS,
     )
     metadata = Metadata(
         title="Report of the TSAG ad hoc group on quantum", author="Convener",
@@ -198,7 +205,7 @@ def test_html_escapes_user_text_and_prints_labels(html: str) -> None:
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
     assert "&amp;amp;" in html
     assert "<img" not in html and "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "<title>Report of the TSAG ad hoc group on quantum</title>" in html
     assert '<meta name="keywords" content="TSAG; quantum">' in html
     assert '<meta name="dcterms.created" content="2026-01-30">' in html
@@ -209,8 +216,9 @@ def test_html_escapes_user_text_and_prints_labels(html: str) -> None:
     assert html.count("<th>Contact:</th>") == 2
     assert "Keywords:" not in html and "CONTRIBUTION" not in html
     assert html.count("Tel:") == 1  # the second contact has no phone
-    assert '<span class="label" style="min-width:1.25cm;padding-right:0.15cm">1)</span>' in html
-    assert '<span class="label" style="min-width:0.55cm;padding-right:0.15cm">a)</span>' in html
+    label = '<span class="label" style="min-width:{};padding-inline-end:0.15cm">{}</span>'
+    assert label.format("1.25cm", "1)") in html
+    assert label.format("0.55cm", "a)") in html
     assert '<p class="table-title">Table 1 \u2013 Documents</p>' in html
     assert '<p class="note">NOTE \u2013 All documents' in html
     assert '<span class="docref" title="Draft terms of reference">TD433</span>' in html
@@ -303,8 +311,8 @@ def test_only_bundled_fonts_all_embedded(pdf_bytes: bytes) -> None:
 
     The PDF font names come from the CSS family ("ITU Serif" → ITU-Serif-Bold); the
     embedded font programs keep their own names (LiberationSerif-Bold), checked here.
-    Chinese text, which Liberation Serif has no glyphs for, may fall back to the
-    system's CJK font (WenQuanYi, installed by ``make test``), embedded too.
+    Chinese text, which Liberation Serif has no glyphs for, uses the pinned Noto Serif
+    CJK SC (tests/test_script_fonts.py), embedded too.
     """
     programs = set()
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
@@ -312,8 +320,9 @@ def test_only_bundled_fonts_all_embedded(pdf_bytes: bytes) -> None:
         assert fonts
         for font in fonts:
             descriptor = font.DescendantFonts[0].FontDescriptor
-            if re.fullmatch(r"/[A-Z]{6}\+WenQuanYi[-A-Za-z]*", str(font.BaseFont)):
-                assert "/FontFile2" in descriptor, font.BaseFont
+            if re.fullmatch(r"/[A-Z]{6}\+ITU-CJK(-Bold)?", str(font.BaseFont)):
+                cjk = TTFont(io.BytesIO(descriptor.FontFile3.read_bytes()))
+                assert cjk["name"].getDebugName(6).startswith("NotoSerifCJKsc-")
                 continue
             assert re.fullmatch(r"/[A-Z]{6}\+ITU-Serif(-[A-Za-z]+)?", str(font.BaseFont))
             assert "/FontFile2" in descriptor, font.BaseFont

@@ -88,6 +88,24 @@ SAMPLE: dict[str, Any] = {
         "abstract_in_header": True,
         "action": "",
     },
+    "labels": {
+        "organisation": "INTERNATIONAL TELECOMMUNICATION UNION",
+        "sector": "TELECOMMUNICATION STANDARDIZATION SECTOR",
+        "study_period": "STUDY PERIOD 2017-2020",
+        "original": "Original: English",
+        "only": "English only",
+        "questions": "Question(s):",
+        "source": "Source:",
+        "title": "Title:",
+        "purpose": "Purpose:",
+        "contact": "Contact:",
+        "tel": "Tel:",
+        "email": "E-mail:",
+        "keywords": "Keywords:",
+        "abstract": "Abstract:",
+        "action": "Action:",
+        "contribution": "CONTRIBUTION",
+    },
     "body": "BODY-MARKER-1234",
 }
 
@@ -106,12 +124,26 @@ NO_OPTIONAL = {
 # Every docxtpl tag of the template: the placeholder contract.
 EXPECTED_TAGS = {
     "word/document.xml": {
-        "STUDY PERIOD {{ cover.study_period }}",
+        "{{ labels.organisation }}",
+        "{{ labels.sector }}",
+        "{{ labels.study_period }}",
+        "{{ labels.only }}",
+        "{{ labels.original }}",
+        "{{ labels.questions }}",
+        "{{ labels.contribution }}",
+        "{{ labels.source }}",
+        "{{ labels.title }}",
+        "{{ labels.purpose }}",
+        "{{ labels.contact }}",
+        "{{ labels.tel }}",
+        "{{ labels.email }}",
+        "{{ labels.keywords }}",
+        "{{ labels.abstract }}",
+        "{{ labels.action }}",
         "{{ cover.masthead_number }}",
         "{{ cover.group }}",
         "{%p if cover.english_only %}",
         "{%p endif %}",
-        "Original: {{ cover.original }}",
         "{{ cover.questions }}",
         "{{ cover.place_and_dates }}",
         "{%tr if cover.is_contribution %}",
@@ -690,9 +722,9 @@ def test_jinja_tags_sit_whole_in_one_run(parts: dict[str, bytes]) -> None:
         assert found == expected, name
 
 
-def test_template_variables_are_cover_and_body() -> None:
+def test_template_variables_are_cover_labels_and_body() -> None:
     tpl = DocxTemplate(TEMPLATE)
-    assert tpl.get_undeclared_template_variables(jinja_env()) == {"cover", "body"}
+    assert tpl.get_undeclared_template_variables(jinja_env()) == {"cover", "labels", "body"}
 
 
 def test_body_placeholder_and_end_mark(document: etree._Element) -> None:
@@ -901,9 +933,9 @@ def test_masthead_sizes(document: etree._Element) -> None:
                 return wval(rpr.find(q("w:sz"))), rpr.find(q("w:b")) is not None
         raise AssertionError(value)
 
-    assert size_of("INTERNATIONAL TELECOMMUNICATION UNION") == ("16", False)
-    assert size_of("TELECOMMUNICATION STANDARDIZATION SECTOR") == ("26", True)
-    assert size_of("STUDY PERIOD {{ cover.study_period }}") == ("20", False)
+    assert size_of("{{ labels.organisation }}") == ("16", False)
+    assert size_of("{{ labels.sector }}") == ("26", True)
+    assert size_of("{{ labels.study_period }}") == ("20", False)
     assert size_of("{{ cover.masthead_number }}") == ("32", True)
     assert size_of("{{ cover.group }}") == ("28", True)
 

@@ -43,6 +43,7 @@ from .. import document as d
 from .. import layout
 from ..anchors import anchors, bookmark_name, cell_id
 from ..layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
+from .docx_language import apply_language
 from .docx_numbering import Numbering
 from .docx_revisions import Tracker
 
@@ -105,13 +106,15 @@ def render_docx(doc: d.Document, template: Path) -> bytes:
     tpl = SafeDocxTemplate(str(template))
     marker = "BODY-" + secrets.token_hex(8)
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    tpl.render({"cover": _literal_tree(asdict(doc.cover)), "body": marker}, env)
+    cover = _literal_tree(asdict(doc.cover))
+    tpl.render({"cover": cover, "labels": cover["labels"], "body": marker}, env)
     word: WordDocument = tpl.docx
     writer = _BodyWriter(word, doc)
     writer.mark_cover()
     writer.mark_cover_changes()
     writer.write(marker)
     _set_page(word)
+    apply_language(word, doc)
     _set_properties(word, doc.metadata)
     _set_custom_properties(word, {REPORT_PROPERTY: doc.report_name,
                                   SOURCES_PROPERTY: doc.sources_digest})

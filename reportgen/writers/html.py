@@ -79,6 +79,8 @@ def render_html(doc: Document) -> str:
     template = _environment().get_template(TEMPLATE_NAME)
     return template.render(
         lang=doc.metadata.language,
+        direction=doc.direction,
+        labels=doc.cover.labels,
         meta=doc.metadata,
         keywords=doc.metadata.keywords,
         cover=_marked_cover(doc),
@@ -246,12 +248,14 @@ def _render_list(lst: ListBlock, origin: float) -> Markup:
 
 def _render_item(item: ListItem, geo: _ListGeometry, origin: float) -> Markup:
     """One item: the label sits in the hanging indent of the item's first paragraph."""
-    style = (f"margin-left:{geo.label:.2f}cm;padding-left:{geo.hang:.2f}cm;"
+    # logical sides: the start is the right in a right-to-left (Arabic) document
+    style = (f"margin-inline-start:{geo.label:.2f}cm;padding-inline-start:{geo.hang:.2f}cm;"
              f"text-indent:-{geo.hang:.2f}cm")
     # the label box fills the hanging indent; a longer label keeps a gap before the
     # text, as Word's tab after the number does
-    label = Markup('<span class="label" style="min-width:{:.2f}cm;padding-right:{:.2f}cm">'
-                   '{}</span>').format(geo.hang - LABEL_GAP_CM, LABEL_GAP_CM, item.label)
+    label = Markup('<span class="label" style="min-width:{:.2f}cm;'
+                   'padding-inline-end:{:.2f}cm">{}</span>').format(
+                       geo.hang - LABEL_GAP_CM, LABEL_GAP_CM, item.label)
     blocks = item.blocks
     if blocks and isinstance(blocks[0], Paragraph):
         first = render_inlines(blocks[0].content)
@@ -261,7 +265,8 @@ def _render_item(item: ListItem, geo: _ListGeometry, origin: float) -> Markup:
     head = Markup('<p class="enumlev" style="{}">{}{}</p>').format(style, label, first)
     rest = Markup("")
     if blocks:
-        rest = Markup('\n<div class="li-body" style="margin-left:{:.2f}cm">\n{}\n</div>').format(
+        rest = Markup('\n<div class="li-body" style="margin-inline-start:{:.2f}cm">\n{}\n'
+                      '</div>').format(
             geo.text, render_blocks(blocks, origin + geo.text))
     if item.change:
         return Markup('<li class="rev-{}">{}{}</li>').format(item.change, head, rest)

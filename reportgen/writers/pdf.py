@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from reportgen.paths import assets_dir, fonts_dir, templates_dir
+from reportgen.writers import script_fonts
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
@@ -51,7 +52,7 @@ class FetchRefused(PdfWriterError):
 
 
 class FontMissing(PdfWriterError):
-    """A bundled font file is missing: the PDF would silently use another font."""
+    """A bundled or pinned font file is missing: the PDF would silently use another font."""
 
 
 def sandbox_roots(report_dir: Path) -> tuple[Path, ...]:
@@ -85,8 +86,10 @@ def check_fonts() -> tuple[Path, ...]:
 # ----------------------------------------------------------------------- fetching
 
 
-def resolve_file_url(url: str, roots: Sequence[Path]) -> Path:
-    """The local file a ``file:`` URL names, if it lies inside one of ``roots``.
+def resolve_file_url(url: str, roots: Sequence[Path],
+                     files: Sequence[Path] = ()) -> Path:
+    """The local file a ``file:`` URL names, if it lies inside one of ``roots`` or is
+    one of ``files`` (the pinned script fonts).
 
     Symlinks and ``..`` are resolved before the check; a host other than ``localhost``,
     a path outside the roots or a path that is not a regular file raises ``FetchRefused``.
@@ -100,7 +103,8 @@ def resolve_file_url(url: str, roots: Sequence[Path]) -> Path:
         path = Path(unquote(parts.path)).resolve()
     except (ValueError, OSError) as error:
         raise FetchRefused(url, f"malformed file URL ({error})") from error
-    if not any(path.is_relative_to(root) for root in roots):
+    allowed = {Path(f).resolve() for f in files}
+    if not any(path.is_relative_to(root) for root in roots) and path not in allowed:
         raise FetchRefused(url, "outside the report folder and the package assets")
     if not path.is_file():
         raise FetchRefused(url, "no such file")
@@ -126,6 +130,7 @@ def _sandbox_fetcher_class() -> type[URLFetcher]:
                           fail_on_errors=True)
             super().__init__(**kwargs)
             self.roots = sandbox_roots(report_dir)
+            self.fonts = tuple(p.resolve() for p in script_fonts.files())
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             try:
@@ -137,7 +142,11 @@ def _sandbox_fetcher_class() -> type[URLFetcher]:
             if scheme != "file":
                 raise FetchRefused(url, "only file: URLs inside the report folder and "
                                         "data: URLs may be fetched")
-            path = resolve_file_url(url, self.roots)
+            path = resolve_file_url(url, self.roots, self.fonts)
+            face = script_fonts.face_of(urlsplit(url).fragment)
+            if face is not None and path in self.fonts:  # one face of a collection
+                return URLFetcherResponse(url, body=script_fonts.collection_face(path, face),
+                                          headers={"Content-Type": "font/otf"})
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, body=path.read_bytes(),
                                       headers={"Content-Type": mime})
@@ -209,21 +218,27 @@ def write_pdf(
     inside the sandbox cannot be loaded.
     """
     check_fonts()
+    scripts = script_fonts.needed(html)
+    try:
+        script_fonts.check(scripts)
+    except script_fonts.ScriptFontMissing as error:
+        raise FontMissing(str(error)) from None
     fetcher = make_fetcher(report_dir)
     stamp = _utc(created)
     with _RENDER_LOCK, _source_date_epoch(created):
         return _render(html, fetcher, attachments, identifier, stamp,
-                       _dublin_core(document_id, language))
+                       _dublin_core(document_id, language), scripts)
 
 
 def _render(html: str, fetcher: URLFetcher, attachments: Iterable[tuple[str, bytes]],
-            identifier: str, stamp: datetime, extra_xmp: bytes) -> bytes:
+            identifier: str, stamp: datetime, extra_xmp: bytes,
+            scripts: tuple[script_fonts.ScriptFont, ...] = ()) -> bytes:
     from weasyprint import HTML, Attachment
     from weasyprint.urls import FatalURLFetchingError
 
     base_url = str(templates_dir())
     try:
-        font_config, stylesheet = _styles(_stylesheet_key())
+        font_config, stylesheets = _styles(_stylesheet_key(), scripts)
         files = [
             Attachment(string=data, name=name, relationship="Source", created=stamp,
                        modified=stamp, url_fetcher=fetcher)
@@ -231,7 +246,7 @@ def _render(html: str, fetcher: URLFetcher, attachments: Iterable[tuple[str, byt
         ]
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         return document.write_pdf(
-            stylesheets=[stylesheet],
+            stylesheets=list(stylesheets),
             font_config=font_config,
             pdf_variant=PDF_VARIANT,
             pdf_tags=True,
@@ -248,10 +263,12 @@ def _stylesheet_key() -> tuple[float, int]:
     return stat.st_mtime, stat.st_size
 
 
-@lru_cache(maxsize=1)
-def _styles(key: tuple[float, int]) -> tuple[Any, Any]:
-    """The parsed stylesheet and its fonts, loaded once per process (a batch worker
-    renders many reports); ``key`` changes when the stylesheet file does."""
+@lru_cache(maxsize=4)
+def _styles(key: tuple[float, int],
+            scripts: tuple[script_fonts.ScriptFont, ...] = ()) -> tuple[Any, tuple[Any, ...]]:
+    """The parsed stylesheets and their fonts, loaded once per process (a batch worker
+    renders many reports); ``key`` changes when the stylesheet file does. ``scripts``
+    adds the ``@font-face`` rules of the pinned Chinese and Arabic fonts."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -259,9 +276,13 @@ def _styles(key: tuple[float, int]) -> tuple[Any, Any]:
     # the stylesheet's URLs are relative to the assets folder (see report.css)
     stylesheet = CSS(filename=templates_dir() / STYLESHEET, base_url=str(assets_dir()),
                      url_fetcher=make_fetcher(templates_dir()), font_config=font_config)
+    sheets = [stylesheet]
+    if scripts:
+        sheets.append(CSS(string=script_fonts.font_faces(scripts), base_url=str(assets_dir()),
+                          url_fetcher=make_fetcher(templates_dir()), font_config=font_config))
     # release the fonts before the interpreter tears down the libraries they use
     atexit.register(_styles.cache_clear)
-    return font_config, stylesheet
+    return font_config, tuple(sheets)
 
 
 def _dublin_core(document_id: str, language: str) -> bytes:
