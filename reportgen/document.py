@@ -185,6 +185,8 @@ class Annex:
     obligation: str
     blocks: tuple[Block, ...]
     anchor: str
+    change: Change = field(default="", kw_only=True)  # a whole annex added or removed
+    title_marks: tuple[Inline, ...] = field(default=(), kw_only=True)  # a changed title
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 

@@ -187,7 +187,8 @@ Op = tuple[str, T | None, T | None]  # ("equal" | "changed" | change kind, old, 
 
 
 def _align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
-           same_kind: Callable[[T, T], bool]) -> list[Op[T]]:
+           same_kind: Callable[[T, T], bool],
+           text: Callable[[T], str] = lambda x: str(x)) -> list[Op[T]]:
     matcher = difflib.SequenceMatcher(None, [key(o) for o in old], [key(n) for n in new],
                                       autojunk=False)
     ops: list[Op[T]] = []
@@ -197,7 +198,7 @@ def _align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
             continue
         olds: list[T] = list(old[i1:i2])
         news: list[T] = list(new[j1:j2])
-        paired: list[Op[T]] = _pair(olds, news, key, same_kind)
+        paired: list[Op[T]] = _pair(olds, news, text, same_kind)
         ops.extend(paired)
     # a block removed in one place and added unchanged in another has moved
     inserted = {key(b): k for k, (kind, _, b) in enumerate(ops)
@@ -211,20 +212,25 @@ def _align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
 
 
 SIMILAR = 0.5  # how alike two blocks must be to be shown as one block changed
+SIMILARITY_CHARS = 2000  # enough text to tell two blocks apart, bounded in time
 
 
-def _pair(olds: list[T], news: list[T], key: Callable[[T], object],
+def _pair(olds: list[T], news: list[T], text: Callable[[T], str],
           same_kind: Callable[[T, T], bool]) -> list[Op[T]]:
     """Within a run of differing blocks, pair each old block with the most alike new one
     after the last pair (in order); the rest were deleted or inserted."""
     ops: list[Op[T]] = []
     start = 0
+    new_texts = [text(n)[:SIMILARITY_CHARS] for n in news]
     for o in olds:
         best, best_ratio = -1, SIMILAR
+        old_text = text(o)[:SIMILARITY_CHARS]
         for k in range(start, len(news)):
             if same_kind(o, news[k]):
-                ratio = difflib.SequenceMatcher(None, str(key(o)), str(key(news[k])),
-                                                autojunk=False).ratio()
+                matcher = difflib.SequenceMatcher(None, old_text, new_texts[k])
+                if matcher.quick_ratio() < best_ratio:
+                    continue
+                ratio = matcher.ratio()
                 if ratio >= best_ratio:
                     best, best_ratio = k, ratio
         if best < 0:
@@ -245,7 +251,7 @@ def _same_kind(a: d.Block, b: d.Block) -> bool:
 
 def diff_blocks(old: Sequence[d.Block], new: Sequence[d.Block]) -> tuple[d.Block, ...]:
     out: list[d.Block] = []
-    for tag, o, n in _align(old, new, _key, _same_kind):
+    for tag, o, n in _align(old, new, _key, _same_kind, _text):
         match tag:
             case "equal":
                 assert n is not None
@@ -299,7 +305,7 @@ def _former(o: TextBlock, n: TextBlock) -> TextBlock | None:
 
 def _diff_items(old: Sequence[d.ListItem], new: Sequence[d.ListItem]) -> tuple[d.ListItem, ...]:
     out: list[d.ListItem] = []
-    for tag, o, n in _align(old, new, _item_text, lambda a, b: True):
+    for tag, o, n in _align(old, new, _item_text, lambda a, b: True, _item_text):
         match tag:
             case "equal":
                 assert n is not None
@@ -326,7 +332,7 @@ def _diff_table(o: d.Table, n: d.Table) -> d.Table:
     header = _diff_row(o.header, n.header) if len(o.header) == len(n.header) else n.header
     rows: list[tuple[d.Cell, ...]] = []
     changes: list[d.Change] = []
-    for tag, a, b in _align(o.rows, n.rows, row_text, same_width):
+    for tag, a, b in _align(o.rows, n.rows, row_text, same_width, row_text):
         if tag == "changed":
             assert a is not None and b is not None
             rows.append(_diff_row(a, b))
@@ -350,6 +356,15 @@ def _diff_row(a: tuple[d.Cell, ...], b: tuple[d.Cell, ...]) -> tuple[d.Cell, ...
 # --------------------------------------------------------------------- document
 
 
+def _annex_key(annex: d.Annex) -> tuple[object, ...]:
+    return (annex.title, tuple(_key(b) for b in annex.blocks))
+
+
+def _annex_text(annex: d.Annex) -> str:
+    return "\n".join([annex.title, *(_text(b) for b in annex.blocks)])
+
+
+
 def mark(old: d.Document, new: d.Document) -> d.Document:
     """``new`` with every change since ``old`` marked."""
     cover = []
@@ -359,11 +374,17 @@ def mark(old: d.Document, new: d.Document) -> d.Document:
             cover.append((name, diff_inlines((d.Text(before),) if before else (),
                                              (d.Text(after),) if after else ())))
     annexes = []
-    old_annexes = {a.label: a for a in old.annexes}
-    for annex in new.annexes:
-        previous = old_annexes.get(annex.label)
-        blocks = diff_blocks(previous.blocks if previous else (), annex.blocks)
-        annexes.append(replace(annex, blocks=blocks))
+    for tag, o, n in _align(old.annexes, new.annexes, _annex_key, lambda a, b: True,
+                            _annex_text):
+        if tag in ("equal", "changed") and o is not None and n is not None:
+            title = diff_inlines((d.Text(o.title),), (d.Text(n.title),)) \
+                if o.title != n.title else ()
+            annexes.append(replace(n, blocks=diff_blocks(o.blocks, n.blocks),
+                                   title_marks=title))
+        elif n is not None:
+            annexes.append(replace(n, change="inserted"))
+        elif o is not None:  # removed: shown where it was, struck through
+            annexes.append(replace(o, change="deleted", anchor=f"{o.anchor}-removed"))
     marks = d.RevisionMarks(
         against=f"Changes marked against {old.cover.masthead_number}",
         author=new.metadata.author, date=new.metadata.date, cover=tuple(cover))

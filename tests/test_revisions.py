@@ -285,3 +285,36 @@ def test_random_edits_accept_to_the_new_and_reject_to_the_old(
             files[name].write_bytes(render_docx(doc, template))
         assert texts(files["marked"]) == texts(files["new"])
         assert texts(files["marked"], accept=False) == texts(files["old"])
+
+
+def test_annexes_and_removed_rows_are_marked_too(versions: dict[str, Any],
+                                                 tmp_path: Path) -> None:
+    """An annex renamed, an annex added, a register row removed: accept and reject still
+    give each version, and the schema validator finds nothing."""
+    r2 = tmp_path / "r2" / NAME
+    shutil.copytree(versions["r1"], r2)
+    yaml = r2 / "report.yaml"
+    text = yaml.read_text("utf-8").replace("  revision: 1", "  revision: 2")
+    text = text.replace("  - title: Latest draft ToR status\n",
+                        "  - title: Latest ToR status\n", 1)
+    text = text.replace('  - id: TD426\n    title: "Entities interested in ITU-T work on '
+                        'quantum communication"\n', "", 1)
+    text += "  - title: An annex added\n    text: Its only paragraph.\n"
+    yaml.write_text(text, "utf-8")
+    files = build(r2, tmp_path / "out", "--format", "docx", "--changes-from",
+                  str(versions["r1"]))
+    marked = files["T17-TSAG-181210-TD-GEN-0446!R2!MSW-E-marked.docx"]
+    assert texts(marked) == texts(files["T17-TSAG-181210-TD-GEN-0446!R2!MSW-E.docx"])
+    assert texts(marked, accept=False) == texts(versions["r1_docx"])
+    with zipfile.ZipFile(marked) as z:
+        doc = etree.fromstring(z.read("word/document.xml"))
+    removed = [tr for tr in doc.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}del") is not None]
+    gone = ["".join(t.text or "" for t in tr.iter(f"{W}delText")) for tr in removed]
+    assert gone == ["TD426Entities interested in ITU-T work on quantum communication"]
+    added = [p for p in doc.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None]
+    assert any("An annex added" in "".join(t.text or "" for t in p.iter(f"{W}t"))
+               for p in added)
+    audit = Path(sys.executable).parent / "openxml-audit"
+    result = subprocess.run([str(audit), "-q", str(marked)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -15,7 +15,7 @@ import itertools
 import secrets
 import zipfile
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -486,12 +486,18 @@ class _BodyWriter:
         self.anchor._p.addprevious(word_table._tbl)
 
     def annex(self, annex: d.Annex) -> None:
+        if annex.change and self.tracker is not None:
+            self.tracked(annex.change, partial(self.annex, replace(annex, change="")))
+            return
         title = self.paragraph("Annex_NoTitle")
         title.add_run(annex.label)
         run = title.add_run()
         run.add_break()
         run.add_break()
-        title.add_run(annex.title)
+        if annex.title_marks:
+            self.inlines(title, annex.title_marks)
+        else:
+            title.add_run(annex.title)
         self.mark(title, annex.id)
         if annex.obligation:
             p = self.paragraph("Normal")

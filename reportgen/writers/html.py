@@ -310,15 +310,17 @@ def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "")
 
 def render_annex(annex: Annex) -> Markup:
     """An annex: new page, centred 14 pt title ``label<br><br>title``, obligation, blocks."""
-    title_lines = text_lines(annex.title)
+    title_lines = render_inlines(annex.title_marks) if annex.title_marks \
+        else text_lines(annex.title)
     bookmark = f"{annex.label} \u2013 {_one_line(annex.title)}"
     obligation = Markup("")
     if annex.obligation:
         obligation = Markup('\n<p class="annex-obligation">{}</p>').format(annex.obligation)
     blocks = annex.blocks
+    classes = f"annex rev-{annex.change}" if annex.change else "annex"
     return Markup(
-        '<section class="annex" id="{anchor}">\n'
+        '<section class="{classes}" id="{anchor}">\n'
         '<h1 class="annex-title" data-bookmark="{bookmark}">{label}<br><br>{title}</h1>'
         '{obligation}\n{blocks}\n</section>\n'
-    ).format(anchor=annex.anchor, bookmark=bookmark, label=annex.label, title=title_lines,
-             obligation=obligation, blocks=render_blocks(blocks))
+    ).format(classes=classes, anchor=annex.anchor, bookmark=bookmark, label=annex.label,
+             title=title_lines, obligation=obligation, blocks=render_blocks(blocks))
