@@ -125,7 +125,7 @@ def test_tracked_deletion(with_both: Path) -> None:
 
 
 def test_comment(reviewer: LibreOfficeReviewer, seed_docx: Path) -> None:
-    anchor = "contribution C54 from China"
+    anchor = "TSAG created an adhoc discussion on Quantum"
     out = reviewer.add_comment(seed_docx, seed_docx.with_name("commented.docx"), anchor,
                                "Please give the TD number", author="Chair Person",
                                date=datetime(2018, 12, 13, 10, 0))
