@@ -1,5 +1,5 @@
 # Two commands do all set-up on a fresh machine:
-#   make build   - virtual environment, install, build every report in content/
+#   make build   - virtual environment, install, the fonts the PDF needs, build content/
 #   make test    - the same set-up plus test tools and system tools, then the whole suite
 PYTHON ?= python3
 VENV   := .venv
@@ -13,9 +13,9 @@ SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2 font
 PINNED_FONTS := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc \
 	/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf
 
-.PHONY: build test check lint system-deps bench clean template
+.PHONY: build test check lint system-deps runtime-deps bench clean template
 
-build: $(STAMP)
+build: $(STAMP) runtime-deps
 	$(BIN)/reportgen build
 
 $(BIN)/python:
@@ -36,6 +36,22 @@ $(TEST_STAMP): $(STAMP)
 # Chinese text in LibreOffice, the pinned Chinese and Arabic fonts of the PDF,
 # HarfBuzz's subsetter (WeasyPrint's font subsetting) and LibreOffice's Python bridge
 # for the system interpreter (tests that act as a reviewer in LibreOffice).
+# What building itself needs from the system: the pinned Chinese and Arabic fonts of the
+# PDF and HarfBuzz's subsetter.
+RUNTIME_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-hosny-amiri
+runtime-deps:
+	@missing=""; for f in $(PINNED_FONTS); do [ -f $$f ] || missing="$$missing $$f"; done; \
+	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing fonts and libraries:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      $(RUNTIME_PACKAGES) >/dev/null; \
+	  else \
+	    echo "warning: missing$$missing: Chinese and Arabic PDFs will fail (install $(RUNTIME_PACKAGES))"; \
+	  fi; \
+	fi
+
 system-deps:
 	@missing=""; for t in $(SYSTEM_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing="$$missing fonts-liberation2"; \
