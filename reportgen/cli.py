@@ -45,6 +45,18 @@ def main_options(
     """Build ITU-T TSAG documents (TDs) as Word and PDF from structured content."""
 
 
+def _check_output_options(fmt: str, names: str, template: Path | None) -> None:
+    """The options build and watch share: a usage error for a wrong value."""
+    from .build import Format, Names
+
+    if fmt not in {f.value for f in Format}:
+        _usage_error(f"--format must be docx, pdf or all, not {fmt!r}")
+    if names not in {n.value for n in Names}:
+        _usage_error(f"--names must be itu or plain, not {names!r}")
+    if template is not None and not template.is_file():
+        _usage_error(f"no such template: {template}")
+
+
 def _usage_error(message: str) -> NoReturn:
     typer.echo(f"reportgen: error: {message}", err=True)
     raise typer.Exit(EXIT_USAGE)
@@ -122,12 +134,7 @@ def build(
     """Build DOCX and PDF for each report."""
     from .build import BuildOptions, Format, Names
 
-    if fmt not in {f.value for f in Format}:
-        _usage_error(f"--format must be docx, pdf or all, not {fmt!r}")
-    if names not in {n.value for n in Names}:
-        _usage_error(f"--names must be itu or plain, not {names!r}")
-    if template is not None and not template.is_file():
-        _usage_error(f"no such template: {template}")
+    _check_output_options(fmt, names, template)
     reports = _report_paths(paths)
     options = BuildOptions(out, Format(fmt), Names(names), force, template, debug,
                            lock_timeout, _notify, changes_from)
@@ -244,12 +251,7 @@ def watch(
     from .build import BuildOptions, Format, Names
     from .watch import watch as watch_reports
 
-    if fmt not in {f.value for f in Format}:
-        _usage_error(f"--format must be docx, pdf or all, not {fmt!r}")
-    if names not in {n.value for n in Names}:
-        _usage_error(f"--names must be itu or plain, not {names!r}")
-    if template is not None and not template.is_file():
-        _usage_error(f"no such template: {template}")
+    _check_output_options(fmt, names, template)
     reports = _report_paths(paths)
     options = BuildOptions(out, Format(fmt), Names(names), False, template, False,
                            notify=_notify)
