@@ -26,7 +26,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 from . import document as d
 from .errors import Origin
 
-DOC_ID_IN_TEXT = re.compile(r"(?<![\w\-/.])(?:C|TD)\d{1,4}(?:R\d{1,2})?(?![\w\-])")
+# Latin letters and digits around an id make it part of another word; CJK text writes ids
+# next to its own characters ("的文稿C54"), which do not.
+DOC_ID_IN_TEXT = re.compile(
+    r"(?<![A-Za-z0-9_\-/.])(?:C|TD)\d{1,4}(?:R\d{1,2})?(?![A-Za-z0-9_\-])")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_LIST_DEPTH = 3
 MAX_QUOTE_DEPTH = 3
