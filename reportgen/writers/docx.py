@@ -43,6 +43,7 @@ from .. import document as d
 from .. import layout
 from ..anchors import anchors, bookmark_name, cell_id
 from ..layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
+from .docx_footnotes import Footnotes, reference
 from .docx_language import apply_language
 from .docx_numbering import Numbering
 from .docx_revisions import Tracker
@@ -59,6 +60,8 @@ FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.f
 # LibreOffice saved (LibreOffice writes "Enumlev1" for enumlev1, "InternetLink" for
 # Hyperlink), so the writer looks each name up in the template.
 ENDMARK_STYLE = "Endmark"
+FOOTNOTE_TEXT_STYLE = "footnote text"
+FOOTNOTE_REFERENCE_STYLE = "footnote reference"
 LIST_STYLES = ("enumlev1", "enumlev2", "enumlev3")
 HEADING_STYLES = ("heading 1", "heading 2", "heading 3")
 PARAGRAPH_STYLES: dict[str, str] = {"normal": "Normal", "after_title": "Normal_after_title",
@@ -236,6 +239,7 @@ class _BodyWriter:
         self.tracker = Tracker(marks.author, marks.date, lambda: next(self.bookmark_ids)) \
             if marks else None
         self.unanchored = 0  # > 0 while writing removed text: it carries no bookmarks
+        self.footnotes = Footnotes(word.part)
 
     # ---------------------------------------------------------------- setup
 
@@ -249,6 +253,7 @@ class _BodyWriter:
             self.annex(annex)
         anchor._p.getparent().remove(anchor._p)
         self.end_mark()
+        self.footnotes.finish()
 
     def style(self, name: str) -> str:
         """The id of the template's style called ``name`` (python-docx's own lookup is
@@ -543,6 +548,8 @@ class _BodyWriter:
                     self.inlines(p, children, True, italic)
                 case d.LineBreak():
                     p.add_run().add_break()
+                case d.Footnote():
+                    self.footnote(p, node)
                 case d.Link(url=url, children=children):
                     self.link(p, url, d.plain_text(children))
                 case d.Inserted(children=children) | d.Deleted(children=children):
@@ -558,6 +565,16 @@ class _BodyWriter:
                         self.tracker.reformat(list(p._p)[start:], was_bold, was_italic)
                 case _:
                     raise TypeError(f"the DOCX writer has no rule for {type(node).__name__}")
+
+    def footnote(self, p: WordParagraph, note: d.Footnote) -> None:
+        """The note's reference here and its text in the footnotes part; Word prints
+        the number, which is the tree's since references come in the tree's order."""
+        note_id, element, story = self.footnotes.add(self.style(FOOTNOTE_TEXT_STYLE),
+                                                     self.style(FOOTNOTE_REFERENCE_STYLE))
+        p._p.append(reference(self.style(FOOTNOTE_REFERENCE_STYLE), note_id))
+        text = WordParagraph(element, story)  # type: ignore[arg-type]
+        self.inlines(text, note.content)
+        self.mark(text, note.id)
 
     def link(self, p: WordParagraph, url: str, text: str) -> Any:
         """A hyperlink run in the Hyperlink style; returns the run (``w:r``)."""

@@ -25,6 +25,7 @@ from reportgen.document import (
     DocRef,
     Document,
     Emphasis,
+    Footnote,
     Heading,
     Inline,
     Inserted,
@@ -143,6 +144,11 @@ def _render_inline(node: Inline) -> Markup:
             return Markup('<span class="docref" title="{}">{}</span>').format(title, doc_id)
         case LineBreak():
             return Markup("<br>")
+        case Footnote(number=number, content=content):
+            # floated to the foot of the page; the call and the note's own mark print the
+            # tree's number (report.css: ::footnote-call, ::footnote-marker)
+            return Markup('<span class="footnote" data-n="{}">{}</span>').format(
+                number, render_inlines(content))
         case Inserted(children=children):
             return Markup('<ins class="rev">{}</ins>').format(render_inlines(children))
         case Deleted(children=children):
