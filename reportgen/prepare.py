@@ -19,7 +19,7 @@ from . import model as m
 from .anchors import cell_id
 from .doclinks import document_url
 from .errors import ContentError, Origin, Problem
-from .labels import DASH, format_label, parse_format
+from .labels import DASH, format_label, markdown_pattern, parse_format
 from .layout import END_MARK
 from .load import LoadedReport, Path_, dotted
 from .markup import ProseContext, as_quotation, plain_inlines, to_blocks, to_inlines
@@ -473,9 +473,8 @@ class _Numberer:
         counter, pattern = block.counter, block.pattern
         if not pattern:  # a Markdown list: the counter by depth, the delimiter as typed
             if block.ordered:
-                counter, pattern = parse_format(self.list_formats[block.level - 1])
-                if not pattern.startswith("("):
-                    pattern = pattern.rstrip(").") + block.delimiter
+                counter, pattern = markdown_pattern(self.list_formats[block.level - 1],
+                                                    block.delimiter)
             else:
                 counter, pattern = "bullet", DASH
         self.check_expressible(block, counter)
