@@ -195,6 +195,14 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class PageBreak:
+    """What follows starts a new page."""
+
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True)
 class Annex:
     label: str  # "Annex 1"
     title: str
@@ -216,7 +224,7 @@ class Revised:
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
-Block = Heading | Paragraph | Note | ListBlock | Table | Quote | Revised
+Block = Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Revised
 
 # --------------------------------------------------------------- the document
 

@@ -389,6 +389,9 @@ class Block(Strict):
                                                "rows": [["C54"]]}])
     note: str | None = Field(default=None, description="a NOTE paragraph",
                              examples=["The draft is in TD433R1."])
+    page_break: Literal[True] | None = Field(
+        default=None, description="start a new page here: what follows begins the next page",
+        examples=[True])
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:

@@ -272,6 +272,8 @@ class _Preparer:
             single = d.Quote(tuple(as_quotation(b) for b in inner))
         elif block.table is not None:
             single = self.table(block.table, (*path, "table"))
+        elif block.page_break:
+            single = d.PageBreak()
         else:  # pragma: no cover - the model guarantees one block kind
             raise AssertionError(f"unknown block at {dotted(path)}")
         return list(identified((replace(single, origin=origin),), block_id, single=True))
@@ -437,7 +439,7 @@ class _Numberer:
                 return replace(block, blocks=self.blocks(inner))
             case d.Paragraph(content=content) | d.Note(content=content):
                 return replace(block, content=self.inlines(content, block.id))
-            case d.Heading():
+            case d.Heading() | d.PageBreak():
                 return block
         raise TypeError(f"not a block node: {block!r}")
 

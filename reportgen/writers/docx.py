@@ -240,6 +240,7 @@ class _BodyWriter:
             if marks else None
         self.unanchored = 0  # > 0 while writing removed text: it carries no bookmarks
         self.footnotes = Footnotes(word.part)
+        self.break_before = False  # a page break waits for the next paragraph
 
     # ---------------------------------------------------------------- setup
 
@@ -249,8 +250,10 @@ class _BodyWriter:
             raise TemplateProblem("the Word template has no paragraph '{{ body }}'")
         self.anchor = anchor
         self.blocks(self.doc.body)
+        self.break_before = False  # a page break with nothing after it does nothing
         for annex in self.doc.annexes:
             self.annex(annex)
+            self.break_before = False
         anchor._p.getparent().remove(anchor._p)
         self.end_mark()
         self.footnotes.finish()
@@ -275,7 +278,16 @@ class _BodyWriter:
         self.anchor._p.addprevious(element)
         p = WordParagraph(element, self.anchor._parent)
         self.set_style(p, name)
+        self.take_page_break(p)
         return p
+
+    def take_page_break(self, p: WordParagraph) -> None:
+        """A page break before this paragraph, if one is waiting: every block begins with
+        a paragraph (a table with its caption), so the break is the paragraph's own
+        ``w:pageBreakBefore``, as CSS's ``break-before: page`` in the PDF."""
+        if self.break_before:
+            p.paragraph_format.page_break_before = True
+            self.break_before = False
 
     def mark(self, p: WordParagraph, block_id: str) -> None:
         """Wrap the paragraph's content in the hidden bookmark of ``block_id``."""
@@ -396,6 +408,8 @@ class _BodyWriter:
                 self.table(block)
             case d.Quote(blocks=inner):
                 self.blocks(inner)
+            case d.PageBreak():
+                self.break_before = True
             case d.Revised(change=change, block=inner):
                 self.tracked(change, lambda: self.block(inner))
             case _:
