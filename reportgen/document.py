@@ -72,7 +72,23 @@ class Reformatted:
     italic: bool
 
 
-Inline = Text | Emphasis | Strong | Link | DocRef | LineBreak | Inserted | Deleted | Reformatted
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote: its reference stands here, its text goes to the foot of the page.
+
+    ``number`` is given by ``prepare``, 1, 2, 3… in document order; ``label`` is the
+    Markdown label the author wrote (``[^label]``), ``origin`` where the note's text is
+    and ``id`` its containing paragraph's id plus ``.fn1``, ``.fn2``…"""
+
+    number: int
+    content: tuple[Inline, ...]
+    label: str = field(default="", compare=False)
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+
+Inline = (Text | Emphasis | Strong | Link | DocRef | LineBreak | Footnote | Inserted | Deleted
+          | Reformatted)
 
 # ----------------------------------------------------------------- block nodes
 
@@ -179,6 +195,14 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class PageBreak:
+    """What follows starts a new page."""
+
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True)
 class Annex:
     label: str  # "Annex 1"
     title: str
@@ -202,7 +226,7 @@ class Revised:
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
-Block = Heading | Paragraph | Note | ListBlock | Table | Quote | Revised
+Block = Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Revised
 
 # --------------------------------------------------------------- the document
 
@@ -301,7 +325,8 @@ class Document:
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """The text of inline nodes as a reader sees it."""
+    """The text of inline nodes as a reader sees it in the paragraph (a footnote's text
+    is at the foot of the page, and Word numbers its reference: neither is here)."""
     out: list[str] = []
     for node in inlines:
         match node:

@@ -71,6 +71,8 @@ CALL_INDENT = 794  # Call: left 1.40 cm
 QUOTATION_INDENT = 794  # Quotation: left and right 1.40 cm
 NORMAL_TABS = (794, 1191, 1588, 1985)  # Normal: 1.40 / 2.10 / 2.80 / 3.50 cm
 DEFAULT_TAB_STOP = 794
+# footnote text: the number at 0, TAB to 0.45 cm, the text and its next lines at 0.45 cm
+FOOTNOTE_INDENT = 255
 
 
 # ----------------------------------------------------------------- fonts (§9, §10)
@@ -84,6 +86,8 @@ SIZE_SMALL = 11  # Note, Table_head, Table_text, Table_legend
 SIZE_HEADER = 9  # the running header
 SIZE_ANNEX_TITLE = 14  # Annex_NoTitle
 SIZE_DOCNUMBER = 20  # Docnumber
+SIZE_FOOTNOTE_REFERENCE = 9  # a footnote's number, in the text and before the note
+FOOTNOTE_REFERENCE_RAISE = 3  # … raised by 3 pt (footnote text itself: SIZE_SMALL)
 # the masthead of page 1 (§1.2)
 SIZE_MASTHEAD_UNION = 8  # INTERNATIONAL TELECOMMUNICATION UNION
 SIZE_MASTHEAD_SECTOR = 13  # TELECOMMUNICATION STANDARDIZATION SECTOR, bold

@@ -362,7 +362,7 @@ def _message(err: Any, loc: Path_) -> str:
                                                                  "revision_of"}:
         message = "not a document id such as C54, TD433 or TD433R1"
     if kind == "string_pattern_mismatch" and ("list_formats" in loc or "formats" in loc):
-        message = "not a list format such as 1), a), i), 1. or (a)"
+        message = "not a list format such as 1), a., (i), 1- or A."
     return message
 
 

@@ -1,10 +1,11 @@
 """The Markdown subset used for prose, read into document-tree nodes.
 
 Supported: paragraphs, emphasis, strong, links (http, https, mailto), hard line
-breaks, bullet lists, ordered lists nested up to three levels, block quotes, code
-blocks (as plain text), and pipe tables (with a ``Table: title`` paragraph just before
-them). Inline HTML and character references are text. Document ids in text (C54,
-TD433R1) become references to the register.
+breaks, footnotes (``[^1]`` and a one-paragraph ``[^1]: text`` in the same prose),
+bullet lists, ordered lists nested up to three levels, block quotes, code blocks (as
+plain text), and pipe tables (with a ``Table: title`` paragraph just before them).
+Inline HTML and character references are text. Document ids in text (C54, TD433R1)
+become references to the register.
 
 Every other construct is refused with its line and what to write instead: nothing the
 author wrote disappears. This module only reads; it numbers nothing. Lists come out
@@ -72,7 +73,11 @@ def to_blocks(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Block, ..
     if converter.too_deep(tokens):
         return ()
     converter.unused_footnotes(text, env)
-    return converter.blocks(SyntaxTreeNode(tokens).children, depth=0, quote_depth=0)
+    nodes = SyntaxTreeNode(tokens).children
+    for node in nodes:
+        if node.type == "footnote_block":
+            converter.footnote_definitions(node)
+    return converter.blocks(nodes, depth=0, quote_depth=0)
 
 
 def plain_inlines(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Inline, ...]:
@@ -98,6 +103,9 @@ class _Converter:
         self.ctx = ctx
         self.origin = origin
         self.in_link = 0  # inside a link's text, a document id is not a link of its own
+        # footnote id (the parser's) -> the note's text and where it is written
+        self.notes: dict[int, tuple[tuple[d.Inline, ...], Origin]] = {}
+        self.in_note = False
 
     def refuse(self, line: int, message: str) -> None:
         self.ctx.problems.append((self.origin.at_line(line), message))
@@ -116,9 +124,24 @@ class _Converter:
         for n, line in enumerate(text.split("\n")):
             m = FOOTNOTE_DEFINITION.match(line)
             if m and m.group(1) in unused:
-                self.refuse(n, f"footnote definition [^{m.group(1)}] is not supported (and "
-                               "nothing refers to it): write the note in the text, or as a "
-                               "'note:' block")
+                self.refuse(n, f"footnote definition [^{m.group(1)}] is not referred to in "
+                               f"this text: put [^{m.group(1)}] where its number should "
+                               "stand (in the same text or file), or remove the definition")
+
+    def footnote_definitions(self, block: SyntaxTreeNode) -> None:
+        """The text of each footnote defined in this prose: one paragraph."""
+        for note in block.children:
+            paragraphs = [c for c in note.children if c.type == "paragraph"]
+            line = next((c.map[0] for c in note.children if c.map), 0)
+            label = note.meta.get("label", "") if note.meta else ""
+            if len(paragraphs) != 1 or len(note.children) != 1:
+                self.refuse(line, f"footnote [^{label}] holds one paragraph of text (no "
+                                  "lists, quotes, tables or further paragraphs)")
+                continue
+            self.in_note = True
+            content = self.inline(paragraphs[0], line)
+            self.in_note = False
+            self.notes[int(note.meta["id"])] = (content, self.span(paragraphs[0]))
 
     def too_deep(self, tokens: list[Token]) -> bool:
         """True (and refused) when the parser hit its nesting limit and dropped text."""
@@ -147,6 +170,9 @@ class _Converter:
                     inlines = self.inline(node, line)
                     text = d.plain_text(inlines)
                     if text.startswith("Table: ") and "\n" not in text:
+                        if any(isinstance(n, d.Footnote) for n in _walk(inlines)):
+                            self.refuse(line, "a table title cannot carry a footnote: put "
+                                              "the reference in the text before the table")
                         caption = (text[len("Table: "):].strip(), node)
                         continue
                     out.append(d.Paragraph(inlines, origin=self.span(node)))
@@ -172,7 +198,7 @@ class _Converter:
                     out.append(d.Paragraph(_lines(node.content.rstrip("\n")),
                                            origin=self.span(node)))
                 case "footnote_block":
-                    continue  # its references were refused where they stand
+                    continue  # its notes stand at their references
                 case kind if kind in REFUSED:
                     self.refuse(line, REFUSED[kind])
                 case other:
@@ -248,14 +274,30 @@ class _Converter:
                     self.refuse(line, f"image {node.attrs.get('src', '')!r} refused: images "
                                       "are not supported in prose")
                 case "footnote_ref":
-                    label = node.meta.get("label", "") if node.meta else ""
-                    self.refuse(line, f"footnote [^{label}] is not supported: write the note "
-                                      "in the text, or as a 'note:' block")
+                    note = self.footnote(node, line)
+                    if note is not None:
+                        out.append(note)
                 case other:
                     self.refuse(line, f"unsupported Markdown element: {other}")
             if node.type in ("softbreak", "hardbreak"):
                 line += 1
         return _merge_text(out)
+
+    def footnote(self, node: SyntaxTreeNode, line: int) -> d.Footnote | None:
+        """A footnote reference, with its note's text (numbered by ``prepare``)."""
+        meta = node.meta or {}
+        label = str(meta.get("label", ""))
+        if self.in_note:
+            self.refuse(line, f"footnote [^{label}] inside a footnote: a note cannot have "
+                              "notes of its own")
+        elif meta.get("subId", 0):
+            self.refuse(line, f"footnote [^{label}] is referred to a second time: each note "
+                              "has one reference; write a second note, or refer to the "
+                              "first in words")
+        elif int(meta.get("id", -1)) in self.notes:
+            content, origin = self.notes[int(meta["id"])]
+            return d.Footnote(0, content, label, origin=origin)
+        return None  # refused with its definition
 
     def text(self, text: str, line: int) -> list[d.Inline]:
         out: list[d.Inline] = []
@@ -289,6 +331,16 @@ def as_quotation(block: d.Block) -> d.Block:
     if isinstance(block, d.Paragraph):
         return d.Paragraph(block.content, "quotation", origin=block.origin)
     return block
+
+
+def _walk(nodes: tuple[d.Inline, ...]) -> list[d.Inline]:
+    """Inline nodes and, depth first, the nodes inside them."""
+    out: list[d.Inline] = []
+    for node in nodes:
+        out.append(node)
+        if isinstance(node, d.Emphasis | d.Strong | d.Link):
+            out.extend(_walk(node.children))
+    return out
 
 
 def _merge_text(nodes: list[d.Inline]) -> list[d.Inline]:

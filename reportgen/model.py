@@ -27,7 +27,8 @@ from pydantic import (
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 DOC_ID_PATTERN = r"^(C|TD|R)\d+(R\d+)?$"
-LIST_FORMAT_PATTERN = r"^\(?[1aAiI][.)]$"
+# a counter (1, a, A, i, I) then ".", ")" or "-"; or a counter between parentheses
+LIST_FORMAT_PATTERN = r"^(\([1aAiI]\)|[1aAiI][.)-])$"
 TIME_RANGE_RE = re.compile(r"^(\d\d):(\d\d)(?: ?[-\u2013] ?(\d\d):(\d\d))?$")
 TIME_FORMS = '"HH:MM" or "HH:MM-HH:MM" (24-hour clock), e.g. "08:00" or "12:45-13:45"'
 
@@ -215,9 +216,10 @@ class Options(Strict):
         default_factory=lambda: ["1)", "a)", "i)"],
         min_length=3,
         max_length=3,
-        description="counter per nesting level; the marker typed in Markdown (. or )) "
-        "chooses the punctuation",
-        examples=[["1)", "a)", "i)"], ["1.", "a.", "i."]],
+        description="the label per nesting level: a counter (1, a, A, i, I) with '.', "
+        "')' or '-' after it, or between parentheses; for '.' and ')' the marker typed in "
+        "Markdown (1. or 1)) chooses between the two",
+        examples=[["1)", "a)", "i)"], ["1.", "a.", "i."], ["1-", "(a)", "(i)"]],
     )
     annex_label: Literal["arabic", "letter"] = Field(
         default="arabic", description="Annex 1, 2 … (arabic) or Annex A, B … (letter)",
@@ -294,7 +296,9 @@ class Highlights(Strict):
                        examples=["The main results are:"])
     formats: list[ListFormat] = Field(
         default_factory=lambda: ["1)", "a)"], min_length=2, max_length=2,
-        description="the counters of the two levels", examples=[["1)", "a)"], ["1.", "a."]],
+        description="the labels of the two levels: a counter (1, a, A, i, I) with '.', "
+        "')' or '-' after it, or between parentheses",
+        examples=[["1)", "a)"], ["1.", "a."], ["(1)", "(a)"]],
     )
     items: list[Highlight] = Field(min_length=1, description="the points",
                                    examples=[[{"text": "TSAG agreed to …",
@@ -385,6 +389,9 @@ class Block(Strict):
                                                "rows": [["C54"]]}])
     note: str | None = Field(default=None, description="a NOTE paragraph",
                              examples=["The draft is in TD433R1."])
+    page_break: Literal[True] | None = Field(
+        default=None, description="start a new page here: what follows begins the next page",
+        examples=[True])
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:

@@ -16,9 +16,10 @@ from typing import TypeVar
 from . import document as d
 from . import i18n
 from . import model as m
+from .anchors import cell_id
 from .doclinks import document_url
 from .errors import ContentError, Origin, Problem
-from .labels import DASH, format_label, parse_format
+from .labels import DASH, format_label, markdown_pattern, parse_format
 from .layout import END_MARK
 from .load import LoadedReport, Path_, dotted
 from .markup import ProseContext, as_quotation, plain_inlines, to_blocks, to_inlines
@@ -271,6 +272,8 @@ class _Preparer:
             single = d.Quote(tuple(as_quotation(b) for b in inner))
         elif block.table is not None:
             single = self.table(block.table, (*path, "table"))
+        elif block.page_break:
+            single = d.PageBreak()
         else:  # pragma: no cover - the model guarantees one block kind
             raise AssertionError(f"unknown block at {dotted(path)}")
         return list(identified((replace(single, origin=origin),), block_id, single=True))
@@ -408,13 +411,15 @@ class _Preparer:
 
 @dataclass
 class _Numberer:
-    """Gives tables their numbers and captions, and lists their instances and labels."""
+    """Gives tables their numbers and captions, lists their instances and labels, and
+    footnotes their numbers, in document order (the order the writers print)."""
 
     list_formats: Sequence[str]
     problems: list[Problem]
     caption: str  # "Table {n} – {title}" in the document's language
     tables: int = 0
     lists: int = 0
+    footnotes: int = 0
 
     def blocks(self, blocks: Sequence[d.Block]) -> tuple[d.Block, ...]:
         return tuple(self.block(b) for b in blocks)
@@ -424,14 +429,45 @@ class _Numberer:
             case d.Table(title=title):
                 self.tables += 1
                 return replace(block, number=self.tables,
-                               caption=self.caption.format(n=self.tables, title=title))
+                               caption=self.caption.format(n=self.tables, title=title),
+                               header=self.cells(block.header, block.id, 0),
+                               rows=tuple(self.cells(row, block.id, r)
+                                          for r, row in enumerate(block.rows, 1)))
             case d.ListBlock():
                 return self.list(block)
             case d.Quote(blocks=inner):
                 return replace(block, blocks=self.blocks(inner))
-            case d.Heading() | d.Paragraph() | d.Note():
+            case d.Paragraph(content=content) | d.Note(content=content):
+                return replace(block, content=self.inlines(content, block.id))
+            case d.Heading() | d.PageBreak():
                 return block
         raise TypeError(f"not a block node: {block!r}")
+
+    def cells(self, cells: tuple[d.Cell, ...], table_id: str, row: int) -> tuple[d.Cell, ...]:
+        return tuple(replace(cell, content=self.inlines(cell.content, cell_id(table_id, row, c)))
+                     for c, cell in enumerate(cells))
+
+    def inlines(self, nodes: tuple[d.Inline, ...], owner: str) -> tuple[d.Inline, ...]:
+        """The footnotes among ``nodes`` numbered; each takes its paragraph's id + ``.fnK``."""
+        ordinal = 0
+
+        def walk(nodes: tuple[d.Inline, ...]) -> tuple[d.Inline, ...]:
+            nonlocal ordinal
+            out: list[d.Inline] = []
+            for node in nodes:
+                match node:
+                    case d.Footnote():
+                        self.footnotes += 1
+                        ordinal += 1
+                        out.append(replace(node, number=self.footnotes,
+                                           id=f"{owner}.fn{ordinal}"))
+                    case d.Emphasis(children=c) | d.Strong(children=c) | d.Link(children=c):
+                        out.append(replace(node, children=walk(c)))
+                    case _:
+                        out.append(node)
+            return tuple(out)
+
+        return walk(nodes)
 
     def list(self, block: d.ListBlock) -> d.ListBlock:
         self.lists += 1
@@ -439,9 +475,8 @@ class _Numberer:
         counter, pattern = block.counter, block.pattern
         if not pattern:  # a Markdown list: the counter by depth, the delimiter as typed
             if block.ordered:
-                counter, pattern = parse_format(self.list_formats[block.level - 1])
-                if not pattern.startswith("("):
-                    pattern = pattern.rstrip(").") + block.delimiter
+                counter, pattern = markdown_pattern(self.list_formats[block.level - 1],
+                                                    block.delimiter)
             else:
                 counter, pattern = "bullet", DASH
         self.check_expressible(block, counter)

@@ -37,10 +37,18 @@ class _Token:
     ref_title: str | None = None
     ref_url: str | None = None
     line_break: bool = False
+    note: d.Footnote | None = None  # a footnote reference, with its note
 
     @property
     def key(self) -> tuple[object, ...]:
-        return (self.text, self.bold, self.italic, self.link, self.ref, self.line_break)
+        # a note is compared by its text, not its number (Word renumbers notes)
+        note = repr(_tokens(self.note.content)) if self.note is not None else None
+        return (self.text, self.bold, self.italic, self.link, self.ref, self.line_break, note)
+
+    @property
+    def shown(self) -> tuple[object, ...]:
+        """What it shows, leaving out its formatting."""
+        return (self.text, self.key[-1])
 
 
 def _tokens(nodes: Sequence[d.Inline], bold: bool = False, italic: bool = False,
@@ -54,6 +62,8 @@ def _tokens(nodes: Sequence[d.Inline], bold: bool = False, italic: bool = False,
                 out.append(_Token(doc_id, bold, italic, link, doc_id, title, url))
             case d.LineBreak():
                 out.append(_Token("\n", bold, italic, link, None, line_break=True))
+            case d.Footnote():
+                out.append(_Token("", bold, italic, link, None, note=node))
             case d.Emphasis(children=c):
                 out.extend(_tokens(c, bold, True, link))
             case d.Strong(children=c):
@@ -106,6 +116,8 @@ def _plain_nodes(group: list[_Token]) -> tuple[d.Inline, ...]:
     for tok in group:
         if tok.line_break:
             out.append(d.LineBreak())
+        elif tok.note is not None:
+            out.append(tok.note)
         elif tok.ref:
             out.append(d.DocRef(tok.ref, tok.ref_title, tok.ref_url))
         elif out and isinstance(out[-1], d.Text):
@@ -125,7 +137,7 @@ def diff_inlines(old: Sequence[d.Inline], new: Sequence[d.Inline]) -> tuple[d.In
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             out.extend((t, plain) for t in b[j1:j2])
-        elif tag == "replace" and [t.text for t in a[i1:i2]] == [t.text for t in b[j1:j2]]:
+        elif tag == "replace" and [t.shown for t in a[i1:i2]] == [t.shown for t in b[j1:j2]]:
             out.extend((n, ("fmt", o.bold, o.italic)) for o, n in zip(a[i1:i2], b[j1:j2],
                                                                      strict=True))
         else:

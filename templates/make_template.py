@@ -204,6 +204,7 @@ class Font:
     size: int | None = None
     color: str | None = None
     underline: str | None = None
+    raise_pt: float | None = None  # raised (w:position, half-points) by this many points
     fonts: bool = False  # write the ITU font set (w:rFonts)
     lang: str | None = None
 
@@ -216,6 +217,7 @@ class Font:
             flag("w:i", self.italic),
             flag("w:iCs", self.italic),
             el("w:color", val=self.color) if self.color else None,
+            el("w:position", val=sz(self.raise_pt)) if self.raise_pt else None,
             el("w:sz", val=self.size) if self.size else None,
             el("w:szCs", val=self.size) if self.size else None,
             el("w:u", val=self.underline) if self.underline else None,
@@ -514,6 +516,23 @@ STYLES: tuple[Style, ...] = (
     pstyle("Docnumber", "Docnumber", para=Para(jc="right"),
            font=Font(bold=True, size=sz(layout.SIZE_DOCNUMBER))),
     pstyle("Endmark", "Endmark", para=Para(before=240, jc="center")),
+    # Footnotes (§2.5): the text based on Note, the number 9 pt raised 3 pt.
+    pstyle(
+        "footnote text",
+        "FootnoteText",
+        based_on="Note",
+        para=Para(keep_lines=True, tabs=(layout.FOOTNOTE_INDENT,),
+                  left=layout.FOOTNOTE_INDENT, hanging=layout.FOOTNOTE_INDENT),
+    ),
+    Style(
+        "character",
+        "footnote reference",
+        "FootnoteReference",
+        based_on="DefaultParagraphFont",
+        ui_priority=99,
+        font=Font(size=sz(layout.SIZE_FOOTNOTE_REFERENCE),
+                  raise_pt=layout.FOOTNOTE_REFERENCE_RAISE),
+    ),
     Style(
         "character",
         "Hyperlink",

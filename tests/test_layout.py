@@ -112,6 +112,16 @@ CSS_VALUES: list[tuple[str, str, int, Length]] = [
     ("table.header tr.question > *", "border-top", 0, pt(layout.COVER_RULE_PT)),
     ("table.header tr.title > *", "border-bottom", 0, pt(layout.COVER_RULE_PT)),
     ("table.header tr.last-contact > *", "border-bottom", 0, pt(layout.COVER_RULE_PT)),
+    ("span.footnote", "font-size", 0, pt(layout.SIZE_SMALL)),
+    ("span.footnote", "padding-left", 0, cm(layout.FOOTNOTE_INDENT)),
+    ("span.footnote", "text-indent", 0, (-layout.cm(layout.FOOTNOTE_INDENT), "cm")),
+    ("span.footnote::footnote-marker", "min-width", 0, cm(layout.FOOTNOTE_INDENT)),
+    ("span.footnote::footnote-call", "font-size", 0, pt(layout.SIZE_FOOTNOTE_REFERENCE)),
+    ("span.footnote::footnote-call", "vertical-align", 0,
+     pt(layout.FOOTNOTE_REFERENCE_RAISE)),
+    ("span.footnote::footnote-marker", "font-size", 0, pt(layout.SIZE_FOOTNOTE_REFERENCE)),
+    ("span.footnote::footnote-marker", "vertical-align", 0,
+     pt(layout.FOOTNOTE_REFERENCE_RAISE)),
 ]
 
 

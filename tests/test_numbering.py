@@ -38,7 +38,8 @@ from .wordnum import word_labels
 
 TEMPLATE = templates_dir() / "itu-td.docx"
 MARKER = re.compile(r"^K\d+$")
-LABEL = re.compile(r"^(\(?([0-9]+(\.[0-9]+)*|[a-zA-Z]+)[.)]?|\u2013)$")
+LABEL = re.compile(r"^(\(?([0-9]+(\.[0-9]+)*|[a-zA-Z]+)[.)-]?|\u2013)$")
+GLUED = re.compile(r"^(\(?(?:[0-9]+|[a-zA-Z]+)[.)-])(K\d+)$")
 
 Label = tuple[str, str]  # (label, the paragraph's text: a marker, or "" when empty)
 
@@ -100,6 +101,10 @@ def pdf_labels(pdf: Path) -> list[Placed]:
                                             float(word.get("xMax", "0")), word.text or ""))
         for y in sorted(lines):
             words = sorted(lines[y])
+            glued = GLUED.match(words[0][2])
+            if glued:  # a wide label that fills its hanging indent: no gap, one word
+                x0, x1, _ = words[0]
+                words[0:1] = [(x0, x1, glued.group(1)), (x1, x1, glued.group(2))]
             texts = [w[2] for w in words]
             started = started or any(MARKER.match(t) for t in texts)
             if not started or not LABEL.match(texts[0]) or MARKER.match(texts[0]):
@@ -116,7 +121,8 @@ def same_places(ours: list[Placed], theirs: list[Placed], tolerance: float = 1.5
     fits its hanging indent (a longer one pushes the text to Word's next tab stop)."""
     for a, b in zip(ours, theirs, strict=True):
         assert abs(a.x - b.x) <= tolerance, (a, b)
-        fits = a.text_x is not None and a.text_x - a.x_end > LABEL_GAP_CM * 28.35 + 0.5
+        fits = a.text_x is not None and a.text_x - a.x_end > LABEL_GAP_CM * 28.35 + 0.5 \
+            and b.text_x is not None and b.text_x > b.x_end
         if fits and b.text_x is not None:
             assert abs(a.text_x - b.text_x) <= tolerance, (a, b)  # type: ignore[operator]
 
@@ -125,7 +131,8 @@ def same_places(ours: list[Placed], theirs: list[Placed], tolerance: float = 1.5
 
 
 def write_report(folder: Path, body: list[Any], annexes: list[Any] | None = None,
-                 heading_start: int = 1) -> Path:
+                 heading_start: int = 1, list_formats: list[str] | None = None,
+                 highlights: dict[str, Any] | None = None) -> Path:
     """A minimal TD whose body and annexes are given as YAML data (JSON is YAML)."""
     folder.mkdir(parents=True, exist_ok=True)
     data = {
@@ -134,9 +141,11 @@ def write_report(folder: Path, body: list[Any], annexes: list[Any] | None = None
                                  "end": "2023-06-02"},
                      "source": "Numbering probe", "title": "Numbering probe",
                      "abstract": "Probe."},
-        "options": {"heading_start": heading_start, "end_mark": False},
+        "options": {"heading_start": heading_start, "end_mark": False,
+                    **({"list_formats": list_formats} if list_formats else {})},
         "body": body,
         "annexes": annexes or [],
+        **({"highlights": highlights} if highlights else {}),
     }
     (folder / "report.yaml").write_text(json.dumps(data, indent=1), "utf-8")
     return folder
@@ -185,11 +194,31 @@ CASES: dict[str, tuple[dict[str, Any], list[Label]]] = {
              {"title": "Another annex", "sections": [{"title": "K7"}]}]},
         [("0", "K1"), ("1", "K2"), ("1.1", "K3"), ("1", "K4"), ("1.", "K5"), ("2", "K6"),
          ("1", "K7")]),
+    # the format of a depth gives the counter; "." and ")" follow the typed marker, other
+    # punctuation (parentheses, a hyphen) is the format's whatever was typed
+    "labels in parentheses, typed punctuation at the third level": (
+        {"list_formats": ["(1)", "(a)", "i)"], "body": [{"title": "K1", "text": (
+            "1. K2\n\n   1. K3\n   2. K4\n\n      1) K5\n      2) K6\n\n"
+            "      4. K7\n\n2) K8\n")}]},
+        [("1", "K1"), ("(1)", "K2"), ("(a)", "K3"), ("(b)", "K4"), ("i)", "K5"),
+         ("ii)", "K6"), ("iv.", "K7"), ("(2)", "K8")]),
+    "a hyphen, capital letters, roman numbers in parentheses": (
+        {"list_formats": ["1-", "A.", "(i)"], "body": [{"title": "K1", "text": (
+            "1) K2\n\n   1. K3\n   2) K4\n\n      3. K5\n\n"
+            "   27. K6\n\n12. K7\n")}]},
+        [("1", "K1"), ("1-", "K2"), ("A.", "K3"), ("B)", "K4"), ("(iii)", "K5"),
+         ("AA.", "K6"), ("12-", "K7")]),
+    "highlights in their own formats": (
+        {"highlights": {"formats": ["(a)", "I-"], "items": [
+            {"text": "K2", "items": ["K3", "K4"]}, {"text": "K5"}]},
+         "body": [{"title": "K1", "blocks": [{"highlights": True}]}]},
+        [("1", "K1"), ("(a)", "K2"), ("I-", "K3"), ("II-", "K4"), ("(b)", "K5")]),
 }
 
 
 def build_case(folder: Path, spec: dict[str, Any]) -> Path:
-    return write_report(folder, spec["body"], spec.get("annexes"), spec.get("heading_start", 1))
+    return write_report(folder, spec["body"], spec.get("annexes"), spec.get("heading_start", 1),
+                        spec.get("list_formats"), spec.get("highlights"))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -278,7 +307,9 @@ def reports(draw: st.DrawFn) -> dict[str, Any]:
     body = draw(sections(markers))
     annexes = [{"title": "The annex", "sections": draw(sections(markers))}
                for _ in range(draw(st.integers(0, 2)))]
-    return {"body": body, "annexes": annexes, "heading_start": draw(st.sampled_from([0, 1]))}
+    formats = draw(st.sampled_from([None, ["1-", "(a)", "(i)"], ["(1)", "A.", "I)"]]))
+    return {"body": body, "annexes": annexes, "heading_start": draw(st.sampled_from([0, 1])),
+            "list_formats": formats}
 
 
 def _scratch() -> Iterator[Path]:
@@ -353,3 +384,12 @@ def test_libreoffice_and_our_pdf_print_the_tree_labels(tmp_path: Path) -> None:
         assert [(p.label, p.text) for p in lo_labels] == expected[n], f"LibreOffice, {n}"
         assert [(p.label, p.text) for p in our_labels] == expected[n], f"our PDF, {n}"
         same_places(our_labels, lo_labels)
+
+
+@pytest.mark.parametrize("fmt", ["(1.", "1", "(a", "b)", "1:", "((1))", "1.1."])
+def test_a_list_format_that_is_not_a_label_is_refused_with_the_formats_allowed(
+        tmp_path: Path, fmt: str) -> None:
+    folder = write_report(tmp_path / "r", [{"title": "K1"}], list_formats=[fmt, "a)", "i)"])
+    with pytest.raises(ContentError) as raised:
+        load(folder)
+    assert "options.list_formats[0]: not a list format such as" in str(raised.value)

@@ -15,8 +15,9 @@ PROBE_FILE = [
     ("Plain text stays.", None, ""),
     ("---", 0, "thematic break"),
     ("## A heading", 0, "Markdown heading"),
-    ("Text with a footnote.[^1]", 0, "footnote [^1]"),
-    ("[^1]: The footnote text.", None, ""),  # refused with its reference
+    ("Text with a footnote.[^1]", None, ""),  # a footnote (test_footnotes.py)
+    ("[^1]: The footnote text.", None, ""),
+    ("A second call of the same note.[^1]", 0, "footnote [^1] is referred to a second time"),
     ("<div>\nraw\n</div>", 0, "HTML block"),
     ("Term\n: its definition", 0, "definition list"),
     ("![a picture](pic.png)", 0, "image 'pic.png'"),
@@ -66,12 +67,12 @@ def test_every_refused_construct_gets_its_own_located_error_all_at_once(
 
 def test_each_refusal_says_what_to_write_instead(tmp_path: Path) -> None:
     folder = write_report(tmp_path / "probe", VALID + "  - title: Refused\n    file: p.md\n")
-    (folder / "p.md").write_text("---\n\n# Title\n\nx[^1]\n\n[^1]: y\n\n<div>\n\n</div>\n",
+    (folder / "p.md").write_text("---\n\n# Title\n\nx\n\n[^1]: y\n\n<div>\n\n</div>\n",
                                  "utf-8")
     result = run_cli("check", str(folder))
     assert "'sections:' entry" in result.stderr
     assert "or end the clause here" in result.stderr
-    assert "as a 'note:' block" in result.stderr
+    assert "put [^1] where its number should stand" in result.stderr
     assert "escape the '<'" in result.stderr
 
 

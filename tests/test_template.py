@@ -304,6 +304,8 @@ def own_props(style: etree._Element) -> dict[str, Any]:
             props["fonts"] = {etree.QName(k).localname: v for k, v in child.attrib.items()}
         elif local in ("color", "u"):
             props[local] = wval(child)
+        elif local == "position":
+            props["position"] = ival(child)
         else:
             props[local] = True
     return props
@@ -547,6 +549,9 @@ PARAGRAPH_STYLES: dict[str, tuple[str, str | None, str | None, dict[str, Any]]] 
     "Docnumber": ("Docnumber", "Normal", None, {"sz": 40, "b": True, "jc": "right"}),
     "Quotation": ("Quotation", "Normal", None, {"left": 794, "right": 794}),
     "Endmark": ("Endmark", "Normal", None, {"jc": "center", "before": 240}),
+    # footnote text: based on Note (11 pt), number at 0, TAB and text at 0.45 cm
+    "FootnoteText": ("footnote text", "Note", None,
+                     {"keepLines": True, "tabs": [255], "left": 255, "hanging": 255}),
 }
 
 
@@ -566,7 +571,7 @@ def test_only_the_catalogue_is_defined(styles: etree._Element) -> None:
     for style in styles.findall(q("w:style")):
         by_type.setdefault(style.get(q("w:type")), set()).add(style.get(q("w:styleId")))
     assert by_type["paragraph"] == set(PARAGRAPH_STYLES)
-    assert by_type["character"] == {"DefaultParagraphFont", "Hyperlink"}
+    assert by_type["character"] == {"DefaultParagraphFont", "Hyperlink", "FootnoteReference"}
     assert by_type["table"] == {"TableNormal", "ITUTable"}
     assert by_type.get("numbering", set()) <= {"NoList"}
 
@@ -609,6 +614,14 @@ def test_hyperlink_character_style(styles: etree._Element) -> None:
     assert style.get(q("w:type")) == "character"
     assert wval(style.find(q("w:name"))) == "Hyperlink"
     assert own_props(style) == {"color": "0000FF", "u": "single"}
+
+
+def test_footnote_reference_character_style(styles: etree._Element) -> None:
+    """ITU's footnote number: 9 pt, raised 3 pt (w:position in half-points)."""
+    style = styles_by_id(styles)["FootnoteReference"]
+    assert style.get(q("w:type")) == "character"
+    assert wval(style.find(q("w:name"))) == "footnote reference"
+    assert own_props(style) == {"sz": 18, "position": 6}
 
 
 def test_default_paragraph_font(styles: etree._Element) -> None:

@@ -43,6 +43,7 @@ from .. import document as d
 from .. import layout
 from ..anchors import anchors, bookmark_name, cell_id
 from ..layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
+from .docx_footnotes import Footnotes, reference
 from .docx_language import apply_language
 from .docx_numbering import Numbering
 from .docx_revisions import Tracker
@@ -59,6 +60,8 @@ FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.f
 # LibreOffice saved (LibreOffice writes "Enumlev1" for enumlev1, "InternetLink" for
 # Hyperlink), so the writer looks each name up in the template.
 ENDMARK_STYLE = "Endmark"
+FOOTNOTE_TEXT_STYLE = "footnote text"
+FOOTNOTE_REFERENCE_STYLE = "footnote reference"
 LIST_STYLES = ("enumlev1", "enumlev2", "enumlev3")
 HEADING_STYLES = ("heading 1", "heading 2", "heading 3")
 PARAGRAPH_STYLES: dict[str, str] = {"normal": "Normal", "after_title": "Normal_after_title",
@@ -236,6 +239,8 @@ class _BodyWriter:
         self.tracker = Tracker(marks.author, marks.date, lambda: next(self.bookmark_ids)) \
             if marks else None
         self.unanchored = 0  # > 0 while writing removed text: it carries no bookmarks
+        self.footnotes = Footnotes(word.part)
+        self.break_before = False  # a page break waits for the next paragraph
 
     # ---------------------------------------------------------------- setup
 
@@ -245,10 +250,13 @@ class _BodyWriter:
             raise TemplateProblem("the Word template has no paragraph '{{ body }}'")
         self.anchor = anchor
         self.blocks(self.doc.body)
+        self.break_before = False  # a page break with nothing after it does nothing
         for annex in self.doc.annexes:
             self.annex(annex)
+            self.break_before = False
         anchor._p.getparent().remove(anchor._p)
         self.end_mark()
+        self.footnotes.finish()
 
     def style(self, name: str) -> str:
         """The id of the template's style called ``name`` (python-docx's own lookup is
@@ -270,7 +278,16 @@ class _BodyWriter:
         self.anchor._p.addprevious(element)
         p = WordParagraph(element, self.anchor._parent)
         self.set_style(p, name)
+        self.take_page_break(p)
         return p
+
+    def take_page_break(self, p: WordParagraph) -> None:
+        """A page break before this paragraph, if one is waiting: every block begins with
+        a paragraph (a table with its caption), so the break is the paragraph's own
+        ``w:pageBreakBefore``, as CSS's ``break-before: page`` in the PDF."""
+        if self.break_before:
+            p.paragraph_format.page_break_before = True
+            self.break_before = False
 
     def mark(self, p: WordParagraph, block_id: str) -> None:
         """Wrap the paragraph's content in the hidden bookmark of ``block_id``."""
@@ -391,6 +408,8 @@ class _BodyWriter:
                 self.table(block)
             case d.Quote(blocks=inner):
                 self.blocks(inner)
+            case d.PageBreak():
+                self.break_before = True
             case d.Revised(change=change, block=inner):
                 self.tracked(change, lambda: self.block(inner))
             case _:
@@ -549,6 +568,8 @@ class _BodyWriter:
                     self.inlines(p, children, True, italic)
                 case d.LineBreak():
                     p.add_run().add_break()
+                case d.Footnote():
+                    self.footnote(p, node)
                 case d.Link(url=url, children=children):
                     self.link(p, url, d.plain_text(children))
                 case d.Inserted(children=children) | d.Deleted(children=children):
@@ -564,6 +585,16 @@ class _BodyWriter:
                         self.tracker.reformat(list(p._p)[start:], was_bold, was_italic)
                 case _:
                     raise TypeError(f"the DOCX writer has no rule for {type(node).__name__}")
+
+    def footnote(self, p: WordParagraph, note: d.Footnote) -> None:
+        """The note's reference here and its text in the footnotes part; Word prints
+        the number, which is the tree's since references come in the tree's order."""
+        note_id, element, story = self.footnotes.add(self.style(FOOTNOTE_TEXT_STYLE),
+                                                     self.style(FOOTNOTE_REFERENCE_STYLE))
+        p._p.append(reference(self.style(FOOTNOTE_REFERENCE_STYLE), note_id))
+        text = WordParagraph(element, story)  # type: ignore[arg-type]
+        self.inlines(text, note.content)
+        self.mark(text, note.id)
 
     def link(self, p: WordParagraph, url: str, text: str) -> Any:
         """A hyperlink run in the Hyperlink style; returns the run (``w:r``)."""

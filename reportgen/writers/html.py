@@ -25,6 +25,7 @@ from reportgen.document import (
     DocRef,
     Document,
     Emphasis,
+    Footnote,
     Heading,
     Inline,
     Inserted,
@@ -33,6 +34,7 @@ from reportgen.document import (
     ListBlock,
     ListItem,
     Note,
+    PageBreak,
     Paragraph,
     Quote,
     Reformatted,
@@ -143,6 +145,11 @@ def _render_inline(node: Inline) -> Markup:
             return Markup('<span class="docref" title="{}">{}</span>').format(title, doc_id)
         case LineBreak():
             return Markup("<br>")
+        case Footnote(number=number, content=content):
+            # floated to the foot of the page; the call and the note's own mark print the
+            # tree's number (report.css: ::footnote-call, ::footnote-marker)
+            return Markup('<span class="footnote" data-n="{}">{}</span>').format(
+                number, render_inlines(content))
         case Inserted(children=children):
             return Markup('<ins class="rev">{}</ins>').format(render_inlines(children))
         case Deleted(children=children):
@@ -174,8 +181,23 @@ def _one_line(text: str) -> str:
 
 
 def render_blocks(blocks: Iterable[Block], origin: float = 0.0) -> Markup:
-    """Blocks → HTML. ``origin`` is the left edge (cm) of the enclosing box, for lists."""
-    return Markup("\n").join(render_block(block, origin) for block in blocks)
+    """Blocks → HTML. ``origin`` is the left edge (cm) of the enclosing box, for lists.
+
+    A page break is the next block's: it is wrapped in a box that begins a new page, as
+    the DOCX gives the next paragraph ``w:pageBreakBefore``; with no block after it (at
+    the end of the body or of an annex) it does nothing, in both."""
+    out: list[Markup] = []
+    breaking = False
+    for block in blocks:
+        if isinstance(block, PageBreak):
+            breaking = True
+            continue
+        html = render_block(block, origin)
+        if breaking:
+            html = Markup('<div class="page-break">\n{}\n</div>').format(html)
+            breaking = False
+        out.append(html)
+    return Markup("\n").join(out)
 
 
 def render_block(block: Block, origin: float = 0.0) -> Markup:
@@ -198,6 +220,8 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
         case Quote(blocks=blocks):
             return Markup('<blockquote class="quote">\n{}\n</blockquote>').format(
                 render_blocks(blocks))
+        case PageBreak():  # rendered with the block after it (render_blocks)
+            return Markup("")
         case Revised(change=change, block=inner):
             return Markup('<div class="rev-{}">\n{}\n</div>').format(
                 change, render_block(inner, origin))
