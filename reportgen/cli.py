@@ -19,6 +19,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .build import BuildResult
+    from .review import ReviewedReport
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 VERIFY_WAIT = 120.0  # seconds verify waits for a build that is writing into a folder
@@ -470,12 +471,10 @@ def review(
         _apply_review(report, dry_run, force)
 
 
-def _apply_review(report: object, dry_run: bool, force: bool) -> None:
+def _apply_review(report: ReviewedReport, dry_run: bool, force: bool) -> None:
     from .errors import display_path
-    from .review import ReviewedReport
     from .review_apply import plan, write
 
-    assert isinstance(report, ReviewedReport)
     if report.stale and not force:
         typer.echo("reportgen: the sources changed since this DOCX was built: nothing was "
                    "applied (review the lines above, or run again with --force)", err=True)

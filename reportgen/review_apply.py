@@ -182,12 +182,11 @@ def _attempt(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit
 
 
 def _relative(report: ReviewedReport, shown: str) -> str | None:
+    """The content file an origin names (origins name files as shown to the user)."""
     root = report.loaded.root.resolve()
-    for name in report.loaded.sources:
-        if (root / name).resolve() == Path(shown).resolve() or shown.endswith("/" + name) \
-                or shown == name:
-            return name
-    return None
+    target = Path(shown).resolve()
+    return next((name for name in report.loaded.sources if (root / name).resolve() == target),
+                None)
 
 
 def _line_offset(text: str, line: int, col: int = 1) -> int:
