@@ -9,10 +9,10 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .commit import commit_outputs, tidy
@@ -21,7 +21,7 @@ from .locate import find_report, report_name
 from .lock import folder_lock
 from .outputs import Manifest, file_sha256, unsettled
 from .paths import fonts_dir, templates_dir
-from .writers import WRITERS, RenderJob
+from .writers import WRITERS, RenderJob, Writer
 
 if TYPE_CHECKING:
     from .document import Document
@@ -254,18 +254,71 @@ def _render(root: Path, template: Path, options: BuildOptions,
                                     "Word template not found")])
     names = output_names(doc.file_stem, doc.language_letter, root.name, options.names)
     job = RenderJob(doc, template, root, tuple(loaded.sources.items()), timer.stage)
-    files: dict[str, bytes] = {}
-    for writer in WRITERS.values():
-        if options.wants(writer.name):
-            files[names[writer.name]] = writer.render(job)
+    wanted = [w for w in WRITERS.values() if options.wants(w.name)]
+    files = {names[name]: data for name, data in render_writers(wanted, job, timer).items()}
     if options.changes_from is not None:
         with timer.stage("marks"):
             marked = _marked(options.changes_from, root, doc)
         job = RenderJob(marked, template, root, job.sources, timer.stage)
-        for writer in WRITERS.values():
-            if options.wants(writer.name):
-                files[marked_name(names[writer.name])] = writer.render(job)
+        for name, data in render_writers(wanted, job, timer).items():
+            files[marked_name(names[name])] = data
     return files, list(doc.warnings)
+
+
+def render_writers(writers: list[Writer], job: RenderJob, timer: _Timer) -> dict[str, bytes]:
+    """Each writer's bytes. With two or more formats and cores, the last writer (the PDF,
+    the slow one) runs in a forked process while this one writes the others: a build
+    costs about the slower writer, not their sum. Inside a batch worker, or with one
+    core, they run one after the other."""
+    if len(writers) < 2 or not _can_fork():
+        return {w.name: w.render(job) for w in writers}
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    last = writers[-1]
+    child = context.Process(target=_render_in_child, args=(last, job, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        out = {w.name: w.render(job) for w in writers[:-1]}
+        try:
+            status, value, times = receiver.recv()
+        except EOFError:
+            raise RuntimeError(f"the {last.name} writer stopped without a result") from None
+    finally:
+        receiver.close()
+        child.join(timeout=10)
+        if child.is_alive():
+            child.terminate()
+    for name, seconds in times.items():
+        timer.times[name] = timer.times.get(name, 0.0) + seconds
+    if status == "error":
+        raise value
+    out[last.name] = value
+    return out
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return (os.cpu_count() or 1) >= 2 and multiprocessing.parent_process() is None \
+        and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _render_in_child(writer: Writer, job: RenderJob, sender: Any) -> None:
+    """Runs in the forked process: render, then send (status, bytes or error, times)."""
+    timer = _Timer()
+    try:
+        data = writer.render(replace(job, stage=timer.stage))
+        sender.send(("ok", data, timer.times))
+    except BaseException as exc:  # handed to the parent, which raises it
+        try:
+            sender.send(("error", exc, timer.times))
+        except Exception:  # an exception that cannot be pickled: its text will do
+            sender.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), timer.times))
+    finally:
+        sender.close()
 
 
 def _marked(spec: str, root: Path, doc: Document) -> Document:

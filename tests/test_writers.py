@@ -62,3 +62,32 @@ def test_every_format_of_the_command_line_is_a_registered_writer(tmp_path: Path)
                    "pdf": "T17-TSAG-181210-TD-GEN-0446!!PDF-E.pdf"}
     assert output_names("x!", "F", "my-report", Names.plain) == {
         "docx": "my-report.docx", "pdf": "my-report.pdf"}
+
+
+def test_the_pdf_writer_in_its_own_process_gives_the_same_bytes_and_errors() -> None:
+    """DOCX and PDF rendered side by side (the PDF in a forked process) give the bytes
+    of one after the other, and a writer's error reaches the build as itself."""
+    from reportgen.build import _can_fork, _Timer, render_writers
+    from reportgen.load import load
+    from reportgen.prepare import prepare
+    from reportgen.writers import RenderJob, Writer
+
+    from .conftest import SEED
+
+    if not _can_fork():
+        pytest.skip("one core: the writers run one after the other")
+    loaded = load(SEED)
+    timer = _Timer()
+    job = RenderJob(prepare(loaded), templates_dir() / "itu-td.docx", SEED,
+                    tuple(loaded.sources.items()), timer.stage)
+    side_by_side = render_writers(list(WRITERS.values()), job, timer)
+    assert {"docx", "html", "pdf"} <= set(timer.times)  # the child's stages are counted
+    one_by_one = {name: w.render(job) for name, w in WRITERS.items()}
+    assert side_by_side == one_by_one
+
+    def failing(job: RenderJob) -> bytes:
+        raise ValueError("the stylesheet is broken")
+
+    writers = [Writer("a", "a", "A", lambda job: b"fine"), Writer("b", "b", "B", failing)]
+    with pytest.raises(ValueError, match="the stylesheet is broken"):
+        render_writers(writers, job, _Timer())
