@@ -6,19 +6,18 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .commit import commit_outputs, tidy
 from .errors import ContentError, OutputConflict, Problem, display_path
 from .locate import find_report, report_name
 from .lock import folder_lock
+from .offload import SIDE_WRITER, SideRenderer, Timer
 from .outputs import Manifest, file_sha256, unsettled
 from .paths import fonts_dir, templates_dir
 from .writers import WRITERS, RenderJob, Writer
@@ -49,7 +48,8 @@ class BuildOptions:
     template: Path | None = None  # a restyled Word template; default the packaged one
     debug: bool = False  # let unexpected exceptions through, with their traceback
     lock_timeout: float = 120.0  # seconds to wait for another build into the same folder
-    notify: Callable[[str], None] | None = None  # says why a build waits (a module function)
+    notify: Callable[[str], None] | None = None  # tells the user why a build waits or is
+    # slow (a module function)
     changes_from: str | None = None  # also write a copy marked against this version
 
     def wants(self, fmt: str) -> bool:
@@ -65,19 +65,10 @@ class BuildResult:
     errors: list[str] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    peak_rss_mib: float | None = None  # the peak memory of its writer processes, if any
 
 
-class _Timer:
-    def __init__(self) -> None:
-        self.times: dict[str, float] = {}
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - start
+_Timer = Timer
 
 
 def source_date() -> dt.date | None:
@@ -197,10 +188,16 @@ class _Fingerprint:
             up_to_date(options.out_root / self.root.name, self.digest)
 
 
-def build_report(path: Path, options: BuildOptions) -> BuildResult:
-    """Build one report. Never raises for a problem of the content or the outputs."""
+def build_report(path: Path, options: BuildOptions, side_process: bool = False) -> BuildResult:
+    """Build one report. Never raises for a problem of the content or the outputs.
+
+    With ``side_process``, the PDF is rendered in a forked process started before the
+    report is loaded, while this one loads, prepares and writes the DOCX: a build then
+    costs about the PDF alone, its imports overlapping the rest.
+    """
     timer = _Timer()
     name = report_name(path)
+    side: SideRenderer | None = None
     try:
         with timer.stage("hash"):
             fp = _Fingerprint.of(path, options)
@@ -210,22 +207,36 @@ def build_report(path: Path, options: BuildOptions) -> BuildResult:
             tidy(folder)
             if fp.current(options):
                 return BuildResult(name, "skipped", timings=timer.times)
-            files, warnings = _render(fp.root, fp.template, options, timer)
+            if side_process and options.wants(SIDE_WRITER):
+                side = SideRenderer.start(SIDE_WRITER)
+            outputs, warnings = plan_outputs(fp.root, fp.template, options, timer)
+            files = render_outputs(outputs, timer, side)
             with timer.stage("write"):
                 backups = commit_outputs(folder, files, fp.manifest(), options.force)
         return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
-                           backups=backups, timings=timer.times)
-    except ContentError as exc:
+                           backups=backups, timings=timer.times,
+                           peak_rss_mib=side.peak_mib if side else None)
+    except Exception as exc:
+        return failed_result(path, name, exc, options, timer)
+    finally:
+        if side is not None:
+            side.close()
+
+
+def failed_result(path: Path, name: str, exc: Exception, options: BuildOptions,
+                  timer: _Timer) -> BuildResult:
+    """The result of a build that raised ``exc``: its problems, each with its place.
+    An unexpected exception is raised again with ``--debug``."""
+    if isinstance(exc, ContentError):
         return BuildResult(name, "failed", errors=[str(p) for p in exc.problems],
                            timings=timer.times)
-    except OutputConflict as exc:
+    if isinstance(exc, OutputConflict):
         return BuildResult(name, "failed", errors=[str(exc)], timings=timer.times)
-    except Exception as exc:
-        if options.debug:
-            raise
-        message = f"{display_path(path)}: {type(exc).__name__}: {exc} (run with --debug " \
-                  "for details)"
-        return BuildResult(name, "failed", errors=[message], timings=timer.times)
+    if options.debug:
+        raise exc
+    message = f"{display_path(path)}: {type(exc).__name__}: {exc} (run with --debug " \
+              "for details)"
+    return BuildResult(name, "failed", errors=[message], timings=timer.times)
 
 
 def _waiting(options: BuildOptions, name: str, folder: Path) -> Callable[[], None] | None:
@@ -238,9 +249,19 @@ def _waiting(options: BuildOptions, name: str, folder: Path) -> Callable[[], Non
     return lambda: notify(message)
 
 
-def _render(root: Path, template: Path, options: BuildOptions,
-            timer: _Timer) -> tuple[dict[str, bytes], list[str]]:
-    """Each stage's time includes importing the libraries it needs."""
+@dataclass(frozen=True)
+class Output:
+    """One file of a build: its name, the writer that renders it and what it gets."""
+
+    name: str
+    writer: Writer
+    job: RenderJob
+
+
+def plan_outputs(root: Path, template: Path, options: BuildOptions,
+                 timer: _Timer) -> tuple[list[Output], list[str]]:
+    """Load and prepare the report (and the marked copy): the files to render, and the
+    warnings. Each stage's time includes importing the libraries it needs."""
     with timer.stage("load"):
         from .load import load
 
@@ -255,70 +276,27 @@ def _render(root: Path, template: Path, options: BuildOptions,
     names = output_names(doc.file_stem, doc.language_letter, root.name, options.names)
     job = RenderJob(doc, template, root, tuple(loaded.sources.items()), timer.stage)
     wanted = [w for w in WRITERS.values() if options.wants(w.name)]
-    files = {names[name]: data for name, data in render_writers(wanted, job, timer).items()}
+    outputs = [Output(names[w.name], w, job) for w in wanted]
     if options.changes_from is not None:
         with timer.stage("marks"):
-            marked = _marked(options.changes_from, root, doc)
-        job = RenderJob(marked, template, root, job.sources, timer.stage)
-        for name, data in render_writers(wanted, job, timer).items():
-            files[marked_name(names[name])] = data
-    return files, list(doc.warnings)
+            marked = replace(job, doc=_marked(options.changes_from, root, doc))
+        outputs += [Output(marked_name(names[w.name]), w, marked) for w in wanted]
+    return outputs, list(doc.warnings)
 
 
-def render_writers(writers: list[Writer], job: RenderJob, timer: _Timer) -> dict[str, bytes]:
-    """Each writer's bytes. With two or more formats and cores, the last writer (the PDF,
-    the slow one) runs in a forked process while this one writes the others: a build
-    costs about the slower writer, not their sum. Inside a batch worker, or with one
-    core, they run one after the other."""
-    if len(writers) < 2 or not _can_fork():
-        return {w.name: w.render(job) for w in writers}
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    last = writers[-1]
-    child = context.Process(target=_render_in_child, args=(last, job, sender), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        out = {w.name: w.render(job) for w in writers[:-1]}
-        try:
-            status, value, times = receiver.recv()
-        except EOFError:
-            raise RuntimeError(f"the {last.name} writer stopped without a result") from None
-    finally:
-        receiver.close()
-        child.join(timeout=10)
-        if child.is_alive():
-            child.terminate()
-    for name, seconds in times.items():
-        timer.times[name] = timer.times.get(name, 0.0) + seconds
-    if status == "error":
-        raise value
-    out[last.name] = value
-    return out
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return (os.cpu_count() or 1) >= 2 and multiprocessing.parent_process() is None \
-        and "fork" in multiprocessing.get_all_start_methods()
-
-
-def _render_in_child(writer: Writer, job: RenderJob, sender: Any) -> None:
-    """Runs in the forked process: render, then send (status, bytes or error, times)."""
-    timer = _Timer()
-    try:
-        data = writer.render(replace(job, stage=timer.stage))
-        sender.send(("ok", data, timer.times))
-    except BaseException as exc:  # handed to the parent, which raises it
-        try:
-            sender.send(("error", exc, timer.times))
-        except Exception:  # an exception that cannot be pickled: its text will do
-            sender.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), timer.times))
-    finally:
-        sender.close()
+def render_outputs(outputs: list[Output], timer: _Timer,
+                   side: SideRenderer | None = None) -> dict[str, bytes]:
+    """Each output's bytes. The side process's writer renders there, sent first, while
+    this process renders the others: a build costs about the slower writer, not the sum."""
+    aside = [o for o in outputs if side is not None and o.writer.name == side.writer]
+    for output in aside:
+        assert side is not None
+        side.send(output.job)
+    files = {o.name: o.writer.render(o.job) for o in outputs if o not in aside}
+    for output in aside:
+        assert side is not None
+        files[output.name] = side.receive(timer)
+    return files
 
 
 def _marked(spec: str, root: Path, doc: Document) -> Document:
@@ -346,34 +324,37 @@ def build_many(paths: list[Path], options: BuildOptions, jobs: int,
 
     Which reports are up to date is decided first, in this process and from hashes
     alone, so a rebuild with nothing to do starts no worker and imports no writer.
+    Several reports go to ``jobs`` warm workers (``batch.build_in_pool``); one report,
+    with ``jobs`` of two or more, has its PDF rendered in a side process. With ``jobs``
+    of one, everything runs in this process, one report after the other.
     KeyboardInterrupt (Ctrl-C, or SIGTERM through the CLI) cancels the reports not yet
     started and stops those under way without a partial file, then propagates.
     """
     results_by_path: dict[Path, BuildResult] = {}
     stale: list[Path] = []
+
+    def record(path: Path, result: BuildResult) -> None:
+        on_done(result)
+        results_by_path[path] = result
+
     for path in paths:
         skipped = _skip_if_up_to_date(path, options)
         if skipped is None:
             stale.append(path)
         else:
-            on_done(skipped)
-            results_by_path[path] = skipped
-    if jobs <= 1 or len(stale) <= 1:
-        for path in stale:
-            result = build_report(path, options)
-            on_done(result)
-            results_by_path[path] = result
+            record(path, skipped)
+    if stale and options.wants("pdf") and options.notify is not None:
+        from .subsetter import WARNING, uses_fonttools
+
+        if uses_fonttools():
+            options.notify(WARNING)  # once per build, not once per report
+    if jobs >= 2 and len(stale) >= 2:
+        from .batch import build_in_pool
+
+        build_in_pool(stale, options, jobs, record)
     else:
-        from .parallel import run_in_workers
-
-        def done(path: Path, outcome: BuildResult | Exception) -> None:
-            result = outcome if isinstance(outcome, BuildResult) else BuildResult(
-                report_name(path), "failed",
-                errors=[f"{display_path(path)}: internal error: {outcome}"])
-            on_done(result)
-            results_by_path[path] = result
-
-        run_in_workers(functools.partial(build_report, options=options), stale, jobs, done)
+        for path in stale:
+            record(path, build_report(path, options, side_process=jobs >= 2))
     return [results_by_path[p] for p in paths]
 
 

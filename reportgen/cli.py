@@ -95,6 +95,14 @@ def _notify(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def _warn_if_slow_subsetter() -> None:
+    """Once per command: WeasyPrint would subset fonts with fontTools (much slower)."""
+    from .subsetter import WARNING, uses_fonttools
+
+    if uses_fonttools():
+        typer.echo(WARNING, err=True)
+
+
 def _on_terminate(signum: int, frame: object) -> None:
     """Turn SIGTERM into an exception, so that temporary files are cleaned up."""
     raise KeyboardInterrupt
@@ -139,7 +147,7 @@ def build(
     reports = _report_paths(paths)
     options = BuildOptions(out, Format(fmt), Names(names), force, template, debug,
                            lock_timeout, _notify, changes_from)
-    workers = jobs or os.cpu_count() or 1
+    workers = jobs or _cores()
     signal.signal(signal.SIGTERM, _on_terminate)
     try:
         results = _run_with_progress(reports, options, workers, timings)
@@ -152,6 +160,14 @@ def build(
     _summary(results)
     if any(r.status == "failed" for r in results):
         raise typer.Exit(EXIT_CONTENT)
+
+
+def _cores() -> int:
+    """The cores this process may run on (its affinity), the default of ``--jobs``."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _run_with_progress(reports: list[Path], options: object, jobs: int,
@@ -204,6 +220,9 @@ def _print_result(result: BuildResult, timings: bool) -> None:
         total = sum(result.timings.values()) * 1000
         typer.echo(f"  timings: {stages}  (total {total:.0f} ms; each stage includes "
                    "importing what it needs)")
+        if result.peak_rss_mib is not None:
+            typer.echo(f"  peak memory of the process that rendered its PDF (or, in a "
+                       f"batch, of its workers): {result.peak_rss_mib:.0f} MiB")
 
 
 def _summary(results: list[BuildResult]) -> None:
@@ -260,6 +279,8 @@ def watch(
     def show(result: BuildResult) -> None:
         _print_result(result, timings)
 
+    if options.wants("pdf"):
+        _warn_if_slow_subsetter()
     signal.signal(signal.SIGTERM, _on_terminate)
     try:
         watch_reports(reports, options, show, _notify)

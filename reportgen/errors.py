@@ -48,6 +48,10 @@ class ContentError(Exception):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.col))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        """Pickled with its problems, so that it crosses from a worker process whole."""
+        return ContentError, (self.problems,)
+
 
 class UsageError(Exception):
     """A wrong command line: exit code 2."""

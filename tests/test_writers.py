@@ -11,7 +11,7 @@ import pytest
 from reportgen import document as d
 from reportgen.build import Format, Names, output_names
 from reportgen.paths import templates_dir
-from reportgen.writers import WRITERS
+from reportgen.writers import WRITERS, RenderJob
 from reportgen.writers.docx import render_docx
 from reportgen.writers.html import render_html
 
@@ -64,30 +64,40 @@ def test_every_format_of_the_command_line_is_a_registered_writer(tmp_path: Path)
         "docx": "my-report.docx", "pdf": "my-report.pdf"}
 
 
-def test_the_pdf_writer_in_its_own_process_gives_the_same_bytes_and_errors() -> None:
-    """DOCX and PDF rendered side by side (the PDF in a forked process) give the bytes
-    of one after the other, and a writer's error reaches the build as itself."""
-    from reportgen.build import _can_fork, _Timer, render_writers
-    from reportgen.load import load
-    from reportgen.prepare import prepare
-    from reportgen.writers import RenderJob, Writer
+def test_the_pdf_writer_in_its_own_process_gives_the_same_bytes_and_errors(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """DOCX and PDF rendered side by side (the PDF in a forked side process) give the
+    bytes of one after the other, and a writer's error reaches the build as itself."""
+    from reportgen.build import BuildOptions, _Timer, plan_outputs, render_outputs
+    from reportgen.offload import SideRenderer
+    from reportgen.writers import Writer
 
     from .conftest import SEED
 
-    if not _can_fork():
-        pytest.skip("one core: the writers run one after the other")
-    loaded = load(SEED)
     timer = _Timer()
-    job = RenderJob(prepare(loaded), templates_dir() / "itu-td.docx", SEED,
-                    tuple(loaded.sources.items()), timer.stage)
-    side_by_side = render_writers(list(WRITERS.values()), job, timer)
-    assert {"docx", "html", "pdf"} <= set(timer.times)  # the child's stages are counted
-    one_by_one = {name: w.render(job) for name, w in WRITERS.items()}
+    outputs, _ = plan_outputs(SEED, templates_dir() / "itu-td.docx",
+                              BuildOptions(Path("unused")), timer)
+    side = SideRenderer.start("pdf")
+    if side is None:
+        pytest.skip("no fork on this system: the writers run one after the other")
+    try:
+        side_by_side = render_outputs(outputs, timer, side)
+    finally:
+        side.close()
+    assert {"docx", "pdf_imports", "html", "pdf"} <= set(timer.times)  # the side's too
+    assert side.peak_mib is not None and side.peak_mib > 0
+    one_by_one = {o.name: o.writer.render(o.job) for o in outputs}
     assert side_by_side == one_by_one
 
     def failing(job: RenderJob) -> bytes:
         raise ValueError("the stylesheet is broken")
 
-    writers = [Writer("a", "a", "A", lambda job: b"fine"), Writer("b", "b", "B", failing)]
-    with pytest.raises(ValueError, match="the stylesheet is broken"):
-        render_writers(writers, job, _Timer())
+    monkeypatch.setitem(WRITERS, "pdf", Writer("pdf", "pdf", "PDF", failing))
+    side = SideRenderer.start("pdf")
+    assert side is not None
+    try:
+        with pytest.raises(ValueError, match="the stylesheet is broken"):
+            render_outputs(outputs, _Timer(), side)
+    finally:
+        side.close()
+    assert not side.process.is_alive()
