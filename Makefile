@@ -75,8 +75,21 @@ test: $(TEST_STAMP) system-deps
 	$(BIN)/reportgen check
 	$(BIN)/python -m pytest
 
+# The peers of the benchmark: pandoc (installed here when missing, as system-deps does for
+# the test tools) and LibreOffice; then every figure of the targets table in one run.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	@missing=""; command -v pandoc >/dev/null || missing="$$missing pandoc"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing the benchmark's peers:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "warning: missing$$missing: the peers' rows are skipped"; \
+	  fi; \
+	fi
+	$(BIN)/python bench/run.py --all
 
 template: $(STAMP)  # the generator needs lxml; it reads reportgen/layout.py of this checkout
 	$(BIN)/python templates/make_template.py

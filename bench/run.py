@@ -43,7 +43,15 @@ SEED_MD = BENCH / "seed.md"
 RESULTS = BENCH / "results"
 
 RUN_TIMEOUT = 300.0  # seconds, one run of one single-report row
+# the targets (seconds, ratios peer/reportgen, MiB)
+DOCX_TARGET = 0.3
+ALL_RATIO_TARGET = 1.0
+BATCH_RATIO_TARGET = 0.8
+WATCH_DOCX_TARGET = 0.3
+WATCH_PDF_TARGET = 0.8
+WORKER_MEMORY_TARGET = 150.0
 RATIO_HELP = "ratio = peer time / reportgen time; above 1 means reportgen is faster"
+RATIO_SHORT = "peer / reportgen; above 1: reportgen faster"
 
 # Runs the commands given as JSON in argv[1] one after the other; prints JSON with the
 # elapsed wall time and the peak RSS (KiB) of the largest child or grandchild.
@@ -176,6 +184,7 @@ class Case:
     outputs: list[Path] = field(default_factory=list)  # removed before, required after
     fresh_dirs: list[Path] = field(default_factory=list)  # emptied before each run
     setup: Callable[[], str | None] | None = None  # once, untimed; returns a problem
+    parse: Callable[[Sample], dict[str, float]] | None = None  # figures read from a run
     runs: int | None = None  # default: --runs
     warmup: bool = True
     timeout: float = RUN_TIMEOUT
@@ -193,6 +202,8 @@ class Row:
     warmup_seconds: float | None = None
     peak_rss_mib: float | None = None
     others_cpu: float | None = None  # share of the CPUs other processes used meanwhile
+    load_average: float | None = None  # 1-minute load average as the row started
+    figures: dict[str, float] = field(default_factory=dict)  # max over runs of parse()
 
     @property
     def median(self) -> float | None:
@@ -230,6 +241,7 @@ def run_case(case: Case, runs: int, tools: dict[str, str | None]) -> Row:
         row.status, row.note = "skipped", f"needs {', '.join(missing)}"
         return row
     print(f"  {case.label} ...", file=sys.stderr, flush=True)
+    row.load_average = load_average()
     problem = case.setup() if case.setup else None
     if problem is None and case.warmup:
         sample, problem = run_once(case)
@@ -242,6 +254,8 @@ def run_case(case: Case, runs: int, tools: dict[str, str | None]) -> Row:
         sample, problem = run_once(case)
         row.times.append(sample.seconds)
         rss.append(sample.maxrss_kib)
+        for name, value in (case.parse(sample) if case.parse and not problem else {}).items():
+            row.figures[name] = max(row.figures.get(name, value), value)
     if problem:
         row.status, row.note, row.times = "failed", problem, []
     elif rss:
@@ -369,11 +383,11 @@ def reportgen_cases(rg: str, work: Path) -> list[Case]:
         Case("help", "reportgen --help", [[rg, "--help"]], ROOT, ("reportgen",), 0.15,
              stdout_has("Usage")),
         Case("docx", "reportgen seed → DOCX", [build("docx", work / "rg-docx")], ROOT,
-             ("reportgen",), 0.25, stdout_has("built ", ".docx")),
+             ("reportgen",), DOCX_TARGET, stdout_has("built ", ".docx")),
         Case("pdf", "reportgen seed → PDF", [build("pdf", work / "rg-pdf")], ROOT,
              ("reportgen",), None, stdout_has("built ", ".pdf")),
         Case("all", "reportgen seed → DOCX+PDF", [build("all", work / "rg-all")], ROOT,
-             ("reportgen",), 0.9, stdout_has("built ", ".docx", ".pdf")),
+             ("reportgen",), None, stdout_has("built ", ".docx", ".pdf")),
         Case("noop", "reportgen incremental no-op", [noop], ROOT, ("reportgen",), 0.15,
              stdout_has("up to date"), setup=prebuild),
     ]
@@ -459,9 +473,11 @@ def batch_cases(tools: dict[str, str | None], work: Path, profile: Path, n: int,
     soffice = soffice_pdf(tools["soffice"] or "soffice", profile, peer_out / "pdf", docx)
     return [
         Case("batch_rg", f"reportgen batch of {n} (DOCX+PDF, --jobs {jobs})",
-             [[rg, "build", str(content), "--out", str(rg_out), "--jobs", str(jobs)]], ROOT,
+             [[rg, "build", str(content), "--out", str(rg_out), "--jobs", str(jobs),
+               "--timings"]], ROOT,
              ("reportgen",), check=stdout_has(f"{n} built, 0 up to date, 0 failed"),
-             fresh_dirs=[rg_out], runs=runs, warmup=False, timeout=timeout),
+             fresh_dirs=[rg_out], runs=runs, warmup=False, timeout=timeout,
+             parse=worker_memory),
         Case("batch_peers", f"pandoc (xargs -P {jobs}) + one LibreOffice call, batch of {n}",
              [["sh", "-c", pandoc_all], soffice], markdown, ("pandoc", "soffice"),
              outputs=[peer_out / "pdf" / f"{s}.pdf" for s in stems],
@@ -494,11 +510,85 @@ def ratio(rows: dict[str, Row], ours: str, peer: str, label: str,
 
 def ratios(rows: dict[str, Row]) -> list[Ratio]:
     return [
-        ratio(rows, "all", "pandoc_lo", "reportgen DOCX+PDF vs pandoc + LibreOffice", 1.2),
+        ratio(rows, "all", "pandoc_lo", "reportgen DOCX+PDF vs pandoc + LibreOffice",
+              ALL_RATIO_TARGET),
         ratio(rows, "all", "pandoc_wp", "reportgen DOCX+PDF vs pandoc + WeasyPrint (PDF only)"),
         ratio(rows, "docx", "pandoc_docx", "reportgen DOCX vs pandoc DOCX"),
-        ratio(rows, "batch_rg", "batch_peers", "batch: reportgen vs pandoc + LibreOffice", 2.0),
+        ratio(rows, "batch_rg", "batch_peers", "batch: reportgen vs pandoc + LibreOffice",
+              BATCH_RATIO_TARGET),
     ]
+
+
+def worker_memory(sample: Sample) -> dict[str, float]:
+    """The largest peak memory of a batch worker, as ``--timings`` prints it per report
+    (each worker measures its own ``ru_maxrss``)."""
+    found = [float(m) for m in re.findall(r"peak memory of .*: (\d+(?:\.\d+)?) MiB",
+                                           sample.stdout)]
+    return {"worker_peak_mib": max(found)} if found else {}
+
+
+# ------------------------------------------------------------------------ targets
+
+
+@dataclass
+class Target:
+    """One line of the targets table: reportgen beside its peer, and the verdict."""
+
+    build: str
+    ours: str
+    peer: str
+    ratio: float | None
+    target: str
+    met: bool | None
+
+
+def median_of(rows: dict[str, Row], key: str) -> float | None:
+    row = rows.get(key)
+    return row.median if row else None
+
+
+def secs(value: float | None) -> str:
+    return f"{value:.3f} s" if value is not None else "–"
+
+
+def targets(rows: dict[str, Row], rats: list[Ratio],
+            watch: dict[str, object] | None, batch: int) -> list[Target]:
+    by_label = {r.label: r for r in rats}
+    all_ratio = by_label["reportgen DOCX+PDF vs pandoc + LibreOffice"]
+    batch_ratio = by_label["batch: reportgen vs pandoc + LibreOffice"]
+    docx = median_of(rows, "docx")
+    docx_ratio = by_label["reportgen DOCX vs pandoc DOCX"].value
+    batch_row = rows.get("batch_rg")
+    memory = batch_row.figures.get("worker_peak_mib") if batch_row else None
+    lines = [
+        Target("seed DOCX+PDF, fresh process", secs(median_of(rows, "all")),
+               f"{secs(median_of(rows, 'pandoc_lo'))} (pandoc + LibreOffice)",
+               all_ratio.value, f"≥ {ALL_RATIO_TARGET:g}×", all_ratio.met),
+        Target("seed DOCX only, fresh process", secs(docx),
+               f"{secs(median_of(rows, 'pandoc_docx'))} (pandoc)", docx_ratio,
+               f"≤ {DOCX_TARGET:g} s", None if docx is None else docx <= DOCX_TARGET),
+        Target(f"batch of {batch} reports on {cores()} cores, DOCX+PDF",
+               secs(median_of(rows, "batch_rg")),
+               f"{secs(median_of(rows, 'batch_peers'))} (pandoc ×{batch}, one LibreOffice)",
+               batch_ratio.value, f"≥ {BATCH_RATIO_TARGET:g}×", batch_ratio.met),
+    ]
+    for key, label, goal in (("docx", "watch: save → DOCX", WATCH_DOCX_TARGET),
+                             ("pdf", "watch: save → PDF", WATCH_PDF_TARGET)):
+        value = watch.get(f"save_to_{key}_median") if watch else None
+        assert value is None or isinstance(value, float)
+        lines.append(Target(label, secs(value), "", None, f"≤ {goal:g} s",
+                            None if value is None else value <= goal))
+    lines.append(Target(
+        "memory per batch worker (peak RSS)", f"{memory:.0f} MiB" if memory else "–", "",
+        None, f"≤ {WORKER_MEMORY_TARGET:g} MiB",
+        None if memory is None else memory <= WORKER_MEMORY_TARGET))
+    return lines
+
+
+def target_line(t: Target) -> str:
+    ratio = f"{t.ratio:.2f}×" if t.ratio is not None else ""
+    met = {True: "met", False: "**not met**", None: "not measured"}[t.met]
+    return f"| {t.build} | {t.ours} | {t.peer} | {ratio} | {t.target} | {met} |"
 
 
 # ------------------------------------------------------------------------ stages
@@ -512,7 +602,7 @@ def stage_times(rg: str, work: Path) -> dict[str, float]:
     match = re.search(r"timings:(.*)$", sample.stdout, re.MULTILINE)
     if sample.rc != 0 or not match:
         return {}
-    stages = re.findall(r"(\w+) (\d+(?:\.\d+)?) ms", match.group(1))
+    stages = re.findall(r"(\w+) (\d+(?:\.\d+)?) ms", match.group(1).split("(total")[0])
     result = {name: float(ms) for name, ms in stages}
     result["total wall"] = round(sample.seconds * 1000)
     return result
@@ -531,12 +621,14 @@ def verdict(met: bool | None) -> str:
 
 def row_line(row: Row) -> str:
     if row.status != "ok":
-        return f"| {row.label} | {row.status}: {row.note} | | | | | | |"
+        return f"| {row.label} | {row.status}: {row.note} | | | | | | | |"
     target = f"≤ {row.target:g} s" if row.target is not None else ""
     rss = f"{row.peak_rss_mib:.0f}" if row.peak_rss_mib is not None else "–"
     others = f"{row.others_cpu:.0%}" if row.others_cpu is not None else "–"
+    load = f"{row.load_average:g}" if row.load_average is not None else "–"
     return (f"| {row.label} | {fmt_s(row.median)} | {fmt_s(min(row.times))} | "
-            f"{fmt_s(max(row.times))} | {rss} | {others} | {target} | {verdict(row.met)} |")
+            f"{fmt_s(max(row.times))} | {rss} | {others} | {load} | {target} | "
+            f"{verdict(row.met)} |")
 
 
 def ratio_line(r: Ratio) -> str:
@@ -551,22 +643,33 @@ def ratio_target(r: Ratio) -> str:
 
 
 def render_markdown(report: dict[str, object], rows: list[Row], rats: list[Ratio],
-                    stages: dict[str, float], missing: list[str]) -> str:
+                    stages: dict[str, float], missing: list[str],
+                    goals: list[Target]) -> str:
     settings = report["settings"]
     assert isinstance(settings, dict)
+    loads = report["load_average"]
+    assert isinstance(loads, dict)
     lines = [
         f"# reportgen benchmark, {report['generated']}",
         "",
         f"Machine: {report['machine_line']}",
         "",
+        f"Load average (1 min, `uptime`): {loads['start']:g} at the start, "
+        f"{loads['end']:g} at the end, on {cores()} cores.",
+        "",
         *([str(report["warning"]), ""] if report["warning"] else []),
+        f"| Build | reportgen (median) | Peer (median) | Ratio ({RATIO_SHORT}) | Target | "
+        "Met |",
+        "|---|---:|---:|---:|---|---|",
+        *map(target_line, goals),
+        "",
         f"Runs: median of {settings['runs']} fresh-process runs a row (after one warm-up); "
         f"batch of {settings['batch']} reports, median of {settings['batch_runs']} runs. "
         "Peak RSS: the largest single process of a run, max over runs. Others' CPU: the "
         "share of the CPUs that other processes used during the row's timed runs.",
         "",
-        "| Row | Median s | Min s | Max s | Peak RSS MiB | Others' CPU | Target | Met |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "| Row | Median s | Min s | Max s | Peak RSS MiB | Others' CPU | Load | Target | Met |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
         *map(row_line, rows),
         "",
         f"| Comparison ({RATIO_HELP}) | Ratio | Target | Met |",
@@ -610,6 +713,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="timed runs of each batch row, median reported (default 3)")
     parser.add_argument("--quick", action="store_true",
                         help="a quick look: --runs 3 --batch 10 unless given")
+    parser.add_argument("--all", action="store_true",
+                        help="every figure of the targets table in one run: the rows, the "
+                             "batch and the watch latency (bench/watch_latency.py)")
+    parser.add_argument("--watch-runs", type=int, default=9,
+                        help="with --all: saves timed by the watch latency (default 9)")
     args = parser.parse_args(argv)
     args.runs = args.runs if args.runs is not None else (3 if args.quick else 7)
     args.batch = args.batch if args.batch is not None else (10 if args.quick else 100)
@@ -652,9 +760,18 @@ def main(argv: list[str] | None = None) -> int:
         print("bench: running (each row: 1 warm-up + timed runs)", file=sys.stderr)
         rows = [run_case(case, args.runs, tools) for case in all_cases(args, tools, work)]
         stages = stage_times(tools["reportgen"], work) if tools["reportgen"] else {}
+    watch = None
+    if args.all and tools["reportgen"]:
+        print("  reportgen watch: save → DOCX and → PDF ...", file=sys.stderr, flush=True)
+        sys.path.insert(0, str(BENCH))
+        from watch_latency import measure_watch
+
+        watch = measure_watch(args.watch_runs)
+    load_end = load_average()
     foreign = meter.foreign_share()
     by_key = {row.key: row for row in rows if row.status == "ok"}
     rats = ratios(by_key)
+    goals = targets(by_key, rats, watch, args.batch)
     report: dict[str, object] = {
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": info,
@@ -667,11 +784,13 @@ def main(argv: list[str] | None = None) -> int:
         "rows": [asdict(row) | {"median": row.median, "met": row.met} for row in rows],
         "ratios": [asdict(r) | {"met": r.met} for r in rats],
         "stages": stages,
-        "load_average_at_start": load_start,
+        "load_average": {"start": load_start, "end": load_end},
+        "targets": [asdict(t) for t in goals],
+        "watch": watch,
         "foreign_cpu_share": foreign,
         "warning": busy_warning(foreign, load_start),
     }
-    markdown = render_markdown(report, rows, rats, stages, missing)
+    markdown = render_markdown(report, rows, rats, stages, missing, goals)
     print(markdown)
     write_results(markdown, report)
     print(f"bench: wrote {RESULTS / 'latest.md'} and latest.json", file=sys.stderr)

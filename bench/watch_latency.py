@@ -56,10 +56,8 @@ def wait(condition: object, what: str) -> float:
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9, help="saves to time (default 9)")
-    args = parser.parse_args()
+def measure_watch(runs: int) -> dict[str, object]:
+    """Start a watcher on a copy of the seed, time ``runs`` saves; the figures as a dict."""
     work = Path(tempfile.mkdtemp(prefix="reportgen-watch-bench-"))
     report = work / SEED.name
     shutil.copytree(SEED, report)
@@ -68,6 +66,7 @@ def main() -> None:
     docx = folder / "T17-TSAG-181210-TD-GEN-0446!!MSW-E.docx"
     pdf = folder / "T17-TSAG-181210-TD-GEN-0446!!PDF-E.pdf"
     log = work / "stderr.txt"
+    load_start = round(os.getloadavg()[0], 2)
     with log.open("wb") as errors:
         proc = subprocess.Popen([str(PYTHON), "-m", "reportgen", "watch", str(report),
                                  "--out", str(out)], cwd=work, stdout=subprocess.DEVNULL,
@@ -77,7 +76,7 @@ def main() -> None:
         wait(lambda: b"watching" in content(log), "the first build")
         first = time.perf_counter() - started
         to_docx, to_pdf = [], []
-        for n in range(args.runs):
+        for n in range(runs):
             time.sleep(0.5)  # let the watcher settle between saves
             sentence = f"Benchmark sentence number {n} of this run."
             old_pdf = content(pdf)
@@ -92,23 +91,35 @@ def main() -> None:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=60)
         shutil.rmtree(work, ignore_errors=True)
-    result = {
-        "runs": args.runs,
+    return {
+        "runs": runs,
         "first_build_seconds": round(first, 3),
+        "save_to_docx": [round(t, 3) for t in to_docx],
+        "save_to_pdf": [round(t, 3) for t in to_pdf],
         "save_to_docx_median": round(statistics.median(to_docx), 3),
         "save_to_docx_range": [round(min(to_docx), 3), round(max(to_docx), 3)],
         "save_to_pdf_median": round(statistics.median(to_pdf), 3),
         "save_to_pdf_range": [round(min(to_pdf), 3), round(max(to_pdf), 3)],
+        "load_average": [load_start, round(os.getloadavg()[0], 2)],
         "cores": os.cpu_count(),
         "python": sys.version.split()[0],
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9, help="saves to time (default 9)")
+    args = parser.parse_args()
+    result = measure_watch(args.runs)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "watch-latency.json").write_text(json.dumps(result, indent=2) + "\n")
-    print(f"first build (start to 'watching'): {first:.2f} s")
+    docx, pdf = result["save_to_docx_range"], result["save_to_pdf_range"]
+    print(f"first build (start to 'watching'): {result['first_build_seconds']:.2f} s")
     print(f"save -> new DOCX: median {result['save_to_docx_median']:.3f} s "
-          f"(min {min(to_docx):.3f}, max {max(to_docx):.3f}) over {args.runs} saves")
+          f"(min {docx[0]:.3f}, max {docx[1]:.3f}) over {args.runs} saves")  # type: ignore[index]
     print(f"save -> new PDF:  median {result['save_to_pdf_median']:.3f} s "
-          f"(min {min(to_pdf):.3f}, max {max(to_pdf):.3f}) over {args.runs} saves")
+          f"(min {pdf[0]:.3f}, max {pdf[1]:.3f}) over {args.runs} saves")  # type: ignore[index]
+    print(f"load average (1 min) at start and end: {result['load_average']}")
 
 
 if __name__ == "__main__":
