@@ -10,7 +10,6 @@ importing WeasyPrint overlaps loading and preparing.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import signal
 import sys
 import time
@@ -19,13 +18,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .parallel import Memory, memory_now
 from .writers import WRITERS, RenderJob
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from .document import Document
+    from .parallel import Memory
 
 SIDE_WRITER = "pdf"  # the slow writer, whose imports alone outlast loading and preparing
 
@@ -90,6 +89,8 @@ class SideRenderer:
     @staticmethod
     def start(writer: str) -> SideRenderer | None:
         """Fork the side process; None where fork is not available."""
+        import multiprocessing  # here: a DOCX-only build never needs it
+
         if "fork" not in multiprocessing.get_all_start_methods():
             return None
         context = multiprocessing.get_context("fork")
@@ -132,6 +133,8 @@ class SideRenderer:
 
 def _serve(writer: str, conn: Connection, builds_end: Connection) -> None:
     """The side process: warm up, then render each job received until the pipe closes."""
+    from .parallel import memory_now
+
     builds_end.close()  # else the pipe never closes when the build closes its end
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides on Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
