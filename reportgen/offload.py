@@ -133,9 +133,10 @@ class SideRenderer:
 
 def _serve(writer: str, conn: Connection, builds_end: Connection) -> None:
     """The side process: warm up, then render each job received until the pipe closes."""
-    from .parallel import memory_now
+    from .parallel import detach_streams, memory_now
 
     builds_end.close()  # else the pipe never closes when the build closes its end
+    detach_streams()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides on Ctrl-C
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     timer = Timer()

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -142,6 +143,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def _worker_init(warm: Callable[[], None] | None) -> None:
+    detach_streams()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_terminate)
     if warm is not None:
@@ -155,6 +157,15 @@ def _worker_init(warm: Callable[[], None] | None) -> None:
             pass
         finally:
             _working = False
+
+
+def detach_streams() -> None:
+    """In a forked process: write to the real streams, not to a progress bar's proxy of
+    them, whose lock another thread of the parent may have held at the fork."""
+    if sys.__stdout__ is not None:
+        sys.stdout = sys.__stdout__
+    if sys.__stderr__ is not None:
+        sys.stderr = sys.__stderr__
 
 
 def _noop() -> None:
