@@ -260,17 +260,34 @@ class CoverLabels:
     abstract: str
     action: str
     contribution: str  # CONTRIBUTION
+    liaison_statement: str  # LIAISON STATEMENT
+    for_action: str  # "For action to:"
+    for_comment: str
+    for_information: str
+    approval: str
+    deadline: str
+
+
+@dataclass(frozen=True)
+class Liaison:
+    """The rows of a liaison statement as printed; "" for a row not given."""
+
+    for_action: str  # "ITU-T SG17, ITU-T SG13"
+    for_comment: str
+    for_information: str
+    approval: str
+    deadline: str  # "15 September 2023"
 
 
 @dataclass(frozen=True)
 class Cover:
-    masthead_number: str  # "TSAG-TD446" or "TSAG-TD433-R1": cover and running header
+    masthead_number: str  # "TSAG-TD446", "TSAG-TD433-R1"; "" for a draft not yet numbered
     group: str  # upper case
     study_period: str
     original: str
     english_only: bool
     questions: str
-    place_and_dates: str
+    place_and_dates: str  # "" when there is no meeting
     is_contribution: bool
     source: str
     title: str
@@ -281,6 +298,10 @@ class Cover:
     abstract_in_header: bool
     action: str
     labels: CoverLabels
+    kind: str = "td"  # td, contribution, ls or plain (no cover table)
+    running_header: str = ""  # the header's second line: the number, or the group if none
+    subtitle: str = ""  # plain only
+    liaison: Liaison | None = None  # ls only
 
 
 @dataclass(frozen=True)

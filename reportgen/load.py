@@ -28,6 +28,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import RoundTripScanner
 
+from .cover_checks import check_cover
 from .errors import ContentError, Origin, Problem, display_path
 from .locate import REPORT_FILE, find_report
 from .model import Block, Report
@@ -361,6 +362,13 @@ def _message(err: Any, loc: Path_) -> str:
     if kind == "string_pattern_mismatch" and loc and loc[-1] in {"agenda", "minutes", "id",
                                                                  "revision_of"}:
         message = "not a document id such as C54, TD433 or TD433R1"
+    if kind.startswith("date_"):
+        value = err.get("input")
+        shown = f"{value!r} is not a date" if isinstance(value, str | int) else "not a date"
+        detail = message.rpartition(", ")[2]
+        if "range" in detail:  # the form is right, a month or day is not
+            shown += f" ({detail})"
+        return f"{shown}; write YYYY-MM-DD, e.g. 2018-12-10"
     if kind == "string_pattern_mismatch" and ("list_formats" in loc or "formats" in loc):
         message = "not a list format such as 1), a., (i), 1- or A."
     return message
@@ -585,7 +593,7 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
         if session.id in session_ids:
             add(("sessions", i, "id"), f"duplicate session id {session.id!r}")
         session_ids.setdefault(session.id, i)
-        if not meeting.start <= session.date <= meeting.end:
+        if meeting is not None and not meeting.start <= session.date <= meeting.end:
             add(("sessions", i, "date"),
                 f"{session.date.isoformat()} is outside the meeting "
                 f"({meeting.start.isoformat()} to {meeting.end.isoformat()})")
@@ -611,6 +619,7 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
                         f"{doc_id!r} is not in the documents register")
         if block.highlights and report.highlights is None:
             add((*path, "highlights"), "the report has no 'highlights' to show")
+    check_cover(report, add)
     return problems
 
 

@@ -84,6 +84,7 @@ SessionTime = Annotated[
                     "examples": ["08:00", "12:45-13:45"]}),
 ]
 Email = Annotated[str, AfterValidator(_check_email)]
+OptionalEmail = Annotated[str, AfterValidator(lambda v: v and _check_email(v))]
 Text = Annotated[str, StringConstraints(min_length=1)]
 DocId = Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]
 ListFormat = Annotated[str, StringConstraints(pattern=LIST_FORMAT_PATTERN)]
@@ -99,6 +100,8 @@ class Strict(BaseModel):
 class DocumentKind(StrEnum):
     td = "td"
     contribution = "contribution"
+    ls = "ls"  # a liaison statement: the TD cover and the LIAISON STATEMENT rows
+    plain = "plain"  # no cover table: a centred title, then the body
 
 
 class CoverLayout(StrEnum):
@@ -144,15 +147,38 @@ class Contact(Strict):
                          examples=["Switzerland"])
     tel: str = Field(default="", description="telephone number; empty to leave it out",
                      examples=["+41 22 730 0000"])
-    email: Email = Field(description="e-mail address", examples=["jane.rapporteur@example.org"])
+    email: OptionalEmail = Field(default="", description="e-mail address; empty to "
+                                       "leave the E-mail line out",
+                                       examples=["jane.rapporteur@example.org"])
+
+
+class Liaison(Strict):
+    """The rows of a liaison statement (``kind: ls``); each is printed only when given."""
+
+    for_action: list[Text] = Field(default_factory=list,
+                                   description="the groups asked to act ('For action to:')",
+                                   examples=[["ITU-T SG17"]])
+    for_comment: list[Text] = Field(default_factory=list,
+                                    description="the groups asked to comment ('For comment "
+                                    "to:')", examples=[["ISO/IEC JTC 1/SC 27"]])
+    for_information: list[Text] = Field(default_factory=list,
+                                        description="the groups informed ('For information "
+                                        "to:')", examples=[["ITU-T SG13", "ITU-T SG11"]])
+    approval: str = Field(default="", description="who approved it, and where and when "
+                          "('Approval:'); empty for none",
+                          examples=["TSAG meeting (Geneva, 30 May 2023)"])
+    deadline: dt.date | None = Field(default=None, description="the reply deadline "
+                                     "(YYYY-MM-DD) ('Deadline:')", examples=["2023-09-15"])
 
 
 class Metadata(Strict):
     """The cover block and the document's identity."""
 
-    kind: DocumentKind = Field(default=DocumentKind.td,
-                               description="td (temporary document) or contribution",
-                               examples=["td", "contribution"])
+    kind: DocumentKind = Field(
+        default=DocumentKind.td,
+        description="td (temporary document), contribution, ls (liaison statement: the TD "
+        "cover with the LIAISON STATEMENT rows) or plain (no cover table: a centred title)",
+        examples=["td", "contribution", "ls", "plain"])
     layout: CoverLayout = Field(
         default=CoverLayout.y2022,
         description="the cover layout: 2022, or 2017-2020 (Purpose, Keywords and the "
@@ -161,8 +187,9 @@ class Metadata(Strict):
     study_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")] = Field(
         description="the study period, YYYY-YYYY; T17 in the file name comes from it",
         examples=["2017-2020", "2022-2024"])
-    number: int = Field(ge=0, le=99_999, description="the TD or contribution number",
-                        examples=[446])
+    number: int | None = Field(default=None, ge=0, le=99_999,
+                               description="the TD or contribution number; leave it out for "
+                               "a draft not yet numbered", examples=[446])
     revision: int = Field(default=0, ge=0, le=99,
                           description="0 for the first version; 1 gives TD446-R1",
                           examples=[0, 1])
@@ -177,15 +204,19 @@ class Metadata(Strict):
     english_only: bool = Field(default=False,
                                description="print 'English only' instead of 'Original:'",
                                examples=[False])
-    meeting: Meeting = Field(description="the meeting: place, first and last day",
+    meeting: Meeting | None = Field(default=None,
+                                    description="the meeting: place, first and last day; "
+                                    "leave it out for none (then give document.date)",
                              examples=[{"place": "Geneva", "start": "2018-12-10",
                                         "end": "2018-12-14"}])
-    questions: Text = Field(default="N/A", description="the Questions concerned",
-                            examples=["N/A", "Q2/17"])
-    source: Text = Field(description="who submits the document",
-                         examples=["Chairman, TSAG ad hoc group on Quantum", "China"])
+    questions: Text = Field(default="N/A", description="the Questions concerned; N/A when "
+                            "left out", examples=["N/A", "Q2/17"])
+    source: str = Field(default="", description="who submits the document (required but for "
+                        "plain)", examples=["Chairman, TSAG ad hoc group on Quantum", "China"])
     title: Text = Field(description="the document's title",
                         examples=["Report of the TSAG ad hoc group on Quantum"])
+    subtitle: str = Field(default="", description="plain only: a centred line under the "
+                          "title; empty for none", examples=["Terms of reference"])
     purpose: Purpose | None = Field(
         default=None, description="Information, Discussion, Decision, Admin or Other",
         examples=["Information"])
@@ -195,15 +226,21 @@ class Metadata(Strict):
     keywords: list[Text] = Field(default_factory=list,
                                  description="keywords (printed in the 2017-2020 layout)",
                                  examples=[["TSAG", "quantum"]])
-    abstract: Text = Field(description="what the document contains, in one paragraph",
+    abstract: str = Field(default="", description="what the document contains, in one "
+                          "paragraph; empty for no Abstract row",
                            examples=["This TD contains the report of the TSAG ad hoc group "
                                      "on Quantum."])
     action: str = Field(default="", description="the 'Action:' line after the cover table; "
                         "empty for none", examples=["TSAG is invited to note this report."])
     date: dt.date | None = Field(
-        default=None, description="document date; defaults to the meeting's first day",
-        examples=["2018-12-14"],
+        default=None, description="document date (YYYY-MM-DD); defaults to the meeting's "
+        "first day", examples=["2018-12-14"],
     )
+    liaison: Liaison | None = Field(
+        default=None, description="ls only: the addressees, approval and deadline",
+        examples=[{"for_action": ["ITU-T SG17"], "for_information": ["ITU-T SG13"],
+                   "approval": "TSAG meeting (Geneva, 30 May 2023)",
+                   "deadline": "2023-09-15"}])
 
 
 class Options(Strict):

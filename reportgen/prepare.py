@@ -45,24 +45,40 @@ def date_range(start: dt.date, end: dt.date, language: str = "E") -> str:
 
 
 def masthead_number(meta: m.Metadata) -> str:
-    """``TSAG-TD446``, ``TSAG-TD433-R1``, ``SG17-C1000``."""
+    """``TSAG-TD446``, ``TSAG-TD433-R1``, ``SG17-C1000``; "" for a draft not yet numbered.
+
+    A liaison statement (and a plain text) is posted as a TD and has a TD number."""
+    if meta.number is None:
+        return ""
     kind = "C" if meta.kind is m.DocumentKind.contribution else "TD"
     text = f"{meta.group}-{kind}{meta.number}"
     return f"{text}-R{meta.revision}" if meta.revision else text
+
+
+def document_day(meta: m.Metadata) -> dt.date:
+    """The day that dates the document: the meeting's first day, else ``document.date``.
+
+    ``load`` refuses a document with neither."""
+    day = meta.meeting.start if meta.meeting else meta.date
+    assert day is not None
+    return day
 
 
 def itu_file_stem(meta: m.Metadata) -> str:
     """The ITU file name without its format part: ``T17-TSAG-181210-TD-GEN-0446!R1``.
 
     The writer appends ``!MSW-E.docx`` or ``!PDF-E.pdf``; an unrevised document has an
-    empty revision field (``…-0446!!MSW-E``).
+    empty revision field (``…-0446!!MSW-E``). A draft without a number has ``draft`` in
+    place of the four digits (``…-TD-GEN-draft!!MSW-E``); without a meeting, the date
+    part is ``document.date``.
     """
     period = meta.study_period[2:4]
+    number = "draft" if meta.number is None else f"{meta.number:04d}"
     if meta.kind is m.DocumentKind.contribution:
-        base = f"T{period}-{meta.group}-C-{meta.number:04d}"
+        base = f"T{period}-{meta.group}-C-{number}"
     else:
-        base = (f"T{period}-{meta.group}-{meta.meeting.start:%y%m%d}-TD-{meta.category}-"
-                f"{meta.number:04d}")
+        base = (f"T{period}-{meta.group}-{document_day(meta):%y%m%d}-TD-{meta.category}-"
+                f"{number}")
     return f"{base}!{f'R{meta.revision}' if meta.revision else ''}"
 
 
@@ -91,22 +107,43 @@ def cover_labels(meta: m.Metadata) -> d.CoverLabels:
         original=lang["original"].format(language=lang.language_name(meta.original)),
         **{key: lang[key] for key in ("only", "questions", "source", "title", "purpose",
                                       "contact", "tel", "email", "keywords", "abstract",
-                                      "action", "contribution")},
+                                      "action", "contribution", "liaison_statement",
+                                      "for_action", "for_comment", "for_information",
+                                      "approval", "deadline")},
+    )
+
+
+def build_liaison(meta: m.Metadata) -> d.Liaison | None:
+    """The LIAISON STATEMENT rows of an ``ls``; addressees joined by commas."""
+    given = meta.liaison
+    if meta.kind is not m.DocumentKind.ls or given is None:
+        return None
+    lang = i18n.locale(meta.language)
+    return d.Liaison(
+        for_action=", ".join(given.for_action),
+        for_comment=", ".join(given.for_comment),
+        for_information=", ".join(given.for_information),
+        approval=given.approval,
+        deadline=lang.long_date(given.deadline) if given.deadline else "",
     )
 
 
 def build_cover(meta: m.Metadata) -> d.Cover:
     old_layout = meta.layout is m.CoverLayout.y2017
     lang = i18n.locale(meta.language)
-    dates = lang.date_range(meta.meeting.start, meta.meeting.end)
+    meeting = meta.meeting
+    place_and_dates = lang["place_and_dates"].format(
+        place=meeting.place, dates=lang.date_range(meeting.start, meeting.end)) \
+        if meeting else ""
+    number = masthead_number(meta)
     return d.Cover(
-        masthead_number=masthead_number(meta),
+        masthead_number=number,
         group=group_display(meta.group, meta.language),
         study_period=meta.study_period,
         original=lang.language_name(meta.original),
         english_only=meta.english_only,
         questions=meta.questions,
-        place_and_dates=lang["place_and_dates"].format(place=meta.meeting.place, dates=dates),
+        place_and_dates=place_and_dates,
         is_contribution=meta.kind is m.DocumentKind.contribution,
         source=meta.source,
         title=meta.title,
@@ -119,6 +156,10 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         abstract_in_header=old_layout,
         action=meta.action,
         labels=cover_labels(meta),
+        kind=meta.kind.value,
+        running_header=number or meta.group,
+        subtitle=meta.subtitle if meta.kind is m.DocumentKind.plain else "",
+        liaison=build_liaison(meta),
     )
 
 
@@ -570,7 +611,7 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
     if p.problems:
         raise ContentError(p.problems)
     cover = build_cover(meta)
-    when = date or meta.date or meta.meeting.start
+    when = date or meta.date or document_day(meta)
     metadata = d.Metadata(
         title=meta.title,
         author=meta.source,

@@ -51,6 +51,25 @@ KINDS: dict[DocumentKind, _Kind] = {
         action="TSAG is invited to consider the proposal and the draft terms of reference.",
         highlight="Exampleland proposes that TSAG start work on the example topic, covering",
     ),
+    DocumentKind.ls: _Kind(
+        what="ITU-T TSAG liaison statement (LS)",
+        source="TSAG",
+        title="LS on the example topic",
+        purpose="Information",
+        abstract="This liaison statement informs the study groups of TSAG's work on the "
+                 "example topic.",
+        action="",
+        highlight="TSAG started work on the example topic, covering",
+    ),
+    DocumentKind.plain: _Kind(
+        what="ITU-T text without cover table (plain), e.g. terms of reference",
+        source="",
+        title="Terms of reference of the TSAG correspondence group on the example topic",
+        purpose="",
+        abstract="",
+        action="",
+        highlight="The group studies the example topic, covering",
+    ),
 }
 
 
