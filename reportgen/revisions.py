@@ -398,7 +398,7 @@ def mark(old: d.Document, new: d.Document) -> d.Document:
         elif o is not None:  # removed: shown where it was, struck through
             annexes.append(replace(o, change="deleted", anchor=f"{o.anchor}-removed"))
     marks = d.RevisionMarks(
-        against=f"Changes marked against {old.cover.masthead_number}",
+        against=f"Changes marked against {old.cover.masthead_number or old.cover.title}",
         author=new.metadata.author, date=new.metadata.date, cover=tuple(cover))
     return replace(new, body=diff_blocks(old.body, new.body), annexes=tuple(annexes),
                    revision_marks=marks)

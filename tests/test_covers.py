@@ -14,6 +14,8 @@ from lxml import etree
 
 from .conftest import (
     CONTENT,
+    LS_EXAMPLE,
+    PLAIN_EXAMPLE,
     Built,
     W,
     assert_in_order,
@@ -24,8 +26,8 @@ from .conftest import (
 )
 from .test_itu_checklist import A4_PT, MARGIN_PT, Word, flat, lines_of, pdf_pages, pdf_words
 
-LS = CONTENT / "tsag-2023-05-ls-example"
-TOR = CONTENT / "fg-mv-tor"
+LS = LS_EXAMPLE
+TOR = PLAIN_EXAMPLE
 END_MARK = "_" * 20
 PLACEHOLDERS = ("None", "null", "{", "}", "xxx", "XXX", "TBD")
 
@@ -93,16 +95,6 @@ def line_with(words: list[Word], first: str) -> list[Word]:
         if line[0].text == first:
             return line
     raise AssertionError(f"no line starts with {first!r}")
-
-
-@pytest.fixture(scope="module")
-def ls_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build_into(LS, tmp_path_factory.mktemp("ls-out"))
-
-
-@pytest.fixture(scope="module")
-def tor_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return build_into(TOR, tmp_path_factory.mktemp("tor-out"))
 
 
 # ------------------------------------------------------------ the liaison statement
