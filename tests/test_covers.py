@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from reportgen import model as m
+from reportgen.load import load
+from reportgen.prepare import itu_file_stem, masthead_number, prepare
+
 from .conftest import (
     CONTENT,
     LS_EXAMPLE,
@@ -368,3 +372,34 @@ def test_a_document_without_meeting_or_date_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "report.yaml:1:1: document: give document.meeting or document.date" \
         in result.stderr, result.stderr
+
+
+# ------------------------------------------------------------ names and languages
+
+
+def test_an_unnumbered_contribution_and_ls_are_named_and_headed_without_a_number() -> None:
+    base = {"group": "SG17", "study_period": "2025-2028", "title": "T", "source": "S",
+            "date": "2026-03-02"}
+    contribution = m.Metadata.model_validate({**base, "kind": "contribution"})
+    assert masthead_number(contribution) == ""
+    assert itu_file_stem(contribution) == "T25-SG17-C-draft!"
+    ls = m.Metadata.model_validate({**base, "kind": "ls", "number": 12, "revision": 1,
+                                    "liaison": {"for_action": ["ITU-T SG13"]}})
+    assert masthead_number(ls) == "SG17-TD12-R1"  # an LS is posted as a TD
+    assert itu_file_stem(ls) == "T25-SG17-260302-TD-GEN-0012!R1"
+
+
+@pytest.mark.parametrize("letter", ["E", "F", "S", "R", "A", "C"])
+def test_the_liaison_rows_have_labels_in_each_language(letter: str, tmp_path: Path) -> None:
+    text = (LS / "report.yaml").read_text("utf-8").replace(
+        "  group: TSAG\n", f"  group: TSAG\n  language: {letter}\n", 1)
+    doc = prepare(load(report_with(tmp_path / letter, text)))
+    labels = doc.cover.labels
+    texts = [labels.liaison_statement, labels.for_action, labels.for_comment,
+             labels.for_information, labels.approval, labels.deadline]
+    assert all(t.strip() for t in texts) and len(set(texts)) == 6
+    assert doc.cover.liaison is not None
+    assert doc.cover.liaison.deadline and "2023" in doc.cover.liaison.deadline
+    if letter == "E":
+        assert texts[0] == "LIAISON STATEMENT" and doc.cover.liaison.deadline == \
+            "15 September 2023"
