@@ -403,3 +403,16 @@ def test_the_liaison_rows_have_labels_in_each_language(letter: str, tmp_path: Pa
     if letter == "E":
         assert texts[0] == "LIAISON STATEMENT" and doc.cover.liaison.deadline == \
             "15 September 2023"
+
+
+def test_a_cover_without_source_or_with_a_subtitle_is_refused_with_its_place(
+        tmp_path: Path) -> None:
+    no_source = BARE_TD.replace("  source: Convener, TSAG ad hoc group on examples\n", "")
+    result = run_cli("check", str(report_with(tmp_path / "a", no_source)))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "report.yaml:1:1: document: a td document needs document.source" in result.stderr
+    subtitled = BARE_TD.replace("  title:", "  subtitle: Second line\n  title:")
+    result = run_cli("check", str(report_with(tmp_path / "b", subtitled)))
+    assert result.returncode == 1
+    assert "report.yaml:6:3: document.subtitle: a subtitle is printed on a plain document " \
+           "only" in result.stderr, result.stderr
