@@ -11,7 +11,7 @@ from reportgen.review_read import read_review
 
 from .conftest import build_into, docx_part, run_cli
 from .test_numbering import write_report
-from .word_review import W, Reviewer
+from .word_review import Reviewer, W
 
 NOTES = """\
 The text calls a first note.[^a] And a second one.[^b]
