@@ -30,7 +30,8 @@ from ruamel.yaml.scanner import RoundTripScanner
 
 from .errors import ContentError, Origin, Problem, display_path
 from .locate import REPORT_FILE, find_report
-from .model import Block, Report
+from .model import Block, Report, TableSpec, cell_span, cell_text
+from .tablegrid import place
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_YAML_DEPTH = 64  # mappings and sequences inside one another
@@ -516,10 +517,14 @@ def _markdown_texts(loaded: LoadedReport) -> Iterator[tuple[Path_, str, Origin]]
         yield path, text, origin
     for path, block in _blocks(loaded.model):
         if block.table is not None:
-            for r, row in enumerate(block.table.rows):
-                for c, cell in enumerate(row):
-                    here: Path_ = (*path, "table", "rows", r, c)
-                    yield here, cell, loaded.origin(here)
+            for part, rows in (("header_rows", block.table.header_rows or []),
+                               ("rows", block.table.rows)):
+                for r, row in enumerate(rows):
+                    for c, cell in enumerate(row):
+                        here: Path_ = (*path, "table", part, r, c)
+                        if not isinstance(cell, str):
+                            here = (*here, "text")
+                        yield here, cell_text(cell), loaded.origin(here)
     if loaded.model.highlights is not None:
         for i, item in enumerate(loaded.model.highlights.items):
             for k, text in enumerate(item.items):
@@ -611,7 +616,24 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
                         f"{doc_id!r} is not in the documents register")
         if block.highlights and report.highlights is None:
             add((*path, "highlights"), "the report has no 'highlights' to show")
+        if block.table is not None:
+            for where, message in table_geometry(block.table):
+                add((*path, "table", *where), message)
     return problems
+
+
+def table_geometry(spec: TableSpec) -> Iterator[tuple[Path_, str]]:
+    """Where the header rows and the rows of a table block do not fill its grid: the
+    path of the cell or row at fault (below the table) and what is wrong."""
+    width = len(spec.columns)
+    for part, rows, name in (("header_rows", spec.header_rows or [], "header row"),
+                             ("rows", spec.rows, "row")):
+        _, problems = place([[cell_span(c) for c in row] for row in rows], width, name)
+        for problem in problems:
+            where: Path_ = (part, problem.row)
+            if problem.index is not None:
+                where = (*where, problem.index)
+            yield where, problem.message
 
 
 def _blocks(report: Report) -> list[tuple[Path_, Block]]:

@@ -308,7 +308,10 @@ class Highlights(Strict):
 class Column(Strict):
     """A column of a table block."""
 
-    title: Text = Field(description="the column heading", examples=["Document"])
+    title: Text | None = Field(default=None,
+                               description="the column heading; leave every column "
+                               "without one for a table without a header row, or give "
+                               "the header in header_rows", examples=["Document"])
     width: float = Field(default=1.0, gt=0, le=100, allow_inf_nan=False,
                          description="relative width", examples=[1, 2.5])
     align: Literal["left", "center"] = Field(default="left",
@@ -316,25 +319,74 @@ class Column(Strict):
                                              examples=["left", "center"])
 
 
+MAX_SPAN = 1000  # far more than a page holds; bounds the grid a content file can ask for
+
+
+class TableCell(Strict):
+    """A table cell that spans rows or columns (a plain string is a cell of one)."""
+
+    text: str = Field(default="", description="the cell's text (Markdown)",
+                      examples=["WP1"])
+    colspan: int = Field(default=1, ge=1, le=MAX_SPAN,
+                         description="how many columns it covers, from where it starts; the "
+                         "cells it covers to its right are not written",
+                         examples=[2])
+    rowspan: int = Field(default=1, ge=1, le=MAX_SPAN,
+                         description="how many rows it covers, from its row down; the rows "
+                         "below leave out the cells it covers", examples=[3])
+
+
+CellSpec = Annotated[str | TableCell, Field(union_mode="left_to_right")]
+
+
 class TableSpec(Strict):
     """A table written out in the YAML."""
 
-    title: Text = Field(description="the title; printed as 'Table N – title'",
-                        examples=["Allocation of contributions"])
+    title: Text | None = Field(default=None,
+                               description="the title; printed as 'Table N – title'. "
+                               "Without one the table is a layout table: no caption, "
+                               "and it takes no number", examples=["Allocation of "
+                                                                   "contributions"])
     columns: list[Column] = Field(min_length=1, description="the columns, in order",
                                   examples=[[{"title": "Document", "width": 1,
                                               "align": "center"}, {"title": "Title"}]])
-    rows: list[list[str]] = Field(min_length=1, description="the rows: one Markdown "
-                                  "cell per column", examples=[[["C54", "Proposal"]]])
+    header_rows: list[list[CellSpec]] | None = Field(
+        default=None, min_length=1,
+        description="header rows with merged cells, in place of the columns' titles: "
+        "each row lists the cells that start in it",
+        examples=[[[{"text": "Group", "rowspan": 2}, {"text": "Documents", "colspan": 2}],
+                   ["Number", "Title"]]])
+    rows: list[list[CellSpec]] = Field(
+        min_length=1, description="the rows: one Markdown cell per column; a mapping "
+        "{text, colspan, rowspan} spans, and the cells it covers are left out of the rows",
+        examples=[[["C54", "Proposal"]], [[{"text": "WP1", "rowspan": 2}, "C54"], ["C55"]]])
 
     @model_validator(mode="after")
-    def _shape(self) -> TableSpec:
-        for n, row in enumerate(self.rows, 1):
-            if len(row) != len(self.columns):
-                raise ValueError(
-                    f"row {n} has {len(row)} cells, the table has {len(self.columns)} columns"
-                )
+    def _header(self) -> TableSpec:
+        titled = [c.title is not None for c in self.columns]
+        if self.header_rows is not None and any(titled):
+            raise ValueError("give the header either in header_rows or as the columns' "
+                             "titles, not both")
+        if any(titled) and not all(titled):
+            missing = titled.index(False) + 1
+            raise ValueError(f"column {missing} has no title: give every column a title, "
+                             "or none for a table without a header row")
         return self
+
+    @property
+    def headed(self) -> bool:
+        """True when the table has a header row."""
+        return self.header_rows is not None or self.columns[0].title is not None
+
+
+def cell_text(cell: str | TableCell) -> str:
+    """The Markdown of a cell, written plain or as a mapping."""
+    return cell if isinstance(cell, str) else cell.text
+
+
+def cell_span(cell: str | TableCell) -> tuple[int, int]:
+    """``(colspan, rowspan)`` of a cell."""
+    return (1, 1) if isinstance(cell, str) else (cell.colspan, cell.rowspan)
 
 
 DocColumn = Literal["id", "source", "title"]
