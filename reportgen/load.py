@@ -30,7 +30,7 @@ from ruamel.yaml.scanner import RoundTripScanner
 
 from .errors import ContentError, Origin, Problem, display_path
 from .locate import REPORT_FILE, find_report
-from .model import Block, Report, TableSpec, cell_span, cell_text
+from .model import Block, Report, TableSpec
 from .tablegrid import place
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -70,6 +70,11 @@ class LoadedReport:
         while path and path not in self.positions:
             path = path[:-1]
         return self.positions.get(path, Origin(self.yaml_name, 1))
+
+    def cell_path(self, path: Path_) -> Path_:
+        """The path of a table cell's text: the cell's own, or its ``text`` key when the
+        cell is written as a mapping."""
+        return (*path, "text") if (*path, "text") in self.positions else path
 
     @property
     def yaml_name(self) -> str:
@@ -521,10 +526,8 @@ def _markdown_texts(loaded: LoadedReport) -> Iterator[tuple[Path_, str, Origin]]
                                ("rows", block.table.rows)):
                 for r, row in enumerate(rows):
                     for c, cell in enumerate(row):
-                        here: Path_ = (*path, "table", part, r, c)
-                        if not isinstance(cell, str):
-                            here = (*here, "text")
-                        yield here, cell_text(cell), loaded.origin(here)
+                        here = loaded.cell_path((*path, "table", part, r, c))
+                        yield here, cell.text, loaded.origin(here)
     if loaded.model.highlights is not None:
         for i, item in enumerate(loaded.model.highlights.items):
             for k, text in enumerate(item.items):
@@ -628,7 +631,8 @@ def table_geometry(spec: TableSpec) -> Iterator[tuple[Path_, str]]:
     width = len(spec.columns)
     for part, rows, name in (("header_rows", spec.header_rows or [], "header row"),
                              ("rows", spec.rows, "row")):
-        _, problems = place([[cell_span(c) for c in row] for row in rows], width, name)
+        _, problems = place([[(c.colspan, c.rowspan) for c in row] for row in rows], width,
+                            name)
         for problem in problems:
             where: Path_ = (part, problem.row)
             if problem.index is not None:

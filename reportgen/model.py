@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -335,8 +335,28 @@ class TableCell(Strict):
                          description="how many rows it covers, from its row down; the rows "
                          "below leave out the cells it covers", examples=[3])
 
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: object) -> object:
+        """A plain string is a cell of one row and one column."""
+        if isinstance(value, str):
+            return {"text": value}
+        if isinstance(value, dict | TableCell):
+            return value
+        shown = "an empty value" if value is None else f"{value!r}"
+        raise ValueError(f"a cell is text (in quotes if it looks like a number) or a mapping "
+                         f"{{text, colspan, rowspan}}, not {shown}")
 
-CellSpec = Annotated[str | TableCell, Field(union_mode="left_to_right")]
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        mapping = handler(core_schema)
+        return {"anyOf": [{"type": "string", "description": "a cell's text (Markdown)",
+                           "examples": ["C54"]}, handler.resolve_ref_schema(mapping)],
+                "description": "a cell: its text, or a mapping with its spans",
+                "examples": ["C54", {"text": "WP1", "rowspan": 3}]}
+
+
+CellSpec = TableCell
 
 
 class TableSpec(Strict):
@@ -377,16 +397,6 @@ class TableSpec(Strict):
     def headed(self) -> bool:
         """True when the table has a header row."""
         return self.header_rows is not None or self.columns[0].title is not None
-
-
-def cell_text(cell: str | TableCell) -> str:
-    """The Markdown of a cell, written plain or as a mapping."""
-    return cell if isinstance(cell, str) else cell.text
-
-
-def cell_span(cell: str | TableCell) -> tuple[int, int]:
-    """``(colspan, rowspan)`` of a cell."""
-    return (1, 1) if isinstance(cell, str) else (cell.colspan, cell.rowspan)
 
 
 DocColumn = Literal["id", "source", "title"]

@@ -334,17 +334,16 @@ class _Preparer:
                        tuple(c.align for c in spec.columns))
         return replace(table, header_more=more)
 
-    def table_rows(self, rows: list[list[str | m.TableCell]],
+    def table_rows(self, rows: list[list[m.TableCell]],
                    path: Path_) -> tuple[tuple[d.Cell, ...], ...]:
-        """Cells of a table block's rows, a plain string or a mapping with spans."""
+        """Cells of a table block's rows, written as a string or a mapping with spans."""
         out = []
         for r, row in enumerate(rows):
             cells = []
             for c, cell in enumerate(row):
-                here: Path_ = (*path, r, c) if isinstance(cell, str) else (*path, r, c, "text")
-                colspan, rowspan = m.cell_span(cell)
-                cells.append(d.Cell(self.inlines(m.cell_text(cell), here), colspan=colspan,
-                                    rowspan=rowspan, origin=self.value_origin(here)))
+                here = self.loaded.cell_path((*path, r, c))
+                cells.append(d.Cell(self.inlines(cell.text, here), colspan=cell.colspan,
+                                    rowspan=cell.rowspan, origin=self.value_origin(here)))
             out.append(tuple(cells))
         return tuple(out)
 
