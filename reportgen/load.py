@@ -599,7 +599,10 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
                 f"({meeting.start.isoformat()} to {meeting.end.isoformat()})")
         for key in ("agenda", "minutes"):
             ref = getattr(session, key)
-            if ref and ref not in seen:
+            if ref and session.kind == "event":
+                add(("sessions", i, key), f"an event has no {key}: remove {ref}, or make "
+                    "this a session (leave out 'kind: event')")
+            elif ref and ref not in seen:
                 add(("sessions", i, key), f"{ref!r} is not in the documents register",
                     "warning")
         if i and (session.date, session.time.start) < (report.sessions[i - 1].date,

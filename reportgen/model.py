@@ -253,6 +253,11 @@ class Session(Strict):
         description="the id session blocks use: lower-case letters, digits and '-'",
         examples=["first"])
     title: Text = Field(description="the session's name", examples=["First adhoc session"])
+    kind: Literal["session", "event"] = Field(
+        default="session",
+        description="'event' for what is not a session of the group (a newcomers' "
+        "session, a reception): listed in the sessions table with its day, time and room, "
+        "and no agenda or minutes", examples=["session", "event"])
     date: dt.date = Field(description="its day (YYYY-MM-DD), inside the meeting",
                           examples=["2018-12-11"])
     time: SessionTime = Field(description='start, or start and end: "08:00", "12:45-13:45"')

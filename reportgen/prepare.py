@@ -308,7 +308,11 @@ class _Preparer:
             self.cite(s.agenda, ("sessions", i, "agenda"))
             self.cite(s.minutes, ("sessions", i, "minutes"))
             values = (s.title, self.lang.weekday_date(s.date), str(s.time), s.room or DASH)
-            rows.append((*(d.Cell((d.Text(v),)) for v in values),
+            cells = tuple(d.Cell((d.Text(v),)) for v in values)
+            if s.kind == "event":  # no documents: one dash across agenda and minutes
+                rows.append((*cells, d.Cell((d.Text(DASH),), colspan=2)))
+                continue
+            rows.append((*cells,
                          *(d.Cell(self.doc_id(ref) if ref else (d.Text(DASH),))
                            for ref in (s.agenda, s.minutes))))
         ranges = any(s.time.end is not None for s in self.report.sessions)
