@@ -629,8 +629,17 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
 
 
 def table_geometry(spec: TableSpec) -> Iterator[tuple[Path_, str]]:
-    """Where the header rows and the rows of a table block do not fill its grid: the
-    path of the cell or row at fault (below the table) and what is wrong."""
+    """Where a table block's header is ambiguous, or its header rows and rows do not fill
+    its grid: the path of the column, cell or row at fault (below the table) and what
+    is wrong."""
+    titled = [c.title is not None for c in spec.columns]
+    if spec.header_rows is not None and any(titled):
+        yield ("header_rows",), ("give the header either in header_rows or as the columns' "
+                                 "titles, not both")
+    elif any(titled) and not all(titled):
+        missing = titled.index(False)
+        yield ("columns", missing), (f"column {missing + 1} has no title: give every column "
+                                     "a title, or none for a table without a header row")
     width = len(spec.columns)
     for part, rows, name in (("header_rows", spec.header_rows or [], "header row"),
                              ("rows", spec.rows, "row")):

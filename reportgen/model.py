@@ -386,18 +386,6 @@ class TableSpec(Strict):
         "{text, colspan, rowspan} spans, and the cells it covers are left out of the rows",
         examples=[[["C54", "Proposal"]], [[{"text": "WP1", "rowspan": 2}, "C54"], ["C55"]]])
 
-    @model_validator(mode="after")
-    def _header(self) -> TableSpec:
-        titled = [c.title is not None for c in self.columns]
-        if self.header_rows is not None and any(titled):
-            raise ValueError("give the header either in header_rows or as the columns' "
-                             "titles, not both")
-        if any(titled) and not all(titled):
-            missing = titled.index(False) + 1
-            raise ValueError(f"column {missing} has no title: give every column a title, "
-                             "or none for a table without a header row")
-        return self
-
     @property
     def headed(self) -> bool:
         """True when the table has a header row."""

@@ -405,20 +405,17 @@ def test_a_span_out_of_bounds_is_refused_at_its_key(span: str, message: str,
 
 
 def test_header_rows_and_column_titles_together_are_refused(tmp_path: Path) -> None:
-    folder = write_report(tmp_path / "r", [{"title": "One", "blocks": [{"table": {
-        "columns": [{"title": "A"}, {"title": "B"}], "header_rows": [["x", "y"]],
-        "rows": [["a", "b"]]}}]}])
-    with pytest.raises(ContentError) as caught:
-        load(folder)
-    assert "not both" in str(caught.value)
+    assert problems_of(tmp_path, "columns: [{title: A}, {title: B}]\n"
+                       "header_rows:\n  - [x, y]\nrows:\n  - [a, b]") == [
+        "body[0].blocks[0].table.header_rows | header_rows: | give the header either in "
+        "header_rows or as the columns' titles, not both"]
 
 
 def test_a_column_without_a_title_among_titled_ones_is_refused(tmp_path: Path) -> None:
-    folder = write_report(tmp_path / "r", [{"title": "One", "blocks": [{"table": {
-        "columns": [{"title": "A"}, {}], "rows": [["a", "b"]]}}]}])
-    with pytest.raises(ContentError) as caught:
-        load(folder)
-    assert "column 2 has no title" in str(caught.value)
+    assert problems_of(tmp_path, "columns:\n  - {title: A}\n  - {width: 2}\n"
+                       "rows:\n  - [a, b]") == [
+        "body[0].blocks[0].table.columns[1] | {width: 2} | column 2 has no title: give "
+        "every column a title, or none for a table without a header row"]
 
 
 def test_the_cli_reports_a_bad_span_with_file_line_and_field(tmp_path: Path) -> None:
