@@ -538,3 +538,49 @@ def test_random_span_layouts_give_their_grid_in_the_docx(
     docx.write_bytes(render_docx(prepare(load(folder)), TEMPLATE))
     [table] = body_tables(docx)
     assert word_grid(table) == [[f"H{c}" for c in range(width)], *grid]
+
+
+# ------------------------------------------------------------------- pages
+
+
+def long_allocation(folder: Path) -> Path:
+    """Twelve groups of five rows, each group's first cell spanning its rows: a page
+    ends inside the sixth group if rows are placed one by one."""
+    rows: list[list[Any]] = []
+    for g in range(12):
+        rows.append([{"text": f"G{g}", "rowspan": 5}, f"R{g}a", "Text"])
+        rows.extend([f"R{g}{k}", "Text"] for k in "bcde")
+    return write_report(folder, [{"title": "Intro", "text": "Text.", "blocks": [{"table": {
+        "title": "Long", "columns": [{"title": "Group"}, {"title": "Row"}, {"title": "Text"}],
+        "rows": rows}}]}])
+
+
+def pages_of(pdf: Path, texts: list[str]) -> dict[str, int]:
+    out = subprocess.run([need_tool("pdftotext"), "-layout", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    pages = out.split("\f")
+    return {t: next(n for n, page in enumerate(pages) if t in page.split()) for t in texts}
+
+
+def test_rows_joined_by_a_merged_cell_stay_on_one_page(tmp_path: Path) -> None:
+    from reportgen.writers.html import render_html
+    from reportgen.writers.pdf import write_pdf
+
+    folder = long_allocation(tmp_path / "long")
+    doc = prepare(load(folder))
+    docx = tmp_path / "long.docx"
+    docx.write_bytes(render_docx(doc, TEMPLATE))
+    ours = tmp_path / "long.pdf"
+    ours.write_bytes(write_pdf(render_html(doc), report_dir=folder, attachments=(),
+                               identifier="0" * 32, created=datetime(2023, 5, 29, tzinfo=UTC)))
+    # in the DOCX: each row of a band but the last keeps with the next
+    [table] = body_tables(docx)
+    keeps = [all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(f"{W}p"))
+             for tr in table.findall(f"{W}tr")[1:]]
+    assert keeps == [True, True, True, True, False] * 12
+    for pdf in (ours, libreoffice_pdf(docx)):
+        texts = [t for g in range(12) for t in (f"G{g}", f"R{g}e")]
+        pages = pages_of(pdf, texts)
+        assert len(set(pages.values())) == 2, (pdf, pages)  # the table does cross a page
+        for g in range(12):
+            assert pages[f"G{g}"] == pages[f"R{g}e"], (pdf, g, pages)

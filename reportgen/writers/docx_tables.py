@@ -24,7 +24,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from .. import document as d
 from ..anchors import cell_id
 from ..layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
-from ..tablegrid import has_spans, place
+from ..tablegrid import bands, has_spans, place
 
 
 class TableWriter(Protocol):
@@ -91,10 +91,22 @@ def word_table(w: TableWriter, table: d.Table) -> WordTable:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             w.inlines(p, rows[r][cell.index].content)
             w.mark(p, cell_id(table.id, r, cell.index) if table.id else "")
-    if spans:  # the empty paragraph of a continued cell keeps its row's spacing
+    if spans:
         for r, row in enumerate(result.rows):
             for p in row._tr.iter(qn("w:p")):
-                if p.pPr is None or p.pPr.pStyle is None:
+                if p.pPr is None or p.pPr.pStyle is None:  # a continued cell's paragraph
                     w.set_style(WordParagraph(p, result),
                                 "Table_head" if r < heads else "Table_text")
+        keep_bands_together(result, table)
     return result
+
+
+def keep_bands_together(result: WordTable, table: d.Table) -> None:
+    """Rows joined by a row span stay on one page when they fit: each row but the last
+    of such a band keeps with the next (Word's way: "keep with next" on a row's
+    paragraphs keeps the row on the page of the row after it)."""
+    heads = len(table.header_rows)
+    for band in bands([[c.span for c in row] for row in table.rows]):
+        for r in range(band.start, band.stop - 1):
+            for p in result.rows[heads + r]._tr.iter(qn("w:p")):
+                WordParagraph(p, result).paragraph_format.keep_with_next = True

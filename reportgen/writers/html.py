@@ -47,7 +47,7 @@ from reportgen.document import (
 from reportgen.layout import LIST_POSITIONS_CM as LIST_GEOMETRY
 from reportgen.layout import TEXT_WIDTH_CM
 from reportgen.paths import templates_dir
-from reportgen.tablegrid import place
+from reportgen.tablegrid import bands, has_spans, place
 
 TEMPLATE_NAME = "report.html.j2"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -315,16 +315,23 @@ def _render_table(table: Table) -> Markup:
             for row in table.header_rows))
     changes = table.row_changes or ("",) * len(table.rows)
     columns = _start_columns(table.rows, len(table.widths))
-    rows = Markup("\n").join(_render_row(row, table.align, change, starts)
-                             for row, change, starts in zip(table.rows, changes, columns,
-                                                            strict=True))
+    rendered = [_render_row(row, table.align, change, starts)
+                for row, change, starts in zip(table.rows, changes, columns, strict=True)]
+    spans = [[c.span for c in row] for row in table.rows]
+    if has_spans(spans):  # rows joined by a row span stay on one page when they fit
+        body = Markup("\n").join(
+            Markup('<tbody class="band">\n{}\n</tbody>').format(
+                Markup("\n").join(rendered[band.start:band.stop]))
+            for band in bands(spans))
+    else:
+        body = Markup("<tbody>\n{}\n</tbody>").format(Markup("\n").join(rendered))
     caption = Markup('<p class="table-title">{}</p>\n').format(table.caption) \
         if table.caption else Markup("")
     classes = "data" if table.caption else "data layout"
     return Markup(
-        '{caption}<table class="{classes}">\n<colgroup>{cols}</colgroup>\n{head}<tbody>\n'
-        '{rows}\n</tbody>\n</table>'
-    ).format(caption=caption, classes=classes, cols=cols, head=head, rows=rows)
+        '{caption}<table class="{classes}">\n<colgroup>{cols}</colgroup>\n{head}{body}\n'
+        '</table>'
+    ).format(caption=caption, classes=classes, cols=cols, head=head, body=body)
 
 
 def _spans(cell: Cell) -> Markup:
