@@ -584,3 +584,32 @@ def test_rows_joined_by_a_merged_cell_stay_on_one_page(tmp_path: Path) -> None:
         assert len(set(pages.values())) == 2, (pdf, pages)  # the table does cross a page
         for g in range(12):
             assert pages[f"G{g}"] == pages[f"R{g}e"], (pdf, g, pages)
+
+
+# ------------------------------------------------------------------ review
+
+
+def test_a_review_of_merged_cells_is_applied_to_their_yaml_text(tmp_path: Path) -> None:
+    """A reviewer edits a cell spanning rows, a cell spanning columns and a plain cell:
+    each change lands in its cell's YAML text and the rebuilt DOCX shows it."""
+    from .conftest import build_into, run_cli
+    from .test_review import accepted_texts
+    from .word_review import Reviewer
+
+    folder = sample(tmp_path / "content" / "merged")
+    built = build_into(folder, tmp_path / "out", "--format", "docx")
+    r = Reviewer(built.docx)
+    r.insert("Alpha", " group")  # spans three rows
+    r.insert("Plenary", " session")  # spans two columns
+    r.replace("Terms of reference", "Terms of reference, revised")  # a plain string cell
+    reviewed = r.save(tmp_path / "reviewed.docx")
+    result = run_cli("review", str(reviewed), "--content", str(folder), "--apply")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": applied: ") == 3, result.stdout
+    data = (folder / "report.yaml").read_text("utf-8")
+    for text in ("Alpha group", "Plenary session", "Terms of reference, revised"):
+        assert f'"{text}"' in data, text
+    again = build_into(folder, tmp_path / "again", "--format", "docx")
+    assert accepted_texts(again.docx) == accepted_texts(reviewed)
+    grid = word_grid(body_tables(again.docx)[0])
+    assert [row[0] for row in grid[2:]] == ["Alpha group"] * 3 + ["Plenary session"]
