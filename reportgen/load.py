@@ -28,6 +28,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import RoundTripScanner
 
+from .compat import renamed
 from .errors import ContentError, Origin, Problem, display_path
 from .locate import REPORT_FILE, find_report
 from .model import Block, Report, TableSpec
@@ -353,7 +354,11 @@ def _validation_problems(exc: ValidationError, positions: dict[Path_, Origin],
 def _message(err: Any, loc: Path_) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
-        allowed = _fields_at(Report, loc[:-1])
+        holder = _model_at(Report, loc[:-1])
+        former = renamed(holder.__name__, str(loc[-1])) if holder is not None else None
+        if former is not None:
+            return former.message()
+        allowed = list(holder.model_fields) if holder is not None else []
         hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         text = f"unknown key {loc[-1]!r}"
         if hint:
@@ -372,21 +377,21 @@ def _message(err: Any, loc: Path_) -> str:
     return message
 
 
-def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
-    """Field names of the model found at ``loc`` (empty when the path leaves the models)."""
+def _model_at(model: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
+    """The model found at ``loc`` (None when the path leaves the models)."""
     current: Any = model
     for part in loc:
         if isinstance(part, int):
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
+            return None
         info = current.model_fields.get(str(part))
         if info is None:
-            return []
+            return None
         current = _inner_model(info.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+        return current
+    return None
 
 
 def _inner_model(annotation: Any) -> Any:
