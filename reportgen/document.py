@@ -193,13 +193,14 @@ class Table:
     number: int
     caption: str  # "Table 1 – Title"; "" for an untitled table
     header: tuple[Cell, ...]
+    # the header rows under the first (fields in reading order: walks rely on it)
+    header_more: tuple[tuple[Cell, ...], ...] = field(default=(), kw_only=True,
+                                                      metadata=SPARSE)
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
     align: tuple[Literal["left", "center"], ...]
     title: str = field(default="", kw_only=True)
     row_changes: tuple[Change, ...] = field(default=(), kw_only=True)  # per row, if marked
-    header_more: tuple[tuple[Cell, ...], ...] = field(default=(), kw_only=True,
-                                                      metadata=SPARSE)
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 

@@ -613,3 +613,28 @@ def test_a_review_of_merged_cells_is_applied_to_their_yaml_text(tmp_path: Path) 
     assert accepted_texts(again.docx) == accepted_texts(reviewed)
     grid = word_grid(body_tables(again.docx)[0])
     assert [row[0] for row in grid[2:]] == ["Alpha group"] * 3 + ["Plenary session"]
+
+
+def test_footnotes_in_header_rows_and_merged_cells_keep_reading_order(
+        tmp_path: Path) -> None:
+    """Notes in a second header row and in a merged cell are numbered in reading order,
+    and the anchors list them in that order too (a review finds each at its line)."""
+    from reportgen.anchors import anchors
+
+    table = {**ALLOCATION,
+             "header_rows": [ALLOCATION["header_rows"][0], ["Number[^a]", "Title"]],
+             "rows": [[{"text": "Alpha[^b]", "rowspan": 3}, "C54", "Quantum proposal"],
+                      *ALLOCATION["rows"][1:]]}
+    folder = write_report(tmp_path / "r", [{"title": "One", "text": "Before.[^c]\n\n"
+                                            "[^c]: First note.\n",
+                                            "blocks": [{"table": table}]}])
+    text = (folder / "report.yaml").read_text("utf-8")
+    (folder / "report.yaml").write_text(text.replace('"Number[^a]"', '"Number[^a]\\n\\n'
+                                                     '[^a]: Header note."').replace(
+        '"Alpha[^b]"', '"Alpha[^b]\\n\\n[^b]: Cell note."'), "utf-8")
+    doc = prepare(load(folder))
+    notes = [a for a in anchors(doc) if a.kind == "footnote"]
+    assert [a.source_text for a in notes] == ["First note.", "Header note.", "Cell note."]
+    table_block = next(b for b in doc.body if isinstance(b, d.Table))
+    assert [n.number for row in table_block.all_rows for c in row for n in c.content
+            if isinstance(n, d.Footnote)] == [2, 3]
