@@ -54,7 +54,9 @@ class Anchor:
 
 
 def cell_id(table_id: str, row: int, col: int) -> str:
-    """A table cell's id: row 0 is the header."""
+    """A table cell's id: rows count the header rows first (row 0 is the first header
+    row, or the first row of a table without a header); ``col`` is the cell's place in
+    its row as written (a row leaves out the cells a span covers)."""
     return f"{table_id}.r{row}c{col}"
 
 
@@ -108,9 +110,10 @@ def _blocks(blocks: tuple[d.Block, ...]) -> Iterator[Anchor]:
                 for item in items:
                     yield from _item(item)
             case d.Table(caption=caption, title=title):
-                yield Anchor(block.id, "caption", block.origin, caption,
-                             caption[: len(caption) - len(title)])
-                for r, row in enumerate((block.header, *block.rows)):
+                if caption:  # a layout table has no caption paragraph
+                    yield Anchor(block.id, "caption", block.origin, caption,
+                                 caption[: len(caption) - len(title)])
+                for r, row in enumerate(block.all_rows):
                     for c, cell in enumerate(row):
                         yield Anchor(cell_id(block.id, r, c), "cell",
                                      cell.origin or block.origin, d.plain_text(cell.content))
