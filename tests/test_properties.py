@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from reportgen.build import BuildOptions, build_report
 
 from .conftest import docx_paragraph_texts, libreoffice_pdf, need_tool
+from .test_merged_cells import span_layouts, yaml_rows
 
 SCRIPTS = {
     "latin": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèàçœßø",
@@ -71,6 +72,18 @@ def pipe_tables(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
+@st.composite
+def span_tables(draw: st.DrawFn) -> dict[str, object]:
+    """A YAML table block with a random valid layout of merged cells, titled or not."""
+    width, grid = draw(span_layouts())
+    words = {name: f"{name} {draw(sentences())}" for row in grid for name in row}
+    table: dict[str, object] = {"columns": [{"title": draw(sentences())} for _ in range(width)],
+                                "rows": yaml_rows([[words[n] for n in row] for row in grid])}
+    if draw(st.booleans()):
+        table["title"] = draw(sentences())
+    return table
+
+
 prose = st.lists(st.one_of(sentences(), lists(), pipe_tables()), min_size=1,
                  max_size=4).map("\n\n".join)
 
@@ -82,6 +95,8 @@ def sections(draw: st.DrawFn, depth: int = 1) -> dict[str, object]:
         section["sections"] = draw(st.lists(sections(depth + 1), min_size=1, max_size=2))
     if draw(st.integers(0, 4)) == 0:
         section["numbered"] = False
+    if draw(st.integers(0, 3)) == 0:
+        section["blocks"] = [{"table": draw(span_tables())}]
     return section
 
 
