@@ -598,6 +598,10 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
                                                        report.sessions[i - 1].time.start):
             add(("sessions", i, "date"), "session is earlier than the one before it", "warning")
 
+    if report.options.annex_label == "none" and len(report.annexes) > 1:
+        add(("options", "annex_label"), f"'none' labels a single annex 'Annex'; this report "
+            f"has {len(report.annexes)} annexes: use arabic or letter")
+
     statement_ids = {s.id for s in report.statements}
     for path, block in _blocks(report):
         if block.session is not None and block.session not in session_ids:

@@ -221,9 +221,9 @@ class Options(Strict):
         "Markdown (1. or 1)) chooses between the two",
         examples=[["1)", "a)", "i)"], ["1.", "a.", "i."], ["1-", "(a)", "(i)"]],
     )
-    annex_label: Literal["arabic", "letter"] = Field(
-        default="arabic", description="Annex 1, 2 … (arabic) or Annex A, B … (letter)",
-        examples=["arabic", "letter"])
+    annex_label: Literal["arabic", "letter", "none"] = Field(
+        default="arabic", description="Annex 1, 2 … (arabic), Annex A, B … (letter), or "
+        "none: a single annex labelled just 'Annex'", examples=["arabic", "letter", "none"])
     end_mark: bool = Field(default=True, description="end with the ITU end mark",
                            examples=[True])
     document_links: bool = Field(default=True,

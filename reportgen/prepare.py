@@ -363,9 +363,9 @@ class _Preparer:
         out = []
         for a, annex in enumerate(self.report.annexes):
             path: Path_ = ("annexes", a)
-            mark = str(a + 1) if self.report.options.annex_label == "arabic" \
-                else chr(ord("A") + a)
-            sequence = f"annex-{mark}"
+            style = self.report.options.annex_label
+            mark = {"arabic": str(a + 1), "letter": chr(ord("A") + a), "none": ""}[style]
+            sequence = f"annex-{mark}" if mark else "annex"
             annex_id = self.block_id(annex.id, f"annex.{a + 1}", path)
             blocks = self.content(annex, path, annex_id)
             blocks.extend(self.sections(annex.sections, (*path, "sections"), sequence, 1, "",
@@ -373,9 +373,9 @@ class _Preparer:
             if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
                 # the first paragraph after the annex title keeps its distance (§5)
                 blocks[0] = replace(blocks[0], role="after_title")
-            out.append(d.Annex(self.lang["annex"].format(n=mark), annex.title, annex.obligation,
-                               tuple(blocks), sequence, id=annex_id,
-                               origin=self.loaded.origin(path)))
+            label = self.lang["annex"].format(n=mark).strip()
+            out.append(d.Annex(label, annex.title, annex.obligation, tuple(blocks), sequence,
+                               id=annex_id, origin=self.loaded.origin(path)))
         return out
 
     # ------------------------------------------------------------- numbering
