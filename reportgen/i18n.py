@@ -22,7 +22,7 @@ ENGLISH_NAMES = {"English": "E", "French": "F", "Spanish": "S", "Russian": "R",
 TEXT_KEYS = ("babel", "direction", "organisation", "sector", "study_period", "study_group",
              "original", "only", "questions", "source", "title", "purpose", "contact", "tel",
              "email", "keywords", "abstract", "action", "contribution", "place_and_dates",
-             "table", "figure", "annex", "appendix", "note", "weekday_date")
+             "table", "figure", "annex", "appendix", "appendix_obligation", "note", "weekday_date")
 
 
 class LocaleError(Exception):

@@ -619,7 +619,7 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
 
 
 def _blocks(report: Report) -> list[tuple[Path_, Block]]:
-    """Every block of the body and the annexes with its content path."""
+    """Every block of the body, the annexes and the appendices with its content path."""
     out: list[tuple[Path_, Block]] = []
 
     def walk(sections: Any, path: Path_) -> None:
@@ -633,4 +633,8 @@ def _blocks(report: Report) -> list[tuple[Path_, Block]]:
         for j, block in enumerate(annex.blocks):
             out.append((("annexes", a, "blocks", j), block))
         walk(annex.sections, ("annexes", a, "sections"))
+    for a, appendix in enumerate(report.appendices):
+        for j, block in enumerate(appendix.blocks):
+            out.append((("appendices", a, "blocks", j), block))
+        walk(appendix.sections, ("appendices", a, "sections"))
     return out

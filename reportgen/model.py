@@ -443,6 +443,30 @@ class Annex(Strict):
                                     examples=[[{"title": "Scope", "text": "…"}]])
 
 
+class Appendix(Strict):
+    """An appendix, after the annexes and on a new page: Appendix I (II …) and its title,
+    the line saying it is not an integral part, then its content."""
+
+    title: Text = Field(description="the appendix title", examples=["Bibliography"])
+    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION,
+                               examples=["bibliography"])
+    obligation: str | None = Field(
+        default=None, description="the line under the title; by default '(This appendix "
+        "does not form an integral part of this document.)' in the document's language; "
+        "empty for none", examples=["", "(This appendix does not form an integral part of "
+                                        "this Recommendation.)"])
+    text: str | None = Field(default=None, description="Markdown prose",
+                             examples=["The studies below were considered."])
+    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
+                             examples=["appendix1.md"])
+    blocks: list[Block] = Field(default_factory=list,
+                                description="typed blocks, each with exactly one key",
+                                examples=[[{"text": "…"}]])
+    sections: list[Section] = Field(default_factory=list,
+                                    description="the appendix's clauses, numbered I.1, I.1.1 …",
+                                    examples=[[{"title": "Scope", "text": "…"}]])
+
+
 class Report(Strict):
     """A whole document: metadata, the structured registers and the body."""
 
@@ -477,6 +501,9 @@ class Report(Strict):
                                 examples=[[{"title": "Introduction", "text": "…"}]])
     annexes: list[Annex] = Field(default_factory=list, description="the annexes, in order",
                                  examples=[[{"title": "Draft terms of reference"}]])
+    appendices: list[Appendix] = Field(
+        default_factory=list, description="the appendices, after the annexes, in order: "
+        "Appendix I, II …", examples=[[{"title": "Bibliography"}]])
 
 
 def json_schema() -> dict[str, object]:

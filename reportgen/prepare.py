@@ -218,7 +218,8 @@ class _Preparer:
                                      level + 1, children_parent, children_count, section_id))
         return out
 
-    def content(self, holder: m.Section | m.Annex, path: Path_, prefix: str) -> list[d.Block]:
+    def content(self, holder: m.Section | m.Annex | m.Appendix, path: Path_,
+                prefix: str) -> list[d.Block]:
         out: list[d.Block] = []
         if holder.text is not None:
             out.extend(self.prose((*path, "text"), f"{prefix}.text"))
@@ -378,6 +379,26 @@ class _Preparer:
                                id=annex_id, origin=self.loaded.origin(path)))
         return out
 
+    def appendices(self) -> list[d.Annex]:
+        """Appendix I, II …: clauses I.1, I.1.1 and tables Table I.1 inside."""
+        out = []
+        for a, appendix in enumerate(self.report.appendices):
+            path: Path_ = ("appendices", a)
+            mark = roman(a + 1)
+            sequence = f"appendix-{mark}"
+            appendix_id = self.block_id(appendix.id, f"appendix.{a + 1}", path)
+            blocks = self.content(appendix, path, appendix_id)
+            blocks.extend(self.sections(appendix.sections, (*path, "sections"), sequence, 1,
+                                        mark, _SiblingCount(0), appendix_id))
+            if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
+                blocks[0] = replace(blocks[0], role="after_title")
+            obligation = self.lang["appendix_obligation"] if appendix.obligation is None \
+                else appendix.obligation
+            out.append(d.Annex(self.lang["appendix"].format(n=mark), appendix.title,
+                               obligation, tuple(blocks), sequence, kind="appendix",
+                               id=appendix_id, origin=self.loaded.origin(path)))
+        return out
+
     # ------------------------------------------------------------- numbering
 
     def number(self, body: list[d.Block], annexes: list[d.Annex]) -> tuple[
@@ -386,8 +407,12 @@ class _Preparer:
         numberer = _Numberer(self.report.options.list_formats, self.problems,
                              self.lang["table"])
         numbered_body = numberer.blocks(body)
-        numbered_annexes = tuple(replace(a, blocks=numberer.blocks(a.blocks)) for a in annexes)
-        return numbered_body, numbered_annexes, numberer.lists
+        numbered_annexes = []
+        for annex in annexes:  # tables in an appendix: Table I.1, I.2 … (itu-style.md §3)
+            if annex.kind == "appendix":
+                numberer.table_prefix, numberer.prefixed = annex.label.split()[-1], 0
+            numbered_annexes.append(replace(annex, blocks=numberer.blocks(annex.blocks)))
+        return numbered_body, tuple(numbered_annexes), numberer.lists
 
     # --------------------------------------------------------------- checks
 
@@ -418,6 +443,8 @@ class _Numberer:
     problems: list[Problem]
     caption: str  # "Table {n} – {title}" in the document's language
     tables: int = 0
+    table_prefix: str = ""  # "II" in Appendix II: its tables are Table II.1, II.2 …
+    prefixed: int = 0  # tables so far under the current prefix
     lists: int = 0
     footnotes: int = 0
 
@@ -427,9 +454,14 @@ class _Numberer:
     def block(self, block: d.Block) -> d.Block:
         match block:
             case d.Table(title=title):
-                self.tables += 1
-                return replace(block, number=self.tables,
-                               caption=self.caption.format(n=self.tables, title=title),
+                if self.table_prefix:
+                    self.prefixed += 1
+                    number, shown = self.prefixed, f"{self.table_prefix}.{self.prefixed}"
+                else:
+                    self.tables += 1
+                    number, shown = self.tables, str(self.tables)
+                return replace(block, number=number,
+                               caption=self.caption.format(n=shown, title=title),
                                header=self.cells(block.header, block.id, 0),
                                rows=tuple(self.cells(row, block.id, r)
                                           for r, row in enumerate(block.rows, 1)))
@@ -539,6 +571,17 @@ def _table(title: str, header: tuple[d.Cell, ...], rows: tuple[tuple[d.Cell, ...
     return d.Table(0, "", header, rows, widths, align, title=title)  # type: ignore[arg-type]
 
 
+def roman(n: int) -> str:
+    """``4`` -> ``IV``: the numbers of appendices."""
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
 def sources_digest(sources: dict[str, bytes]) -> str:
     """One SHA-256 over a report's content files, their names included."""
     h = hashlib.sha256()
@@ -566,7 +609,7 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         p.cite(doc.revision_of, ("documents", i, "revision_of"))
     body = p.sections(report.body, ("body",), "body", 1, "",
                       _SiblingCount(report.options.heading_start - 1), "body")
-    numbered_body, annexes, list_count = p.number(body, p.annexes())
+    numbered_body, annexes, list_count = p.number(body, p.annexes() + p.appendices())
     if p.problems:
         raise ContentError(p.problems)
     cover = build_cover(meta)

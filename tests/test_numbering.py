@@ -38,7 +38,7 @@ from .wordnum import word_labels
 
 TEMPLATE = templates_dir() / "itu-td.docx"
 MARKER = re.compile(r"^K\d+$")
-LABEL = re.compile(r"^(\(?([0-9]+(\.[0-9]+)*|[a-zA-Z]+)[.)-]?|\u2013)$")
+LABEL = re.compile(r"^(\(?([0-9]+(\.[0-9]+)*|[a-zA-Z]+)[.)-]?|\u2013|[IVX]+(\.[0-9]+)+)$")
 GLUED = re.compile(r"^(\(?(?:[0-9]+|[a-zA-Z]+)[.)-])(K\d+)$")
 
 Label = tuple[str, str]  # (label, the paragraph's text: a marker, or "" when empty)
@@ -218,6 +218,16 @@ CASES: dict[str, tuple[dict[str, Any], list[Label]]] = {
          "annexes": [{"title": "The annex", "sections": [
              {"title": "K2", "sections": [{"title": "K3"}]}, {"title": "K4"}]}]},
         [("1", "K1"), ("1", "K2"), ("1.1", "K3"), ("2", "K4")]),
+    "appendix clauses after an annex, with the appendix's number before theirs": (
+        {"body": [{"title": "K1"}],
+         "annexes": [{"title": "The annex", "sections": [{"title": "K2"}]}],
+         "appendices": [
+             {"title": "First appendix", "sections": [
+                 {"title": "K3", "text": "1. K4\n", "sections": [{"title": "K5"}]},
+                 {"title": "K6", "numbered": False, "sections": [{"title": "K7"}]}]},
+             {"title": "Second appendix", "sections": [{"title": "K8"}]}]},
+        [("1", "K1"), ("1", "K2"), ("I.1", "K3"), ("1.", "K4"), ("I.1.1", "K5"),
+         ("I.2", "K7"), ("II.1", "K8")]),
     "highlights in their own formats": (
         {"highlights": {"formats": ["(a)", "I-"], "items": [
             {"text": "K2", "items": ["K3", "K4"]}, {"text": "K5"}]},

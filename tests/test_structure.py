@@ -125,3 +125,62 @@ def test_annex_label_none_with_two_annexes_is_refused_where_it_is_written(
     message = str(raised.value)
     assert "report.yaml:" in message and "options.annex_label" in message
     assert "2 annexes" in message
+
+
+# ---------------------------------------------------------------- appendices
+
+
+def test_appendices_follow_the_annexes_with_roman_numbers_clauses_and_tables(
+        tmp_path: Path) -> None:
+    folder = write(tmp_path / "app",
+                   body=[{"title": "Introduction", "text": "Table: Body table\n\n| A |\n|---|\n"
+                          "| 1 |\n"}],
+                   annexes=[{"title": "Terms of reference", "text": "Annex text."}],
+                   appendices=[
+                       {"title": "Bibliography", "sections": [
+                           {"title": "Studies", "text": "Table: Studies\n\n| S |\n|---|\n| 1 |\n",
+                            "sections": [{"title": "Older studies"}]}]},
+                       {"title": "Examples", "obligation": "",
+                        "text": "Table: Example\n\n| E |\n|---|\n| 2 |\n"}])
+    doc, docx, pdf = outputs(folder, tmp_path)
+    labels = [(a.kind, a.label, a.obligation) for a in doc.annexes]
+    line = "(This appendix does not form an integral part of this document.)"
+    assert labels == [("annex", "Annex 1", ""), ("appendix", "Appendix I", line),
+                      ("appendix", "Appendix II", "")]
+    first, second = doc.annexes[1], doc.annexes[2]
+    heads = [(b.number, d.plain_text(b.title)) for b in first.blocks if isinstance(b, d.Heading)]
+    assert heads == [("I.1", "Studies"), ("I.1.1", "Older studies")]
+    assert [b.caption for b in first.blocks if isinstance(b, d.Table)] == [
+        "Table I.1 \u2013 Studies"]
+    assert [b.caption for b in second.blocks if isinstance(b, d.Table)] == [
+        "Table II.1 \u2013 Example"]
+    assert first.id == "appendix.1" and first.origin is not None and first.origin.line > 1
+
+    paras = paragraphs(docx)
+    at = paras.index(("Appendix_NoTitle", "Appendix I\n\nBibliography"))
+    assert paras[at + 1] == ("Normal", line)
+    assert paras.index(("Annex_NoTitle", "Annex 1\n\nTerms of reference")) < at
+    later = paras.index(("Appendix_NoTitle", "Appendix II\n\nExamples"))
+    assert paras[later + 1] == ("Table_NoTitle", "Table II.1 \u2013 Example")  # no line
+    with zipfile.ZipFile(docx) as z:
+        styles = etree.fromstring(z.read("word/styles.xml"))
+    (style,) = styles.xpath("//w:style[w:name/@w:val='Appendix_NoTitle']", namespaces=NS)
+    assert style.find("w:pPr/w:pageBreakBefore", NS) is not None
+    assert style.find("w:pPr/w:jc", NS).get(f"{W}val") == "center"
+    assert style.find("w:rPr/w:sz", NS).get(f"{W}val") == "28"
+
+    pages = pdf_pages(pdf)
+    n1, n2 = page_of(pages, "Appendix I Bibliography"), page_of(pages, "Appendix II Examples")
+    assert page_of(pages, "Annex 1 Terms of reference") < n1 < n2
+    assert line in pages[n1] and "I.1 Studies" in pages[n1]
+    assert "Table I.1 \u2013 Studies" in pages[n1] and "Table II.1 \u2013 Example" in pages[n2]
+    assert "does not form" not in pages[n2]
+
+
+def test_the_appendix_line_is_in_the_document_language(tmp_path: Path) -> None:
+    folder = write(tmp_path / "fr", document={"language": "F", "original": "French"},
+                   appendices=[{"title": "Bibliographie"}])
+    doc = prepare(load(folder))
+    assert doc.annexes[0].label == "Appendice I"
+    assert doc.annexes[0].obligation == ("(Cet appendice ne fait pas partie intégrante du "
+                                         "présent document.)")

@@ -386,7 +386,8 @@ class _BodyWriter:
                 self.restyled(p, block.former)
             case d.Heading(title=title, numbering=sequence):
                 p = self.paragraph(_style_name(block))
-                self.number(p, self.heading_num(sequence), block.number_depth - 1)
+                self.number(p, self.heading_num(sequence, block.number_prefix),
+                            block.number_depth - 1)
                 self.inlines(p, title)
                 self.mark(p, block.id)
                 self.restyled(p, block.former)
@@ -420,10 +421,10 @@ class _BodyWriter:
         if former is not None and self.tracker is not None:
             self.tracker.restyle(p._p, self.style(_style_name(former)))
 
-    def heading_num(self, sequence: str) -> int:
+    def heading_num(self, sequence: str, prefix: str = "") -> int:
         if sequence not in self.heading_nums:
             start = self.doc.heading_start if sequence == "body" else 1
-            self.heading_nums[sequence] = self.numbering.headings(start)
+            self.heading_nums[sequence] = self.numbering.headings(start, prefix)
         return self.heading_nums[sequence]
 
     def list(self, block: d.ListBlock) -> None:
@@ -508,7 +509,8 @@ class _BodyWriter:
         if annex.change and self.tracker is not None:
             self.tracked(annex.change, partial(self.annex, replace(annex, change="")))
             return
-        title = self.paragraph("Annex_NoTitle")
+        title = self.paragraph("Appendix_NoTitle" if annex.kind == "appendix"
+                               else "Annex_NoTitle")
         title.add_run(annex.label)
         run = title.add_run()
         run.add_break()

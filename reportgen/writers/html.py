@@ -341,10 +341,12 @@ def render_annex(annex: Annex) -> Markup:
     if annex.obligation:
         obligation = Markup('\n<p class="annex-obligation">{}</p>').format(annex.obligation)
     blocks = annex.blocks
-    classes = f"annex rev-{annex.change}" if annex.change else "annex"
+    classes = "annex appendix" if annex.kind == "appendix" else "annex"
+    classes = f"{classes} rev-{annex.change}" if annex.change else classes
     return Markup(
         '<section class="{classes}" id="{anchor}">\n'
-        '<h1 class="annex-title" data-bookmark="{bookmark}">{label}<br><br>{title}</h1>'
+        '<h1 class="annex-title{kind}" data-bookmark="{bookmark}">{label}<br><br>{title}</h1>'
         '{obligation}\n{blocks}\n</section>\n'
     ).format(classes=classes, anchor=annex.anchor, bookmark=bookmark, label=annex.label,
+             kind=" appendix-title" if annex.kind == "appendix" else "",
              title=title_lines, obligation=obligation, blocks=render_blocks(blocks))
