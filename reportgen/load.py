@@ -628,6 +628,9 @@ def _blocks(report: Report) -> list[tuple[Path_, Block]]:
                 out.append(((*path, i, "blocks", j), block))
             walk(section.sections, (*path, i, "sections"))
 
+    if report.preamble is not None:
+        for j, block in enumerate(report.preamble.blocks):
+            out.append((("preamble", "blocks", j), block))
     walk(report.body, ("body",))
     for a, annex in enumerate(report.annexes):
         for j, block in enumerate(annex.blocks):

@@ -423,6 +423,24 @@ class Section(Strict):
                                     examples=[[{"title": "Scope", "text": "…"}]])
 
 
+class Preamble(Strict):
+    """Text before the first clause, under no heading: text, file, then blocks."""
+
+    text: str | None = Field(default=None, description="Markdown prose",
+                             examples=["This report covers the ad hoc group's work."])
+    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
+                             examples=["preamble.md"])
+    blocks: list[Block] = Field(default_factory=list,
+                                description="typed blocks, each with exactly one key",
+                                examples=[[{"note": "All documents are in TD425."}]])
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Preamble:
+        if self.text is None and self.file is None and not self.blocks:
+            raise ValueError("a preamble takes text, file or blocks")
+        return self
+
+
 class Annex(Strict):
     """An annex, on a new page: Annex 1 (or A) and its title, then its content."""
 
@@ -497,6 +515,9 @@ class Report(Strict):
     highlights: Highlights | None = Field(default=None,
                                           description="numbered points (conclusions)",
                                           examples=[{"items": [{"text": "TSAG agreed …"}]}])
+    preamble: Preamble | None = Field(
+        default=None, description="text before the first clause (no heading)",
+        examples=[{"text": "This TD contains the report of the group."}])
     body: list[Section] = Field(min_length=1, description="the clauses, in order",
                                 examples=[[{"title": "Introduction", "text": "…"}]])
     annexes: list[Annex] = Field(default_factory=list, description="the annexes, in order",

@@ -218,7 +218,7 @@ class _Preparer:
                                      level + 1, children_parent, children_count, section_id))
         return out
 
-    def content(self, holder: m.Section | m.Annex | m.Appendix, path: Path_,
+    def content(self, holder: m.Section | m.Annex | m.Appendix | m.Preamble, path: Path_,
                 prefix: str) -> list[d.Block]:
         out: list[d.Block] = []
         if holder.text is not None:
@@ -607,8 +607,10 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
     p = _Preparer(loaded)
     for i, doc in enumerate(report.documents):
         p.cite(doc.revision_of, ("documents", i, "revision_of"))
-    body = p.sections(report.body, ("body",), "body", 1, "",
-                      _SiblingCount(report.options.heading_start - 1), "body")
+    body = p.content(report.preamble, ("preamble",), "preamble") \
+        if report.preamble is not None else []
+    body += p.sections(report.body, ("body",), "body", 1, "",
+                       _SiblingCount(report.options.heading_start - 1), "body")
     numbered_body, annexes, list_count = p.number(body, p.annexes() + p.appendices())
     if p.problems:
         raise ContentError(p.problems)

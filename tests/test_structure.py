@@ -184,3 +184,48 @@ def test_the_appendix_line_is_in_the_document_language(tmp_path: Path) -> None:
     assert doc.annexes[0].label == "Appendice I"
     assert doc.annexes[0].obligation == ("(Cet appendice ne fait pas partie intégrante du "
                                          "présent document.)")
+
+
+# ------------------------------------------------------- text before the first clause
+
+
+def test_a_preamble_is_the_first_text_after_the_cover_under_no_heading(
+        tmp_path: Path) -> None:
+    folder = write(tmp_path / "pre",
+                   preamble={"text": "Opening words of the report.\n\nA second paragraph.",
+                             "blocks": [{"note": "All documents are in TD425."}]},
+                   body=[{"title": "Introduction", "text": "Body text."}])
+    doc, docx, pdf = outputs(folder, tmp_path)
+    first = doc.body[:4]
+    assert [type(b).__name__ for b in first] == ["Paragraph", "Paragraph", "Note", "Heading"]
+    assert [b.id for b in first[:3]] == ["preamble.text.1", "preamble.text.2", "preamble.b1"]
+    assert first[0].origin is not None and first[0].origin.line > 1
+    assert isinstance(first[3], d.Heading) and first[3].number == "1"
+
+    paras = paragraphs(docx)
+    at = paras.index(("Normal", "Opening words of the report."))
+    assert paras[at + 1] == ("Normal", "A second paragraph.")
+    assert paras[at + 2] == ("Note", "NOTE \u2013 All documents are in TD425.")
+    assert paras[at + 3] == ("heading 1", "Introduction")
+    # nothing between the cover (its last table) and the preamble
+    with zipfile.ZipFile(docx) as z:
+        body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
+    assert body is not None
+    children = list(body)
+    texts = ["".join(c.itertext()) for c in children]
+    start = texts.index("Opening words of the report.")
+    assert children[start - 1].tag == f"{W}tbl"  # the cover's last table
+    assert children[start].find("w:pPr/w:pStyle", NS) is None  # Normal
+
+    main = render_html(doc).split('<main class="body">', 1)[1].lstrip()
+    assert main.startswith('<p class="normal">Opening words')  # Normal, no heading
+    (page,) = pdf_pages(pdf)
+    assert page.index("Abstract: Probe.") < page.index("Opening words of the report.") \
+        < page.index("A second paragraph.") < page.index("1 Introduction")
+
+
+def test_an_empty_preamble_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    folder = write(tmp_path / "empty", preamble={})
+    with pytest.raises(ContentError) as raised:
+        load(folder)
+    assert "preamble: a preamble takes text, file or blocks" in str(raised.value)
