@@ -332,6 +332,7 @@ class Document:
     sources_digest: str = ""  # SHA-256 over the content files it was built from
     direction: Literal["ltr", "rtl"] = "ltr"  # "rtl" for Arabic
     warnings: tuple[str, ...] = field(default=())
+    attachments: tuple[Document, ...] = ()  # appended documents, each with its own cover
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

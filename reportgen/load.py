@@ -28,6 +28,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import RoundTripScanner
 
+from .attachments import load_attachments
 from .errors import ContentError, Origin, Problem, display_path
 from .locate import REPORT_FILE, find_report
 from .model import Block, Report
@@ -59,6 +60,7 @@ class LoadedReport:
     prose: dict[Path_, tuple[str, Origin]] = field(default_factory=dict)
     text_starts: dict[Path_, Origin] = field(default_factory=dict)  # where a value's text is
     warnings: list[Problem] = field(default_factory=list)  # found while loading
+    attachments: list[LoadedReport] = field(default_factory=list)  # attached reports
 
     @property
     def name(self) -> str:
@@ -129,6 +131,7 @@ def load(path: Path) -> LoadedReport:
     problems += _check_size(loaded)
     problems += _check_prose_nesting(loaded)
     problems += _check_consistency(loaded)
+    problems += load_attachments(loaded)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)

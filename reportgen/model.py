@@ -485,6 +485,14 @@ class Appendix(Strict):
                                     examples=[[{"title": "Scope", "text": "…"}]])
 
 
+class Attachment(Strict):
+    """Another document appended after the report, with its own cover and numbering."""
+
+    report: Text = Field(description="the attached report's folder, inside this report's "
+                         "folder (it holds its own report.yaml)",
+                         examples=["attachment-ls", "attachments/terms-of-reference"])
+
+
 class Report(Strict):
     """A whole document: metadata, the structured registers and the body."""
 
@@ -525,6 +533,9 @@ class Report(Strict):
     appendices: list[Appendix] = Field(
         default_factory=list, description="the appendices, after the annexes, in order: "
         "Appendix I, II …", examples=[[{"title": "Bibliography"}]])
+    attachments: list[Attachment] = Field(
+        default_factory=list, description="other documents appended after the report, each "
+        "on a new page with its own cover", examples=[[{"report": "attachment-ls"}]])
 
 
 def json_schema() -> dict[str, object]:

@@ -17,6 +17,7 @@ from . import document as d
 from . import i18n
 from . import model as m
 from .anchors import cell_id
+from .attachments import prefixed
 from .doclinks import document_url
 from .errors import ContentError, Origin, Problem
 from .labels import DASH, format_label, markdown_pattern, parse_format
@@ -625,7 +626,10 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         identifier=cover.masthead_number,
         date=when.isoformat(),
     )
+    attached = tuple(prefixed(prepare(a, date), n)
+                     for n, a in enumerate(loaded.attachments, 1))
     return d.Document(
+        attachments=attached,
         cover=cover,
         metadata=metadata,
         body=numbered_body,
@@ -636,7 +640,8 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         file_stem=itu_file_stem(meta),
         language_letter=meta.language,
         direction="rtl" if i18n.locale(meta.language).rtl else "ltr",
-        warnings=tuple(str(w) for w in p.warnings()),
+        warnings=tuple(str(w) for w in p.warnings()) + tuple(w for a in attached
+                                                             for w in a.warnings),
         report_name=loaded.name,
         sources_digest=sources_digest(loaded.sources),
     )

@@ -23,7 +23,7 @@ from reportgen.writers.docx import render_docx
 from reportgen.writers.html import render_html
 from reportgen.writers.pdf import write_pdf
 
-from .conftest import NS, W, need_tool
+from .conftest import NS, W, libreoffice_pdf, need_tool
 
 TEMPLATE = templates_dir() / "itu-td.docx"
 
@@ -229,3 +229,176 @@ def test_an_empty_preamble_is_refused_where_it_is_written(tmp_path: Path) -> Non
     with pytest.raises(ContentError) as raised:
         load(folder)
     assert "preamble: a preamble takes text, file or blocks" in str(raised.value)
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def attached_report(tmp_path: Path, **main: Any) -> Path:
+    """A report with one attachment in its folder: a TD of its own with a table, a
+    footnote and an annex."""
+    folder = write(tmp_path / "main", options={"end_mark": True},
+                   body=[{"title": "Introduction",
+                          "text": "Report text.[^1]\n\n[^1]: A report note.\n\n"
+                                  "Table: Report table\n\n| A |\n|---|\n| 1 |\n"},
+                         {"title": "Results", "text": "Table: Second table\n\n| B |\n|---|\n"
+                                                      "| 2 |\n"}],
+                   annexes=[{"title": "Report annex", "text": "Annex text."}],
+                   attachments=[{"report": "ls"}], **main)
+    write(folder / "ls", options={"end_mark": True},
+          document={"number": 99, "title": "Attached liaison", "source": "Attached source"},
+          body=[{"title": "Attached clause", "text": "Attached text.[^a]\n\n"
+                 "[^a]: An attached note.\n\nTable: Attached table\n\n| C |\n|---|\n| 3 |\n",
+                 "sections": [{"title": "Attached sub-clause"}]}],
+          annexes=[{"title": "Attached annex", "sections": [{"title": "Attached annex clause"}]}])
+    return folder
+
+
+def test_an_attachment_is_prepared_as_its_own_document_with_prefixed_ids(
+        tmp_path: Path) -> None:
+    doc = prepare(load(attached_report(tmp_path)))
+    (att,) = doc.attachments
+    assert att.cover.masthead_number == "TSAG-TD99" and doc.cover.masthead_number == "TSAG-TD7"
+    heads = [(b.number, d.plain_text(b.title), b.id) for b in att.body
+             if isinstance(b, d.Heading)]
+    assert heads == [("1", "Attached clause", "attachment.1.body.1"),
+                     ("1.1", "Attached sub-clause", "attachment.1.body.1.1")]
+    (table,) = [b for b in att.body if isinstance(b, d.Table)]
+    assert table.caption == "Table 1 \u2013 Attached table"
+    assert table.id.startswith("attachment.1.body.1.text.")
+    assert att.annexes[0].label == "Annex 1" and att.annexes[0].id == "attachment.1.annex.1"
+    assert att.annexes[0].anchor == "attachment-1-annex-1"
+    assert table.origin is not None and table.origin.file.endswith("ls/report.yaml")
+    report_ids = {b.id for b in doc.body}
+    assert not report_ids & {b.id for b in att.body}
+
+
+def test_an_attachment_follows_the_report_in_the_pdf_with_its_cover_and_header(
+        tmp_path: Path) -> None:
+    _, _, pdf = outputs(attached_report(tmp_path), tmp_path)
+    pages = pdf_pages(pdf)
+    cover = page_of(pages, "TSAG-TD99")
+    assert cover == page_of(pages, "Attached liaison") > page_of(pages, "Report annex")
+    assert "INTERNATIONAL TELECOMMUNICATION UNION" in pages[cover]
+    assert pages[cover].index("Attached liaison") < pages[cover].index("1 Attached clause")
+    assert "Table 1 \u2013 Attached table" in pages[cover]
+    assert pages[cover].startswith("INTERNATIONAL")  # no running header
+    for page in pages[:cover]:  # the report's pages keep the report's number
+        assert "TSAG-TD99" not in page
+    annex = page_of(pages, "Attached annex")
+    assert annex > cover and pages[annex].replace(" ", "").startswith("-2-TSAG-TD99")
+    assert pages[1].replace(" ", "").startswith("-2-TSAG-TD7")
+    # one end mark per document: after the report's annex, and after the attachment's
+    assert pages[cover - 1].rstrip().endswith("_" * 20)
+    assert pages[-1].rstrip().endswith("_" * 20)
+
+
+def test_an_attachment_follows_the_report_in_the_docx_in_a_section_of_its_own(
+        tmp_path: Path) -> None:
+    _, docx, _ = outputs(attached_report(tmp_path), tmp_path)
+    texts = [t for _, t in paragraphs(docx)]
+    with zipfile.ZipFile(docx) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+        rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
+        parts = {n: z.read(n) for n in z.namelist()}
+    body = root.find(f"{W}body")
+    assert body is not None
+    # two cover blocks, in order: the report's, then the attachment's
+    numbers = [p for p in body.iter(f"{W}p") if "".join(p.itertext()) in ("TSAG-TD7",
+                                                                          "TSAG-TD99")]
+    assert ["".join(p.itertext()) for p in numbers] == ["TSAG-TD7", "TSAG-TD99"]
+    cells = ["".join(p.itertext()) for p in body.iter(f"{W}p")]
+    assert cells.count("INTERNATIONAL TELECOMMUNICATION UNION") == 2
+    assert cells.index("Annex 1Report annex") < cells.index("Attached liaison") \
+        < cells.index("Attached clause")
+    # the attachment's clauses and tables restart (Word numbering evaluated)
+    from .wordnum import word_labels
+    labels = [(n.label, n.text) for n in word_labels(docx)]
+    assert labels == [("1", "Introduction"), ("2", "Results"), ("1", "Attached clause"),
+                      ("1.1", "Attached sub-clause"), ("1", "Attached annex clause")]
+    captions = [t for s, t in paragraphs(docx) if s == "Table_NoTitle"]
+    assert captions == ["Table 1 \u2013 Report table", "Table 2 \u2013 Second table",
+                        "Table 1 \u2013 Attached table"]
+    # two sections: the report's keeps the template's header, the attachment's has its own
+    sections = body.findall(".//w:sectPr", NS)
+    assert len(sections) == 2
+    first_header, second_header = (s.find("w:headerReference[@w:type='default']", NS)
+                                   for s in sections)
+    rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    head1 = parts["word/" + targets[first_header.get(rid)]].decode()
+    head2 = parts["word/" + targets[second_header.get(rid)]].decode()
+    assert "TSAG-TD7" in head1 and "TSAG-TD99" not in head1
+    assert "TSAG-TD99" in head2
+    assert sections[1].find("w:pgNumType", NS).get(f"{W}start") == "1"
+    assert sections[0].getparent().getparent() is not None  # ends the report's section
+    # one end mark per document, the report's ending its section
+    ends = [t for s, t in paragraphs(docx) if s == "Endmark"]
+    assert ends == ["_" * 20, "_" * 20]
+    # bookmarks: unique names and ids, the attachment's prefixed
+    marks = body.findall(".//w:bookmarkStart", NS)
+    names = [m.get(f"{W}name") for m in marks]
+    ids = [m.get(f"{W}id") for m in marks]
+    assert len(set(names)) == len(names) and len(set(ids)) == len(ids)
+    from reportgen.anchors import bookmark_name
+    assert {bookmark_name("cover.title"), bookmark_name("attachment.1.cover.title"),
+            bookmark_name("body.1"), bookmark_name("attachment.1.body.1")} <= set(names)
+    assert texts.index("Attached text.") > texts.index("Report text.")
+
+
+def test_libreoffice_shows_the_attachment_from_a_new_page_with_its_cover_and_header(
+        tmp_path: Path) -> None:
+    _, docx, _ = outputs(attached_report(tmp_path), tmp_path)
+    pages = pdf_pages(libreoffice_pdf(docx))
+    cover = page_of(pages, "TSAG-TD99")
+    assert cover == page_of(pages, "Attached liaison") > page_of(pages, "Report annex")
+    assert pages[cover].startswith("INTERNATIONAL TELECOMMUNICATION UNION")  # no header
+    assert pages[cover].index("Attached liaison") < pages[cover].index("1 Attached clause")
+    assert "Table 1 \u2013 Attached table" in pages[cover]
+    assert all("TSAG-TD99" not in page for page in pages[:cover])
+    assert pages[1].replace(" ", "").startswith("-2-TSAG-TD7")
+    annex = page_of(pages, "Attached annex")
+    assert annex > cover and pages[annex].replace(" ", "").startswith("-2-TSAG-TD99")
+    assert pages[cover - 1].rstrip().endswith("_" * 20)
+    assert pages[-1].rstrip().endswith("_" * 20)
+
+
+@pytest.mark.parametrize("where", ["../elsewhere", "/tmp", "."])
+def test_an_attachment_outside_the_report_folder_is_refused_where_it_is_named(
+        tmp_path: Path, where: str) -> None:
+    write(tmp_path / "elsewhere")
+    folder = write(tmp_path / "main", attachments=[{"report": where}])
+    with pytest.raises(ContentError) as raised:
+        load(folder)
+    (problem,) = raised.value.problems
+    assert problem.file.endswith("main/report.yaml") and problem.line > 1
+    assert problem.field == "attachments[0].report"
+    assert "is not a folder inside the report's folder" in problem.message
+
+
+def test_a_missing_attached_report_is_refused_where_it_is_named(tmp_path: Path) -> None:
+    folder = write(tmp_path / "main", attachments=[{"report": "ls"}])
+    (folder / "ls").mkdir()
+    with pytest.raises(ContentError) as raised:
+        load(folder)
+    (problem,) = raised.value.problems
+    assert problem.file.endswith("main/report.yaml") and problem.line > 1
+    assert problem.message == "no report.yaml in 'ls'"
+
+
+def test_an_invalid_attached_report_is_reported_at_its_own_file_and_line(
+        tmp_path: Path) -> None:
+    folder = write(tmp_path / "main", attachments=[{"report": "ls"}])
+    (folder / "ls").mkdir()
+    (folder / "ls" / "report.yaml").write_text(
+        (folder / "report.yaml").read_text("utf-8").replace('"source": "Structure probe"',
+                                                            '"sourse": "Structure probe"'),
+        "utf-8")
+    (folder / "ls" / "report.yaml").write_text(
+        (folder / "ls" / "report.yaml").read_text("utf-8").replace(
+            '"attachments": [\n  {\n   "report": "ls"\n  }\n ]', '"annexes": []'), "utf-8")
+    with pytest.raises(ContentError) as raised:
+        load(folder)
+    messages = [(p.file, p.line, p.field) for p in raised.value.problems]
+    assert any(f.endswith("main/ls/report.yaml") and line > 1 and field == "document.sourse"
+               for f, line, field in messages), messages

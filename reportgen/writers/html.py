@@ -77,7 +77,18 @@ def text_lines(text: str) -> Markup:
 
 
 def render_html(doc: Document) -> str:
-    """Render the whole document as one HTML page (cover, body, annexes, end mark)."""
+    """Render the whole document as one HTML page (cover, body, annexes, end mark), then
+    its attachments, each rendered by the same template and appended after it."""
+    html = _render_one(doc)
+    if doc.attachments:
+        from .html_attachments import append_attachments
+
+        html = append_attachments(html, [_render_one(a) for a in doc.attachments],
+                                  doc.attachments)
+    return html
+
+
+def _render_one(doc: Document) -> str:
     template = _environment().get_template(TEMPLATE_NAME)
     return template.render(
         lang=doc.metadata.language,
