@@ -58,21 +58,26 @@ def cell_id(table_id: str, row: int, col: int) -> str:
     return f"{table_id}.r{row}c{col}"
 
 
-def anchors(doc: d.Document, cover_origins: dict[str, Origin] | None = None) -> list[Anchor]:
-    """Every anchored paragraph of ``doc``: the cover fields, then body and annexes."""
+def anchors(doc: d.Document, cover_origins: dict[str, Origin] | None = None,
+            attached: bool = True, cover_id: str = "cover") -> list[Anchor]:
+    """Every anchored paragraph of ``doc``: the cover fields, then body and annexes, then
+    (when ``attached``) those of each attachment, its cover's ids ``attachment.N.cover.*``."""
     out: list[Anchor] = []
     origins = cover_origins or {}
     for name in COVER_FIELDS:
         value = getattr(doc.cover, name)
         if value:
             prefix = COVER_PREFIXES.get(name, "")
-            out.append(Anchor(f"cover.{name}", "cover", origins.get(name), prefix + value,
-                              prefix))
+            out.append(Anchor(f"{cover_id}.{name}", "cover", origins.get(name),
+                              prefix + value, prefix))
     out.extend(_blocks(doc.body))
     for annex in doc.annexes:
         out.append(Anchor(annex.id, "annex", annex.origin, f"{annex.label}\n\n{annex.title}",
                           f"{annex.label}\n\n"))
         out.extend(_blocks(annex.blocks))
+    if attached:
+        for n, attachment in enumerate(doc.attachments, 1):
+            out.extend(anchors(attachment, cover_id=f"attachment.{n}.cover"))
     return out
 
 

@@ -402,3 +402,42 @@ def test_an_invalid_attached_report_is_reported_at_its_own_file_and_line(
     messages = [(p.file, p.line, p.field) for p in raised.value.problems]
     assert any(f.endswith("main/ls/report.yaml") and line > 1 and field == "document.sourse"
                for f, line, field in messages), messages
+
+
+def test_a_review_of_an_attachment_points_at_the_attached_files_lines(
+        tmp_path: Path) -> None:
+    from .conftest import run_cli
+    from .word_review import Reviewer
+
+    folder = attached_report(tmp_path / "content")
+    built = tmp_path / "out"
+    result = run_cli("build", str(folder), "--out", str(built), "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    r = Reviewer(next((built / "main").glob("*.docx")))
+    r.insert("Attached text.", " More attached words.")
+    r.comment("Attached annex clause", "Check this.")
+    r.insert("Report text.", " More report words.")
+    reviewed = r.save(tmp_path / "reviewed.docx")
+    result = run_cli("review", str(reviewed), "--content", str(folder.parent))
+    assert result.returncode == 0, result.stderr
+    attached = (folder / "ls" / "report.yaml").read_text("utf-8").splitlines()
+    text_line = next(n for n, line in enumerate(attached, 1) if "Attached text." in line)
+    lines = result.stdout.splitlines()
+    assert any("main/report.yaml:" in line and "More report words" in line for line in lines)
+    assert any(f"main/ls/report.yaml:{text_line}:" in line and "More attached words" in line
+               for line in lines), result.stdout
+    assert any("main/ls/report.yaml:" in line and "Check this." in line for line in lines)
+
+
+def test_an_attached_report_with_attachments_of_its_own_is_refused(tmp_path: Path) -> None:
+    folder = attached_report(tmp_path)
+    inner = (folder / "ls" / "report.yaml")
+    data = json.loads(inner.read_text("utf-8"))
+    data["attachments"] = [{"report": "deeper"}]
+    inner.write_text(json.dumps(data, indent=1), "utf-8")
+    write(folder / "ls" / "deeper")
+    with pytest.raises(ContentError) as raised:
+        load(folder)
+    (problem,) = raised.value.problems
+    assert problem.file.endswith("main/ls/report.yaml") and problem.line > 1
+    assert problem.message == "an attached report cannot have attachments of its own"

@@ -325,7 +325,7 @@ class _BodyWriter:
 
     def mark_cover(self) -> None:
         """Bookmark the cover's paragraphs that show a field of the content."""
-        wanted = {a.text: a.id for a in anchors(self.doc) if a.kind == "cover"}
+        wanted = {a.text: a.id for a in anchors(self.doc, attached=False) if a.kind == "cover"}
         for table in self.word.tables:
             for row in table.rows:
                 for cell in row.cells:
