@@ -282,6 +282,7 @@ def test_an_attachment_follows_the_report_in_the_pdf_with_its_cover_and_header(
     assert "INTERNATIONAL TELECOMMUNICATION UNION" in pages[cover]
     assert pages[cover].index("Attached liaison") < pages[cover].index("1 Attached clause")
     assert "Table 1 \u2013 Attached table" in pages[cover]
+    assert "Attachedtext.1" in pages[cover].replace(" ", "")  # its notes count from 1
     assert pages[cover].startswith("INTERNATIONAL")  # no running header
     for page in pages[:cover]:  # the report's pages keep the report's number
         assert "TSAG-TD99" not in page
@@ -308,6 +309,7 @@ def test_an_attachment_follows_the_report_in_the_docx_in_a_section_of_its_own(
                                                                           "TSAG-TD99")]
     assert ["".join(p.itertext()) for p in numbers] == ["TSAG-TD7", "TSAG-TD99"]
     cells = ["".join(p.itertext()) for p in body.iter(f"{W}p")]
+    assert not [c for c in cells if "BODY-" in c]  # no placeholder left from either cover
     assert cells.count("INTERNATIONAL TELECOMMUNICATION UNION") == 2
     assert cells.index("Annex 1Report annex") < cells.index("Attached liaison") \
         < cells.index("Attached clause")
@@ -356,6 +358,9 @@ def test_libreoffice_shows_the_attachment_from_a_new_page_with_its_cover_and_hea
     assert pages[cover].index("Attached liaison") < pages[cover].index("1 Attached clause")
     assert "Table 1 \u2013 Attached table" in pages[cover]
     assert all("TSAG-TD99" not in page for page in pages[:cover])
+    # footnotes: the attachment's count from 1, as the tree and our PDF say
+    assert "Reporttext.1" in pages[0].replace(" ", "")
+    assert "Attachedtext.1" in pages[cover].replace(" ", "")
     assert pages[1].replace(" ", "").startswith("-2-TSAG-TD7")
     annex = page_of(pages, "Attached annex")
     assert annex > cover and pages[annex].replace(" ", "").startswith("-2-TSAG-TD99")

@@ -79,10 +79,15 @@ def _section_header(sect_pr: Any, header_rid: str) -> None:
 
 
 def _restart_notes(sect_pr: Any) -> None:
+    """Footnotes from 1 in this section (only an attachment's: with the restart on the
+    first section too, LibreOffice counts the later sections' notes from 0)."""
     notes = child(sect_pr, "footnotePr", SECTPR_ORDER)
     if notes.find(qn("w:numRestart")) is None:
+        start = OxmlElement("w:numStart")  # LibreOffice counts from 0 without it
+        start.set(qn("w:val"), "1")
         restart = OxmlElement("w:numRestart")
         restart.set(qn("w:val"), "eachSect")
+        notes.append(start)
         notes.append(restart)
 
 
@@ -96,8 +101,6 @@ def _end_section(writer: _BodyWriter, doc: d.Document, final: Any, header_rid: s
     sect_pr = copy.deepcopy(final)
     if attached:  # an attachment's section; the report's keeps the template's header
         _section_header(sect_pr, header_rid)
-    else:
-        _restart_notes(sect_pr)
     p._p.get_or_add_pPr().append(sect_pr)
 
 
@@ -112,7 +115,8 @@ def _copy_cover(writer: _BodyWriter, source: Any, marker: str, doc: d.Document,
         if value:
             wanted[COVER_PREFIXES.get(name, "") + value] = f"attachment.{n}.cover.{name}"
     for element in list(source.element.body):
-        if element.tag == qn("w:p") and "".join(element.itertext()).strip() == marker:
+        if element.tag == qn("w:p") and \
+                "".join(t.text or "" for t in element.iter(qn("w:t"))).strip() == marker:
             break
         if element.tag == qn("w:sectPr"):
             break
