@@ -35,7 +35,11 @@ def load_attachments(loaded: LoadedReport) -> list[Problem]:
             problems.append(Problem(where.file, where.line, where.col,
                                     f"attachments[{path[1]}].report", message))
 
-        target = (root / attachment.report).resolve()
+        try:
+            target = (root / attachment.report).resolve()
+        except (OSError, RuntimeError) as exc:  # a symbolic link loop, say
+            refuse(f"{attachment.report!r} cannot be followed: {exc}")
+            continue
         if not target.is_relative_to(root) or target == root:
             refuse(f"{attachment.report!r} is not a folder inside the report's folder")
             continue

@@ -446,3 +446,15 @@ def test_an_attached_report_with_attachments_of_its_own_is_refused(tmp_path: Pat
     (problem,) = raised.value.problems
     assert problem.file.endswith("main/ls/report.yaml") and problem.line > 1
     assert problem.message == "an attached report cannot have attachments of its own"
+
+
+def test_an_attachment_through_a_link_that_leaves_the_folder_is_refused(
+        tmp_path: Path) -> None:
+    write(tmp_path / "elsewhere")
+    folder = write(tmp_path / "main", attachments=[{"report": "linked"}])
+    (folder / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(ContentError) as raised:
+        load(folder)
+    (problem,) = raised.value.problems
+    assert problem.field == "attachments[0].report" and problem.line > 1
+    assert "is not a folder inside the report's folder" in problem.message
