@@ -334,9 +334,11 @@ def reports(draw: st.DrawFn) -> dict[str, Any]:
     body = draw(sections(markers))
     annexes = [{"title": "The annex", "sections": draw(sections(markers))}
                for _ in range(draw(st.integers(0, 2)))]
+    appendices = [{"title": "The appendix", "sections": draw(sections(markers))}
+                  for _ in range(draw(st.integers(0, 2)))]
     formats = draw(st.sampled_from([None, ["1-", "(a)", "(i)"], ["(1)", "A.", "I)"]]))
     return {"body": body, "annexes": annexes, "heading_start": draw(st.sampled_from([0, 1])),
-            "list_formats": formats}
+            "list_formats": formats, **({"appendices": appendices} if appendices else {})}
 
 
 def _scratch() -> Iterator[Path]:
