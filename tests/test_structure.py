@@ -289,6 +289,17 @@ def test_an_attachment_follows_the_report_in_the_pdf_with_its_cover_and_header(
     annex = page_of(pages, "Attached annex")
     assert annex > cover and pages[annex].replace(" ", "").startswith("-2-TSAG-TD99")
     assert pages[1].replace(" ", "").startswith("-2-TSAG-TD7")
+    # the PDF outline: the attachment under its number, its clauses and annexes below it
+    from pypdf import PdfReader
+
+    def titles(items: list[Any]) -> list[Any]:
+        return [titles(i) if isinstance(i, list) else i.title for i in items]
+
+    outline = titles(PdfReader(pdf).outline)
+    at = outline.index("TSAG-TD99")
+    assert outline[at + 1][:2] == ["1 Attached clause", ["1.1 Attached sub-clause"]]
+    assert "Annex 1 \u2013 Attached annex" in outline[at + 1]
+    assert outline[:at] and "1 Introduction" in outline[:at]
     # one end mark per document: after the report's annex, and after the attachment's
     assert pages[cover - 1].rstrip().endswith("_" * 20)
     assert pages[-1].rstrip().endswith("_" * 20)

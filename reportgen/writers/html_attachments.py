@@ -23,6 +23,16 @@ div.attachment-{n} {{ page: attachment-{n}; break-before: page; }}
 """
 
 
+# in the PDF outline an attachment is an entry of its own (its document number), with its
+# clauses and annexes one level below it
+OUTLINE_RULES = """div.attachment p.docnumber { bookmark-level: 1; bookmark-label: content(text); }
+div.attachment h1 { bookmark-level: 2; }
+div.attachment h2, div.attachment section.annex h1.heading { bookmark-level: 3; }
+div.attachment h3, div.attachment section.annex h2 { bookmark-level: 4; }
+div.attachment section.annex h3 { bookmark-level: 5; }
+"""
+
+
 def _inner_body(html: str) -> str:
     """What an HTML page of the template holds between ``<body>`` and ``</body>``."""
     start = html.index("<body>") + len("<body>")
@@ -31,7 +41,7 @@ def _inner_body(html: str) -> str:
 
 def append_attachments(html: str, pages: Sequence[str], docs: Sequence[Document]) -> str:
     """``html`` with each rendered attachment page's body appended, in order."""
-    rules = "".join(PAGE_RULES.format(n=n) for n in range(1, len(pages) + 1))
+    rules = OUTLINE_RULES + "".join(PAGE_RULES.format(n=n) for n in range(1, len(pages) + 1))
     parts = [
         Markup('<div class="attachment attachment-{n}" id="attachment-{n}" lang="{lang}" '
                'dir="{dir}">{inner}</div>\n').format(
