@@ -469,3 +469,8 @@ def test_an_attachment_through_a_link_that_leaves_the_folder_is_refused(
     (problem,) = raised.value.problems
     assert problem.field == "attachments[0].report" and problem.line > 1
     assert "is not a folder inside the report's folder" in problem.message
+
+
+def test_a_report_with_an_attachment_gives_the_same_docx_bytes_twice(tmp_path: Path) -> None:
+    doc = prepare(load(attached_report(tmp_path)))
+    assert render_docx(doc, TEMPLATE) == render_docx(doc, TEMPLATE)
