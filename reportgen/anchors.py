@@ -60,25 +60,35 @@ def cell_id(table_id: str, row: int, col: int) -> str:
     return f"{table_id}.r{row}c{col}"
 
 
-def anchors(doc: d.Document, cover_origins: dict[str, Origin] | None = None) -> list[Anchor]:
-    """Every anchored paragraph of ``doc``: the cover fields, body and annexes, then the
-    footnotes (a note's paragraph starts with its number, which Word prints, and a TAB)."""
+def anchors(doc: d.Document, cover_origins: dict[str, Origin] | None = None,
+            attached: bool = True, cover_id: str = "cover") -> list[Anchor]:
+    """Every anchored paragraph of ``doc``: the cover fields, then body and annexes, then
+    (when ``attached``) those of each attachment, its cover's ids ``attachment.N.cover.*``;
+    then the footnotes of all of them, in the order of the footnotes part (a note's
+    paragraph starts with its number, which Word prints, and a TAB)."""
     out: list[Anchor] = []
     origins = cover_origins or {}
     for name in COVER_FIELDS:
         value = getattr(doc.cover, name)
         if value:
             prefix = COVER_PREFIXES.get(name, "")
-            out.append(Anchor(f"cover.{name}", "cover", origins.get(name), prefix + value,
-                              prefix))
+            out.append(Anchor(f"{cover_id}.{name}", "cover", origins.get(name),
+                              prefix + value, prefix))
     out.extend(_blocks(doc.body))
     for annex in doc.annexes:
         out.append(Anchor(annex.id, "annex", annex.origin, f"{annex.label}\n\n{annex.title}",
                           f"{annex.label}\n\n"))
         out.extend(_blocks(annex.blocks))
-    for note in _footnotes((doc.body, tuple(a.blocks for a in doc.annexes))):
-        out.append(Anchor(note.id, "footnote", note.origin, "\t" + d.plain_text(note.content),
-                          "\t"))
+    documents = [doc]
+    if attached:
+        for n, attachment in enumerate(doc.attachments, 1):
+            out.extend(a for a in anchors(attachment, cover_id=f"attachment.{n}.cover")
+                       if a.kind != "footnote")
+            documents.append(attachment)
+    for document in documents:
+        for note in _footnotes((document.body, tuple(a.blocks for a in document.annexes))):
+            out.append(Anchor(note.id, "footnote", note.origin,
+                              "\t" + d.plain_text(note.content), "\t"))
     return out
 
 

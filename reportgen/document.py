@@ -123,7 +123,16 @@ class Heading:
 
         It differs from ``level`` (the heading style) below an unnumbered clause, whose
         numbered sub-clauses continue the numbering at the unnumbered clause's level."""
-        return self.number.count(".") + 1 if self.number else 0
+        if not self.number:
+            return 0
+        return self.number.count(".") + 1 - bool(self.number_prefix)
+
+    @property
+    def number_prefix(self) -> str:
+        """What stands before the clause numbers of the sequence: "I" for "I.2.1" in
+        Appendix I; "" for "2.1"."""
+        first = (self.number or "").split(".")[0]
+        return "" if first.isdigit() else first
 
 
 @dataclass(frozen=True)
@@ -237,6 +246,7 @@ class Annex:
     obligation: str
     blocks: tuple[Block, ...]
     anchor: str
+    kind: Literal["annex", "appendix"] = field(default="annex", kw_only=True)
     change: Change = field(default="", kw_only=True)  # a whole annex added or removed
     title_marks: tuple[Inline, ...] = field(default=(), kw_only=True)  # a changed title
     id: str = field(default="", kw_only=True, compare=False)
@@ -371,6 +381,7 @@ class Document:
     sources_digest: str = ""  # SHA-256 over the content files it was built from
     direction: Literal["ltr", "rtl"] = "ltr"  # "rtl" for Arabic
     warnings: tuple[str, ...] = field(default=())
+    attachments: tuple[Document, ...] = ()  # appended documents, each with its own cover
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

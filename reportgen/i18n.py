@@ -23,8 +23,8 @@ TEXT_KEYS = ("babel", "direction", "organisation", "sector", "study_period", "st
              "original", "only", "questions", "source", "title", "purpose", "contact", "tel",
              "email", "keywords", "abstract", "action", "contribution", "liaison_statement",
              "for_action", "for_comment", "for_information", "approval", "deadline",
-             "place_and_dates",
-             "table", "figure", "annex", "appendix", "note", "weekday_date")
+             "place_and_dates", "table", "figure", "annex", "appendix", "appendix_obligation",
+             "note", "weekday_date")
 
 
 class LocaleError(Exception):

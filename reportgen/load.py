@@ -28,6 +28,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import RoundTripScanner
 
+from .attachments import load_attachments
 from .compat import renamed
 from .cover_checks import check_cover
 from .errors import ContentError, Origin, Problem, display_path
@@ -62,6 +63,7 @@ class LoadedReport:
     prose: dict[Path_, tuple[str, Origin]] = field(default_factory=dict)
     text_starts: dict[Path_, Origin] = field(default_factory=dict)  # where a value's text is
     warnings: list[Problem] = field(default_factory=list)  # found while loading
+    attachments: list[LoadedReport] = field(default_factory=list)  # attached reports
 
     @property
     def name(self) -> str:
@@ -137,6 +139,7 @@ def load(path: Path) -> LoadedReport:
     problems += _check_size(loaded)
     problems += _check_prose_nesting(loaded)
     problems += _check_consistency(loaded)
+    problems += load_attachments(loaded)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
@@ -622,6 +625,10 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
                                                        report.sessions[i - 1].time.start):
             add(("sessions", i, "date"), "session is earlier than the one before it", "warning")
 
+    if report.options.annex_label == "none" and len(report.annexes) > 1:
+        add(("options", "annex_label"), f"'none' labels a single annex 'Annex'; this report "
+            f"has {len(report.annexes)} annexes: use arabic or letter")
+
     statement_ids = {s.id for s in report.statements}
     for path, block in _blocks(report):
         if block.session is not None and block.session not in session_ids:
@@ -667,7 +674,7 @@ def table_geometry(spec: TableSpec) -> Iterator[tuple[Path_, str]]:
 
 
 def _blocks(report: Report) -> list[tuple[Path_, Block]]:
-    """Every block of the body and the annexes with its content path."""
+    """Every block of the body, the annexes and the appendices with its content path."""
     out: list[tuple[Path_, Block]] = []
 
     def walk(sections: Any, path: Path_) -> None:
@@ -676,9 +683,16 @@ def _blocks(report: Report) -> list[tuple[Path_, Block]]:
                 out.append(((*path, i, "blocks", j), block))
             walk(section.sections, (*path, i, "sections"))
 
+    if report.preamble is not None:
+        for j, block in enumerate(report.preamble.blocks):
+            out.append((("preamble", "blocks", j), block))
     walk(report.body, ("body",))
     for a, annex in enumerate(report.annexes):
         for j, block in enumerate(annex.blocks):
             out.append((("annexes", a, "blocks", j), block))
         walk(annex.sections, ("annexes", a, "sections"))
+    for a, appendix in enumerate(report.appendices):
+        for j, block in enumerate(appendix.blocks):
+            out.append((("appendices", a, "blocks", j), block))
+        walk(appendix.sections, ("appendices", a, "sections"))
     return out

@@ -258,9 +258,9 @@ class Options(Strict):
         "Markdown (1. or 1)) chooses between the two",
         examples=[["1)", "a)", "i)"], ["1.", "a.", "i."], ["1-", "(a)", "(i)"]],
     )
-    annex_label: Literal["arabic", "letter"] = Field(
-        default="arabic", description="Annex 1, 2 … (arabic) or Annex A, B … (letter)",
-        examples=["arabic", "letter"])
+    annex_label: Literal["arabic", "letter", "none"] = Field(
+        default="arabic", description="Annex 1, 2 … (arabic), Annex A, B … (letter), or "
+        "none: a single annex labelled just 'Annex'", examples=["arabic", "letter", "none"])
     end_mark: bool = Field(default=True, description="end with the ITU end mark",
                            examples=[True])
     document_links: bool = Field(default=True,
@@ -515,6 +515,24 @@ class Section(Strict):
                                     examples=[[{"title": "Scope", "text": "…"}]])
 
 
+class Preamble(Strict):
+    """Text before the first clause, under no heading: text, file, then blocks."""
+
+    text: str | None = Field(default=None, description="Markdown prose",
+                             examples=["This report covers the ad hoc group's work."])
+    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
+                             examples=["preamble.md"])
+    blocks: list[Block] = Field(default_factory=list,
+                                description="typed blocks, each with exactly one key",
+                                examples=[[{"note": "All documents are in TD425."}]])
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Preamble:
+        if self.text is None and self.file is None and not self.blocks:
+            raise ValueError("a preamble takes text, file or blocks")
+        return self
+
+
 class Annex(Strict):
     """An annex, on a new page: Annex 1 (or A) and its title, then its content."""
 
@@ -533,6 +551,38 @@ class Annex(Strict):
     sections: list[Section] = Field(default_factory=list,
                                     description="the annex's clauses, numbered from 1",
                                     examples=[[{"title": "Scope", "text": "…"}]])
+
+
+class Appendix(Strict):
+    """An appendix, after the annexes and on a new page: Appendix I (II …) and its title,
+    the line saying it is not an integral part, then its content."""
+
+    title: Text = Field(description="the appendix title", examples=["Bibliography"])
+    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION,
+                               examples=["bibliography"])
+    obligation: str | None = Field(
+        default=None, description="the line under the title; by default '(This appendix "
+        "does not form an integral part of this document.)' in the document's language; "
+        "empty for none", examples=["", "(This appendix does not form an integral part of "
+                                        "this Recommendation.)"])
+    text: str | None = Field(default=None, description="Markdown prose",
+                             examples=["The studies below were considered."])
+    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
+                             examples=["appendix1.md"])
+    blocks: list[Block] = Field(default_factory=list,
+                                description="typed blocks, each with exactly one key",
+                                examples=[[{"text": "…"}]])
+    sections: list[Section] = Field(default_factory=list,
+                                    description="the appendix's clauses, numbered I.1, I.1.1 …",
+                                    examples=[[{"title": "Scope", "text": "…"}]])
+
+
+class Attachment(Strict):
+    """Another document appended after the report, with its own cover and numbering."""
+
+    report: Text = Field(description="the attached report's folder, inside this report's "
+                         "folder (it holds its own report.yaml)",
+                         examples=["attachment-ls", "attachments/terms-of-reference"])
 
 
 class Report(Strict):
@@ -565,10 +615,19 @@ class Report(Strict):
     highlights: Highlights | None = Field(default=None,
                                           description="numbered points (conclusions)",
                                           examples=[{"items": [{"text": "TSAG agreed …"}]}])
+    preamble: Preamble | None = Field(
+        default=None, description="text before the first clause (no heading)",
+        examples=[{"text": "This TD contains the report of the group."}])
     body: list[Section] = Field(min_length=1, description="the clauses, in order",
                                 examples=[[{"title": "Introduction", "text": "…"}]])
     annexes: list[Annex] = Field(default_factory=list, description="the annexes, in order",
                                  examples=[[{"title": "Draft terms of reference"}]])
+    appendices: list[Appendix] = Field(
+        default_factory=list, description="the appendices, after the annexes, in order: "
+        "Appendix I, II …", examples=[[{"title": "Bibliography"}]])
+    attachments: list[Attachment] = Field(
+        default_factory=list, description="other documents appended after the report, each "
+        "on a new page with its own cover", examples=[[{"report": "attachment-ls"}]])
 
 
 def json_schema() -> dict[str, object]:

@@ -17,6 +17,7 @@ from . import document as d
 from . import i18n
 from . import model as m
 from .anchors import cell_id
+from .attachments import prefixed
 from .doclinks import document_url
 from .errors import ContentError, Origin, Problem
 from .labels import DASH, format_label, markdown_pattern, parse_format
@@ -259,7 +260,8 @@ class _Preparer:
                                      level + 1, children_parent, children_count, section_id))
         return out
 
-    def content(self, holder: m.Section | m.Annex, path: Path_, prefix: str) -> list[d.Block]:
+    def content(self, holder: m.Section | m.Annex | m.Appendix | m.Preamble, path: Path_,
+                prefix: str) -> list[d.Block]:
         out: list[d.Block] = []
         if holder.text is not None:
             out.extend(self.prose((*path, "text"), f"{prefix}.text"))
@@ -424,9 +426,9 @@ class _Preparer:
         out = []
         for a, annex in enumerate(self.report.annexes):
             path: Path_ = ("annexes", a)
-            mark = str(a + 1) if self.report.options.annex_label == "arabic" \
-                else chr(ord("A") + a)
-            sequence = f"annex-{mark}"
+            style = self.report.options.annex_label
+            mark = {"arabic": str(a + 1), "letter": chr(ord("A") + a), "none": ""}[style]
+            sequence = f"annex-{mark}" if mark else "annex"
             annex_id = self.block_id(annex.id, f"annex.{a + 1}", path)
             blocks = self.content(annex, path, annex_id)
             blocks.extend(self.sections(annex.sections, (*path, "sections"), sequence, 1, "",
@@ -434,9 +436,29 @@ class _Preparer:
             if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
                 # the first paragraph after the annex title keeps its distance (§5)
                 blocks[0] = replace(blocks[0], role="after_title")
-            out.append(d.Annex(self.lang["annex"].format(n=mark), annex.title, annex.obligation,
-                               tuple(blocks), sequence, id=annex_id,
-                               origin=self.loaded.origin(path)))
+            label = self.lang["annex"].format(n=mark).strip()
+            out.append(d.Annex(label, annex.title, annex.obligation, tuple(blocks), sequence,
+                               id=annex_id, origin=self.loaded.origin(path)))
+        return out
+
+    def appendices(self) -> list[d.Annex]:
+        """Appendix I, II …: clauses I.1, I.1.1 and tables Table I.1 inside."""
+        out = []
+        for a, appendix in enumerate(self.report.appendices):
+            path: Path_ = ("appendices", a)
+            mark = roman(a + 1)
+            sequence = f"appendix-{mark}"
+            appendix_id = self.block_id(appendix.id, f"appendix.{a + 1}", path)
+            blocks = self.content(appendix, path, appendix_id)
+            blocks.extend(self.sections(appendix.sections, (*path, "sections"), sequence, 1,
+                                        mark, _SiblingCount(0), appendix_id))
+            if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
+                blocks[0] = replace(blocks[0], role="after_title")
+            obligation = self.lang["appendix_obligation"] if appendix.obligation is None \
+                else appendix.obligation
+            out.append(d.Annex(self.lang["appendix"].format(n=mark), appendix.title,
+                               obligation, tuple(blocks), sequence, kind="appendix",
+                               id=appendix_id, origin=self.loaded.origin(path)))
         return out
 
     # ------------------------------------------------------------- numbering
@@ -447,8 +469,12 @@ class _Preparer:
         numberer = _Numberer(self.report.options.list_formats, self.problems,
                              self.lang["table"])
         numbered_body = numberer.blocks(body)
-        numbered_annexes = tuple(replace(a, blocks=numberer.blocks(a.blocks)) for a in annexes)
-        return numbered_body, numbered_annexes, numberer.lists
+        numbered_annexes = []
+        for annex in annexes:  # tables in an appendix: Table I.1, I.2 … (itu-style.md §3)
+            if annex.kind == "appendix":
+                numberer.table_prefix, numberer.prefixed = annex.label.split()[-1], 0
+            numbered_annexes.append(replace(annex, blocks=numberer.blocks(annex.blocks)))
+        return numbered_body, tuple(numbered_annexes), numberer.lists
 
     # --------------------------------------------------------------- checks
 
@@ -479,6 +505,8 @@ class _Numberer:
     problems: list[Problem]
     caption: str  # "Table {n} – {title}" in the document's language
     tables: int = 0
+    table_prefix: str = ""  # "II" in Appendix II: its tables are Table II.1, II.2 …
+    prefixed: int = 0  # tables so far under the current prefix
     lists: int = 0
     footnotes: int = 0
 
@@ -494,9 +522,14 @@ class _Numberer:
                                 header_more=tuple(cells[1:heads]), rows=tuple(cells[heads:]))
                 if not title:  # a layout table: no caption, no number
                     return block
-                self.tables += 1
-                return replace(block, number=self.tables,
-                               caption=self.caption.format(n=self.tables, title=title))
+                if self.table_prefix:
+                    self.prefixed += 1
+                    number, shown = self.prefixed, f"{self.table_prefix}.{self.prefixed}"
+                else:
+                    self.tables += 1
+                    number, shown = self.tables, str(self.tables)
+                return replace(block, number=number,
+                               caption=self.caption.format(n=shown, title=title))
             case d.ListBlock():
                 return self.list(block)
             case d.Quote(blocks=inner):
@@ -603,6 +636,17 @@ def _table(title: str, header: tuple[d.Cell, ...], rows: tuple[tuple[d.Cell, ...
     return d.Table(0, "", header, rows, widths, align, title=title)  # type: ignore[arg-type]
 
 
+def roman(n: int) -> str:
+    """``4`` -> ``IV``: the numbers of appendices."""
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
 def sources_digest(sources: dict[str, bytes]) -> str:
     """One SHA-256 over a report's content files, their names included."""
     h = hashlib.sha256()
@@ -628,9 +672,11 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
     p = _Preparer(loaded)
     for i, doc in enumerate(report.documents):
         p.cite(doc.revision_of, ("documents", i, "revision_of"))
-    body = p.sections(report.body, ("body",), "body", 1, "",
-                      _SiblingCount(report.options.heading_start - 1), "body")
-    numbered_body, annexes, list_count = p.number(body, p.annexes())
+    body = p.content(report.preamble, ("preamble",), "preamble") \
+        if report.preamble is not None else []
+    body += p.sections(report.body, ("body",), "body", 1, "",
+                       _SiblingCount(report.options.heading_start - 1), "body")
+    numbered_body, annexes, list_count = p.number(body, p.annexes() + p.appendices())
     if p.problems:
         raise ContentError(p.problems)
     cover = build_cover(meta)
@@ -644,7 +690,10 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         identifier=cover.masthead_number,
         date=when.isoformat(),
     )
+    attached = tuple(prefixed(prepare(a, date), n)
+                     for n, a in enumerate(loaded.attachments, 1))
     return d.Document(
+        attachments=attached,
         cover=cover,
         metadata=metadata,
         body=numbered_body,
@@ -655,7 +704,8 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         file_stem=itu_file_stem(meta),
         language_letter=meta.language,
         direction="rtl" if i18n.locale(meta.language).rtl else "ltr",
-        warnings=tuple(str(w) for w in p.warnings()),
+        warnings=tuple(str(w) for w in p.warnings()) + tuple(w for a in attached
+                                                             for w in a.warnings),
         report_name=loaded.name,
         sources_digest=sources_digest(loaded.sources),
     )

@@ -514,6 +514,20 @@ STYLES: tuple[Style, ...] = (
         ),
         font=Font(bold=True, size=sz(layout.SIZE_ANNEX_TITLE)),
     ),
+    pstyle(  # the same formatting as Annex_NoTitle (itu-style.md §5)
+        "Appendix_NoTitle",
+        "AppendixNoTitle",
+        next_style="Normalaftertitle",
+        para=Para(
+            keep_next=True,
+            keep_lines=True,
+            page_break_before=True,
+            before=720,
+            jc="center",
+            outline=0,
+        ),
+        font=Font(bold=True, size=sz(layout.SIZE_ANNEX_TITLE)),
+    ),
     # Page furniture.
     pstyle("header", "Header", para=Para(before=0, after=0, jc="center"),
            font=Font(size=sz(layout.SIZE_HEADER))),

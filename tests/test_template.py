@@ -560,6 +560,21 @@ PARAGRAPH_STYLES: dict[str, tuple[str, str | None, str | None, dict[str, Any]]] 
             "pageBreakBefore": True,
         },
     ),
+    "AppendixNoTitle": (
+        "Appendix_NoTitle",
+        "Normal",
+        "Normalaftertitle",
+        {
+            "sz": 28,
+            "b": True,
+            "jc": "center",
+            "before": 720,
+            "keepNext": True,
+            "keepLines": True,
+            "outlineLvl": 0,
+            "pageBreakBefore": True,
+        },
+    ),
     "FigureNoTitle": (
         "Figure_NoTitle",
         "Normal",

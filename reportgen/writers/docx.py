@@ -102,15 +102,22 @@ def _literal_tree(value: Any) -> Any:
     return value
 
 
-def render_docx(doc: d.Document, template: Path) -> bytes:
-    """The DOCX bytes of ``doc``, byte-identical for the same tree and template."""
+def render_template(doc: d.Document, template: Path) -> tuple[SafeDocxTemplate, str]:
+    """The Word template rendered with ``doc``'s cover (and running header), and the text
+    of the paragraph where the body goes."""
     tpl = SafeDocxTemplate(str(template))
     marker = "BODY-" + secrets.token_hex(8)
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     cover = _literal_tree(asdict(doc.cover))
     tpl.render({"cover": cover, "labels": cover["labels"], "body": marker}, env)
+    return tpl, marker
+
+
+def render_docx(doc: d.Document, template: Path) -> bytes:
+    """The DOCX bytes of ``doc``, byte-identical for the same tree and template."""
+    tpl, marker = render_template(doc, template)
     word: WordDocument = tpl.docx
-    writer = _BodyWriter(word, doc)
+    writer = _BodyWriter(word, doc, template)
     writer.mark_cover()
     writer.mark_cover_changes()
     writer.write(marker)
@@ -222,9 +229,11 @@ def _style_name(block: d.Heading | d.Paragraph) -> str:
 class _BodyWriter:
     """Builds the body paragraphs and tables before the template's body marker."""
 
-    def __init__(self, word: WordDocument, doc: d.Document) -> None:
+    def __init__(self, word: WordDocument, doc: d.Document,
+                 template: Path | None = None) -> None:
         self.word = word
         self.doc = doc
+        self.template = template  # renders the covers of attached documents
         self.style_ids: dict[str, str] = {}  # lower-case name -> id
         self.default_paragraph_style = ""
         for style in word.styles.element.iter(qn("w:style")):
@@ -255,12 +264,20 @@ class _BodyWriter:
         self.anchor = anchor
         self.blocks(self.doc.body)
         self.break_before = False  # a page break with nothing after it does nothing
+        self.annexes()
+        last = self.doc
+        if self.doc.attachments:
+            from .docx_attachments import write_attachments
+
+            last = write_attachments(self)
+        anchor._p.getparent().remove(anchor._p)
+        self.end_mark(last.end_mark)
+        self.footnotes.finish()
+
+    def annexes(self) -> None:
         for annex in self.doc.annexes:
             self.annex(annex)
             self.break_before = False
-        anchor._p.getparent().remove(anchor._p)
-        self.end_mark()
-        self.footnotes.finish()
 
     def style(self, name: str) -> str:
         """The id of the template's style called ``name`` (python-docx's own lookup is
@@ -312,7 +329,7 @@ class _BodyWriter:
 
     def mark_cover(self) -> None:
         """Bookmark the cover's paragraphs that show a field of the content."""
-        wanted = {a.text: a.id for a in anchors(self.doc) if a.kind == "cover"}
+        wanted = {a.text: a.id for a in anchors(self.doc, attached=False) if a.kind == "cover"}
         for table in self.word.tables:
             for row in table.rows:
                 for cell in row.cells:
@@ -390,7 +407,8 @@ class _BodyWriter:
                 self.restyled(p, block.former)
             case d.Heading(title=title, numbering=sequence):
                 p = self.paragraph(_style_name(block))
-                self.number(p, self.heading_num(sequence), block.number_depth - 1)
+                self.number(p, self.heading_num(sequence, block.number_prefix),
+                            block.number_depth - 1)
                 self.inlines(p, title)
                 self.mark(p, block.id)
                 self.restyled(p, block.former)
@@ -424,10 +442,10 @@ class _BodyWriter:
         if former is not None and self.tracker is not None:
             self.tracker.restyle(p._p, self.style(_style_name(former)))
 
-    def heading_num(self, sequence: str) -> int:
+    def heading_num(self, sequence: str, prefix: str = "") -> int:
         if sequence not in self.heading_nums:
             start = self.doc.heading_start if sequence == "body" else 1
-            self.heading_nums[sequence] = self.numbering.headings(start)
+            self.heading_nums[sequence] = self.numbering.headings(start, prefix)
         return self.heading_nums[sequence]
 
     def list(self, block: d.ListBlock) -> None:
@@ -488,7 +506,8 @@ class _BodyWriter:
         if annex.change and self.tracker is not None:
             self.tracked(annex.change, partial(self.annex, replace(annex, change="")))
             return
-        title = self.paragraph("Annex_NoTitle")
+        title = self.paragraph("Appendix_NoTitle" if annex.kind == "appendix"
+                               else "Annex_NoTitle")
         title.add_run(annex.label)
         run = title.add_run()
         run.add_break()
@@ -504,25 +523,27 @@ class _BodyWriter:
             p.add_run(annex.obligation)
         self.blocks(annex.blocks)
 
-    def end_mark(self) -> None:
+    def end_mark(self, text: str) -> None:
+        """The template's end-mark paragraph with ``text``, or removed when it is empty."""
         body = self.word.element.body
         style_id = self.style_ids.get(ENDMARK_STYLE.lower(), "")
         marks = [WordParagraph(p, self.word._body) for p in
-                 body.xpath(f"./w:p[w:pPr/w:pStyle/@w:val='{style_id}']")] if style_id else []
+                 body.xpath(f"./w:p[w:pPr/w:pStyle/@w:val='{style_id}' and not(w:pPr/w:sectPr)]")
+                 ] if style_id else []  # one that ends a section is an attached document's
         for extra in marks[:-1]:
             extra._p.getparent().remove(extra._p)
         if not marks:
-            if self.doc.end_mark:
+            if text:
                 raise TemplateProblem("the Word template has no end-mark paragraph "
                                       f"(style {ENDMARK_STYLE})")
             return
         last = marks[-1]
-        if not self.doc.end_mark:
+        if not text:
             last._p.getparent().remove(last._p)
             return
         for run in list(last.runs):
             run._r.getparent().remove(run._r)
-        last.add_run(self.doc.end_mark)
+        last.add_run(text)
 
     # --------------------------------------------------------------- inline
 

@@ -78,7 +78,18 @@ def text_lines(text: str) -> Markup:
 
 
 def render_html(doc: Document) -> str:
-    """Render the whole document as one HTML page (cover, body, annexes, end mark)."""
+    """Render the whole document as one HTML page (cover, body, annexes, end mark), then
+    its attachments, each rendered by the same template and appended after it."""
+    html = _render_one(doc)
+    if doc.attachments:
+        from .html_attachments import append_attachments
+
+        html = append_attachments(html, [_render_one(a) for a in doc.attachments],
+                                  doc.attachments)
+    return html
+
+
+def _render_one(doc: Document) -> str:
     template = _environment().get_template(TEMPLATE_NAME)
     return template.render(
         lang=doc.metadata.language,
@@ -377,10 +388,12 @@ def render_annex(annex: Annex) -> Markup:
     if annex.obligation:
         obligation = Markup('\n<p class="annex-obligation">{}</p>').format(annex.obligation)
     blocks = annex.blocks
-    classes = f"annex rev-{annex.change}" if annex.change else "annex"
+    classes = "annex appendix" if annex.kind == "appendix" else "annex"
+    classes = f"{classes} rev-{annex.change}" if annex.change else classes
     return Markup(
         '<section class="{classes}" id="{anchor}">\n'
-        '<h1 class="annex-title" data-bookmark="{bookmark}">{label}<br><br>{title}</h1>'
+        '<h1 class="annex-title{kind}" data-bookmark="{bookmark}">{label}<br><br>{title}</h1>'
         '{obligation}\n{blocks}\n</section>\n'
     ).format(classes=classes, anchor=annex.anchor, bookmark=bookmark, label=annex.label,
+             kind=" appendix-title" if annex.kind == "appendix" else "",
              title=title_lines, obligation=obligation, blocks=render_blocks(blocks))
