@@ -203,6 +203,36 @@ class PageBreak:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A figure's image, checked when the report was loaded. ``data`` is its bytes (not
+    compared: ``digest`` is); ``path`` where it is, for the PDF's sandboxed fetcher."""
+
+    name: str  # relative to report.yaml
+    format: Literal["png", "jpeg", "svg"]
+    digest: str  # SHA-256 of the file
+    width_px: int  # raster pixels; an SVG's size in CSS px
+    height_px: int
+    data: bytes = field(default=b"", repr=False, compare=False)
+    path: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture, sized by ``prepare`` (``width_cm`` x ``height_cm``, at most the text
+    width), with its caption below it: ``Figure 1 – Title``."""
+
+    number: int
+    caption: str  # "Figure 1 – Title"
+    picture: Picture
+    width_cm: float
+    height_cm: float
+    title: str = field(default="", kw_only=True)
+    alt: str = field(default="", kw_only=True)  # the description; the title by default
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True)
 class Annex:
     label: str  # "Annex 1"
     title: str
@@ -226,7 +256,7 @@ class Revised:
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
-Block = Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Revised
+Block = Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Figure | Revised
 
 # --------------------------------------------------------------- the document
 
@@ -359,4 +389,6 @@ def to_json(node: Any, folder: str = "") -> Any:
         return out
     if isinstance(node, tuple | list):
         return [to_json(v, folder) for v in node]
+    if isinstance(node, bytes):  # a picture's bytes: its digest stands for them
+        return f"<{len(node)} bytes>"
     return node

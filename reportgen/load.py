@@ -29,6 +29,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import RoundTripScanner
 
 from .errors import ContentError, Origin, Problem, display_path
+from .images import ImageProblem, LoadedImage, load_image
 from .locate import REPORT_FILE, find_report
 from .model import Block, Report
 
@@ -59,6 +60,7 @@ class LoadedReport:
     prose: dict[Path_, tuple[str, Origin]] = field(default_factory=dict)
     text_starts: dict[Path_, Origin] = field(default_factory=dict)  # where a value's text is
     warnings: list[Problem] = field(default_factory=list)  # found while loading
+    images: dict[str, LoadedImage] = field(default_factory=dict)  # figures' files, by name
 
     @property
     def name(self) -> str:
@@ -129,6 +131,7 @@ def load(path: Path) -> LoadedReport:
     problems += _check_size(loaded)
     problems += _check_prose_nesting(loaded)
     problems += _check_consistency(loaded)
+    problems += _check_figures(loaded)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
@@ -408,6 +411,8 @@ def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
                 sub = (*path, key)
                 if key in {"text", "summary", "intro", "note"} and isinstance(value, str):
                     loaded.prose[sub] = (value, _text_origin(loaded, sub))
+                elif key == "figure":  # its file is an image (_check_figures)
+                    continue
                 elif key == "file" and isinstance(value, str):
                     _load_markdown(loaded, value, sub, problems, files)
                 else:
@@ -611,6 +616,26 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
                         f"{doc_id!r} is not in the documents register")
         if block.highlights and report.highlights is None:
             add((*path, "highlights"), "the report has no 'highlights' to show")
+    return problems
+
+
+def _check_figures(loaded: LoadedReport) -> list[Problem]:
+    """Every figure's image found inside the report's folder, read, identified and
+    measured; its bytes join the sources (attached to the PDF, part of the digest)."""
+    problems: list[Problem] = []
+    for path, block in _blocks(loaded.model):
+        if block.figure is None:
+            continue
+        here: Path_ = (*path, "figure", "file")
+        name = block.figure.file
+        try:
+            image = load_image(loaded.root, name)
+        except ImageProblem as exc:
+            where = loaded.origin(here)
+            problems.append(Problem(where.file, where.line, where.col, dotted(here), str(exc)))
+            continue
+        loaded.images[name] = image
+        loaded.sources[image.name] = image.data
     return problems
 
 

@@ -20,7 +20,7 @@ from .anchors import cell_id
 from .doclinks import document_url
 from .errors import ContentError, Origin, Problem
 from .labels import DASH, format_label, markdown_pattern, parse_format
-from .layout import END_MARK
+from .layout import END_MARK, FIGURE_MAX_HEIGHT_CM, TEXT_WIDTH_CM
 from .load import LoadedReport, Path_, dotted
 from .markup import ProseContext, as_quotation, plain_inlines, to_blocks, to_inlines
 
@@ -274,6 +274,8 @@ class _Preparer:
             single = self.table(block.table, (*path, "table"))
         elif block.page_break:
             single = d.PageBreak()
+        elif block.figure is not None:
+            single = self.figure(block.figure)
         else:  # pragma: no cover - the model guarantees one block kind
             raise AssertionError(f"unknown block at {dotted(path)}")
         return list(identified((replace(single, origin=origin),), block_id, single=True))
@@ -331,6 +333,21 @@ class _Preparer:
         return _table(spec.title, header, rows, _fractions([c.width for c in spec.columns]),
                       tuple(c.align for c in spec.columns))
 
+    def figure(self, spec: m.FigureSpec) -> d.Figure:
+        """A figure not yet numbered, sized: its width asked for (a share of the text
+        width) or its natural size, never wider than the text nor taller than
+        FIGURE_MAX_HEIGHT_CM, keeping its shape."""
+        image = self.loaded.images[spec.file]
+        ratio = image.height_px / image.width_px
+        width = spec.width * TEXT_WIDTH_CM if spec.width is not None \
+            else min(image.natural_width_cm, TEXT_WIDTH_CM)
+        if width * ratio > FIGURE_MAX_HEIGHT_CM:
+            width = FIGURE_MAX_HEIGHT_CM / ratio
+        picture = d.Picture(image.name, image.format, image.digest, image.width_px,
+                            image.height_px, data=image.data, path=str(image.path))
+        return d.Figure(0, "", picture, round(width, 3), round(width * ratio, 3),
+                        title=spec.title, alt=spec.alt or spec.title)
+
     def highlights(self) -> list[d.Block]:
         spec = self.report.highlights
         assert spec is not None  # checked by the loader
@@ -384,7 +401,7 @@ class _Preparer:
             tuple[d.Block, ...], tuple[d.Annex, ...], int]:
         """The one numbering pass: tables and lists, in document order."""
         numberer = _Numberer(self.report.options.list_formats, self.problems,
-                             self.lang["table"])
+                             self.lang["table"], self.lang["figure"])
         numbered_body = numberer.blocks(body)
         numbered_annexes = tuple(replace(a, blocks=numberer.blocks(a.blocks)) for a in annexes)
         return numbered_body, numbered_annexes, numberer.lists
@@ -411,13 +428,16 @@ class _Preparer:
 
 @dataclass
 class _Numberer:
-    """Gives tables their numbers and captions, lists their instances and labels, and
-    footnotes their numbers, in document order (the order the writers print)."""
+    """Gives tables and figures their numbers and captions (two counts), lists their
+    instances and labels, and footnotes their numbers, in document order (the order the
+    writers print)."""
 
     list_formats: Sequence[str]
     problems: list[Problem]
     caption: str  # "Table {n} – {title}" in the document's language
+    figure_caption: str  # "Figure {n} – {title}"
     tables: int = 0
+    figures: int = 0
     lists: int = 0
     footnotes: int = 0
 
@@ -433,6 +453,10 @@ class _Numberer:
                                header=self.cells(block.header, block.id, 0),
                                rows=tuple(self.cells(row, block.id, r)
                                           for r, row in enumerate(block.rows, 1)))
+            case d.Figure(title=title):
+                self.figures += 1
+                return replace(block, number=self.figures,
+                               caption=self.figure_caption.format(n=self.figures, title=title))
             case d.ListBlock():
                 return self.list(block)
             case d.Quote(blocks=inner):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ from reportgen.document import (
     DocRef,
     Document,
     Emphasis,
+    Figure,
     Footnote,
     Heading,
     Inline,
@@ -220,6 +222,8 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
         case Quote(blocks=blocks):
             return Markup('<blockquote class="quote">\n{}\n</blockquote>').format(
                 render_blocks(blocks))
+        case Figure():
+            return _render_figure(block)
         case PageBreak():  # rendered with the block after it (render_blocks)
             return Markup("")
         case Revised(change=change, block=inner):
@@ -327,6 +331,22 @@ def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "")
     if change:
         return Markup('<tr class="rev-{}">{}</tr>').format(change, cells)
     return Markup("<tr>{}</tr>").format(cells)
+
+
+# ------------------------------------------------------------------------ figures
+
+
+def _render_figure(figure: Figure) -> Markup:
+    """The picture, centred at the size ``prepare`` gave it, and its caption below. The
+    image is a ``file:`` URL that the PDF writer's sandboxed fetcher serves."""
+    src = Path(figure.picture.path).as_uri()
+    return Markup(
+        '<figure class="figure">\n'
+        '<img src="{src}" alt="{alt}" style="width:{w:.3f}cm;height:{h:.3f}cm">\n'
+        '<figcaption class="figure-title">{caption}</figcaption>\n'
+        '</figure>'
+    ).format(src=src, alt=figure.alt, w=figure.width_cm, h=figure.height_cm,
+             caption=figure.caption)
 
 
 # ------------------------------------------------------------------------ annexes

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from reportgen.images import CONTENT_TYPES, sniff
 from reportgen.paths import assets_dir, fonts_dir, templates_dir
 from reportgen.writers import script_fonts
 
@@ -125,12 +126,16 @@ def _sandbox_fetcher_class() -> type[URLFetcher]:
         resource silently.
         """
 
-        def __init__(self, report_dir: Path, **kwargs: Any) -> None:
+        def __init__(self, report_dir: Path, files: dict[Path, bytes] | None = None,
+                     **kwargs: Any) -> None:
             kwargs.update(allowed_protocols={"file", "data"}, allow_redirects=False,
                           fail_on_errors=True)
             super().__init__(**kwargs)
             self.roots = sandbox_roots(report_dir)
             self.fonts = tuple(p.resolve() for p in script_fonts.files())
+            # the report's files as they were read and checked (figures' images): served
+            # as such, so a file changed since cannot slip past the checks
+            self.files = files or {}
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             try:
@@ -148,15 +153,19 @@ def _sandbox_fetcher_class() -> type[URLFetcher]:
                 return URLFetcherResponse(url, body=script_fonts.collection_face(path, face),
                                           headers={"Content-Type": "font/otf"})
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body=path.read_bytes(),
+            body = self.files.get(path)
+            if body is not None:  # an image's type by its content, as it was checked
+                kind = sniff(body)
+                mime = CONTENT_TYPES[kind] if kind else mime
+            return URLFetcherResponse(url, body=path.read_bytes() if body is None else body,
                                       headers={"Content-Type": mime})
 
     return SandboxFetcher
 
 
-def make_fetcher(report_dir: Path) -> URLFetcher:
-    """A ``SandboxFetcher`` for one report."""
-    return _sandbox_fetcher_class()(report_dir)
+def make_fetcher(report_dir: Path, files: dict[Path, bytes] | None = None) -> URLFetcher:
+    """A ``SandboxFetcher`` for one report (``files``: resolved path -> bytes read)."""
+    return _sandbox_fetcher_class()(report_dir, files)
 
 
 def __getattr__(name: str) -> Any:
@@ -223,7 +232,9 @@ def write_pdf(
         script_fonts.check(scripts)
     except script_fonts.ScriptFontMissing as error:
         raise FontMissing(str(error)) from None
-    fetcher = make_fetcher(report_dir)
+    attachments = list(attachments)
+    fetcher = make_fetcher(report_dir, {(report_dir / name).resolve(): data
+                                        for name, data in attachments})
     stamp = _utc(created)
     with _RENDER_LOCK, _source_date_epoch(created):
         return _render(html, fetcher, attachments, identifier, stamp,
