@@ -115,7 +115,8 @@ def sniff(data: bytes) -> ImageFormat | None:
     if data.startswith(JPEG_MAGIC):
         return "jpeg"
     head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
-    if head.startswith((b"<?xml", b"<svg", b"<!--")) and b"<svg" in data[:65536]:
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!DOCTYPE")) \
+            and b"<svg" in data[:65536]:
         return "svg"
     return None
 
@@ -135,8 +136,10 @@ def raster_size(data: bytes, kind: ImageFormat, name: str) -> tuple[int, int, fl
             if kind == "jpeg" and im.mode not in ("L", "RGB"):
                 raise ImageProblem(f"{name!r} is a {im.mode} JPEG; save it as RGB (or "
                                    "greyscale): the PDF/A archive copy is in sRGB")
-            im.load()
             dpi = im.info.get("dpi")
+            im.verify()  # the file's structure and checksums, to its end
+        with Image.open(io.BytesIO(data), formats=[kind.upper()]) as im:
+            im.load()  # every pixel decoded once: a truncated stream fails here
     except ImageProblem:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,

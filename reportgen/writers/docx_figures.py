@@ -58,6 +58,8 @@ def picture(p: WordParagraph, figure: d.Figure) -> None:
     shape = run.add_picture(io.BytesIO(raster), width=Cm(figure.width_cm),
                             height=Cm(figure.height_cm))
     inline = shape._inline
+    for side in ("distT", "distB", "distL", "distR"):  # else LibreOffice pads 0.32 cm
+        inline.set(side, "0")
     doc_pr = inline.docPr
     doc_pr.set("name", f"Figure {figure.number}")
     doc_pr.set("descr", figure.alt)

@@ -38,6 +38,7 @@ from reportgen.document import (
     Note,
     PageBreak,
     Paragraph,
+    Picture,
     Quote,
     Reformatted,
     Revised,
@@ -336,10 +337,39 @@ def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "")
 # ------------------------------------------------------------------------ figures
 
 
+def picture_url(picture: Picture) -> str:
+    """The URL of a figure's image in the HTML: its file, as the PDF writer's fetcher
+    knows it (``pictures``)."""
+    return Path(picture.path).as_uri()
+
+
+def pictures(doc: Document) -> dict[str, bytes]:
+    """Every figure's image by its URL, with the bytes checked when it was loaded."""
+    found: dict[str, bytes] = {}
+
+    def walk(blocks: Iterable[Block]) -> None:
+        for block in blocks:
+            match block:
+                case Figure(picture=picture):
+                    found[picture_url(picture)] = picture.data
+                case Revised(block=inner):
+                    walk((inner,))
+                case Quote(blocks=inner):
+                    walk(inner)
+                case ListBlock(items=items):
+                    for item in items:
+                        walk(item.blocks)
+
+    walk(doc.body)
+    for annex in doc.annexes:
+        walk(annex.blocks)
+    return found
+
+
 def _render_figure(figure: Figure) -> Markup:
     """The picture, centred at the size ``prepare`` gave it, and its caption below. The
     image is a ``file:`` URL that the PDF writer's sandboxed fetcher serves."""
-    src = Path(figure.picture.path).as_uri()
+    src = picture_url(figure.picture)
     return Markup(
         '<figure class="figure">\n'
         '<img src="{src}" alt="{alt}" style="width:{w:.3f}cm;height:{h:.3f}cm">\n'
