@@ -38,6 +38,7 @@ from .conftest import W, docx_paragraph_texts, docx_part, libreoffice_pdf, need_
 from .test_footnotes import Word, pdf_words
 from .test_numbering import TEMPLATE, write_report
 from .test_pdf_writer import _Listener
+from .word_review import Reviewer
 
 CREATED = datetime(2023, 5, 29, tzinfo=UTC)
 DASH = "\u2013"
@@ -623,3 +624,21 @@ def test_the_pdf_shows_the_bytes_that_were_checked(tmp_path: Path) -> None:
     out.write_bytes(write_pdf(render_html(doc), report_dir=folder, attachments=[],
                               identifier="x", created=CREATED, pictures=pictures(doc)))
     assert colour_box(page_png(out, 0, tmp_path), RED) is not None
+
+
+def test_a_reviewed_caption_is_applied_to_the_figure_title(tmp_path: Path) -> None:
+    """A tracked change in a figure's caption points at the figure's line and, applied,
+    changes its title in report.yaml; the picture paragraph carries nothing to apply."""
+    folder = write_report(tmp_path / "content" / "r", BODY, ANNEXES)
+    make_images(folder)
+    built = run_cli("build", str(folder), "--out", str(tmp_path / "out"), "--format", "docx",
+                    "--names", "plain")
+    assert built.returncode == 0, built.stderr
+    reviewer = Reviewer(tmp_path / "out" / "r" / "r.docx")
+    reviewer.insert(f"Figure 2 {DASH} Small", " blue")
+    reviewed = reviewer.save(tmp_path / "reviewed.docx")
+    result = run_cli("review", str(reviewed), "--content", str(folder), "--apply")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": applied: ") == 1, result.stdout + result.stderr
+    data = json.loads((folder / "report.yaml").read_text("utf-8"))
+    assert data["body"][0]["blocks"][2]["figure"]["title"] == "Small blue K4"
