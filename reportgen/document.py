@@ -212,8 +212,10 @@ class Picture:
     digest: str  # SHA-256 of the file
     width_px: int  # raster pixels; an SVG's size in CSS px
     height_px: int
-    data: bytes = field(default=b"", repr=False, compare=False)
-    path: str = field(default="", compare=False)
+    # neither is dumped (``to_json``): the digest stands for the bytes, and a dump does
+    # not depend on where the report is
+    data: bytes = field(default=b"", repr=False, compare=False, metadata={"json": False})
+    path: str = field(default="", compare=False, metadata={"json": False})
 
 
 @dataclass(frozen=True)
@@ -385,10 +387,9 @@ def to_json(node: Any, folder: str = "") -> Any:
     if is_dataclass(node) and not isinstance(node, type):
         out: dict[str, Any] = {"type": type(node).__name__}
         for f in fields(node):
-            out[f.name] = to_json(getattr(node, f.name), folder)
+            if f.metadata.get("json", True):
+                out[f.name] = to_json(getattr(node, f.name), folder)
         return out
     if isinstance(node, tuple | list):
         return [to_json(v, folder) for v in node]
-    if isinstance(node, bytes):  # a picture's bytes: its digest stands for them
-        return f"<{len(node)} bytes>"
     return node

@@ -6,6 +6,7 @@ Bad images are refused with their place in report.yaml, never with a traceback."
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -642,3 +643,13 @@ def test_a_reviewed_caption_is_applied_to_the_figure_title(tmp_path: Path) -> No
     assert result.stdout.count(": applied: ") == 1, result.stdout + result.stderr
     data = json.loads((folder / "report.yaml").read_text("utf-8"))
     assert data["body"][0]["blocks"][2]["figure"]["title"] == "Small blue K4"
+
+
+def test_the_tree_dump_names_the_picture_by_its_digest(report: tuple[Path, d.Document]
+                                                       ) -> None:
+    dumped = d.to_json(figures(report[1])[0], str(report[0]))
+    assert dumped["picture"] == {
+        "type": "Picture", "name": "wide.png", "format": "png", "width_px": 900,
+        "height_px": 450, "digest": hashlib.sha256((report[0] / "wide.png").read_bytes())
+        .hexdigest()}
+    json.dumps(dumped)  # plain data, no bytes, no absolute path
