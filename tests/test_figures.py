@@ -554,7 +554,7 @@ def test_an_svg_that_points_outside_is_never_fetched(tmp_path: Path) -> None:
             assert refused.url in (url, "file:///etc/passwd")
         picture = d.Picture("web.svg", "svg", "", 100, 50, data=hostile)
         try:
-            png_bytes = svg_fallback(picture, 5.0)
+            png_bytes = svg_fallback(picture, 5.0)[0]
         except Exception:  # refusing to draw it is fine too; fetching is not
             png_bytes = b""
         assert b"root:" not in png_bytes
@@ -653,3 +653,20 @@ def test_the_tree_dump_names_the_picture_by_its_digest(report: tuple[Path, d.Doc
         "height_px": 450, "digest": hashlib.sha256((report[0] / "wide.png").read_bytes())
         .hexdigest()}
     json.dumps(dumped)  # plain data, no bytes, no absolute path
+
+
+def test_a_jpeg_without_jfif_or_exif_segment_is_embedded(tmp_path: Path) -> None:
+    """A JPEG that begins straight with its tables (valid, and refused by python-docx's
+    own reader) goes into the DOCX as it is."""
+    out = io.BytesIO()
+    Image.new("RGB", (60, 30), PURPLE).save(out, "JPEG")
+    data = out.getvalue()
+    raw = data[:2] + data[4 + int.from_bytes(data[4:6], "big"):]  # without APP0
+    assert raw[2:4] == b"\xff\xdb"
+    folder, _ = bad_report(tmp_path, "raw.jpg", raw)
+    docx = tmp_path / "r.docx"
+    docx.write_bytes(render_docx(prepare(load(folder)), TEMPLATE))
+    targets, parts, kinds = media(docx)
+    (blip,) = [i.find(f".//{A}blip") for i in drawings(docx)]
+    name = targets[blip.get(f"{R}embed")]
+    assert parts[name] == raw and kinds[name] == "image/jpeg"

@@ -9,18 +9,21 @@ external resources refused (the SVG was checked to have none when it was loaded)
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
+from docx.image.image import BaseImageHeader
+from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from .. import document as d
 from ..errors import ContentError, Problem
+from ..images import CONTENT_TYPES
 
 if TYPE_CHECKING:
     from .docx import _BodyWriter
@@ -50,14 +53,41 @@ def write_figure(writer: _BodyWriter, figure: d.Figure) -> None:
     writer.mark(caption, figure.id)
 
 
+class _Header(BaseImageHeader):
+    """What python-docx needs to know of an image, from what was learnt when it was
+    checked: python-docx's own reader refuses valid JPEGs that do not begin with a
+    JFIF or Exif segment."""
+
+    def __init__(self, fmt: str, width: int, height: int) -> None:
+        super().__init__(width, height, 96, 96)
+        self.fmt = fmt
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.fmt]
+
+    @property
+    def default_ext(self) -> str:
+        return "jpg" if self.fmt == "jpeg" else self.fmt
+
+
 def picture(p: WordParagraph, figure: d.Figure) -> None:
     """An inline picture (``wp:inline``) of the figure's size in a run of ``p``."""
     pic = figure.picture
-    raster = svg_fallback(pic, figure.width_cm) if pic.format == "svg" else pic.data
-    run = p.add_run()
-    shape = run.add_picture(io.BytesIO(raster), width=Cm(figure.width_cm),
-                            height=Cm(figure.height_cm))
-    inline = shape._inline
+    if pic.format == "svg":
+        raster, header = svg_fallback(pic, figure.width_cm)
+    else:
+        raster, header = pic.data, _Header(pic.format, pic.width_px, pic.height_px)
+    image = DocxImage(raster, f"image.{header.default_ext}", header)
+    part = p.part
+    package = part.package
+    assert package is not None
+    images = package.image_parts
+    image_part = images._get_by_sha1(image.sha1) or images._add_image_part(image)
+    r_id = part.relate_to(image_part, RT.IMAGE)
+    inline = CT_Inline.new_pic_inline(part.next_id, r_id, image.filename,
+                                      Cm(figure.width_cm), Cm(figure.height_cm))
+    p.add_run()._r.add_drawing(inline)
     for side in ("distT", "distB", "distL", "distR"):  # else LibreOffice pads 0.32 cm
         inline.set(side, "0")
     doc_pr = inline.docPr
@@ -67,8 +97,8 @@ def picture(p: WordParagraph, figure: d.Figure) -> None:
         _add_svg_blip(p, inline, pic.data)
 
 
-def svg_fallback(pic: d.Picture, width_cm: float) -> bytes:
-    """A PNG of the SVG at FALLBACK_DPI for ``width_cm``."""
+def svg_fallback(pic: d.Picture, width_cm: float) -> tuple[bytes, BaseImageHeader]:
+    """A PNG of the SVG at FALLBACK_DPI for ``width_cm``, and its header."""
     try:
         import cairosvg
     except (ImportError, OSError) as exc:  # OSError: the cairo library is missing
@@ -82,7 +112,7 @@ def svg_fallback(pic: d.Picture, width_cm: float) -> bytes:
     except Exception as exc:  # CairoSVG raises many kinds on a drawing it cannot read
         raise FigureRenderError(f"cannot draw {pic.name!r} for Word: {exc}") from None
     assert isinstance(png, bytes)
-    return png
+    return png, _Header("png", width, height)
 
 
 def _add_svg_blip(p: WordParagraph, inline: object, svg: bytes) -> None:
