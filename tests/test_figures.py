@@ -11,6 +11,7 @@ import io
 import json
 import re
 import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -670,3 +671,10 @@ def test_a_jpeg_without_jfif_or_exif_segment_is_embedded(tmp_path: Path) -> None
     (blip,) = [i.find(f".//{A}blip") for i in drawings(docx)]
     name = targets[blip.get(f"{R}embed")]
     assert parts[name] == raw and kinds[name] == "image/jpeg"
+
+
+def test_docx_passes_the_office_open_xml_validator(docx: Path) -> None:
+    audit = Path(sys.executable).parent / "openxml-audit"
+    result = subprocess.run([str(audit), "-q", str(docx)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
