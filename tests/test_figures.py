@@ -678,3 +678,16 @@ def test_docx_passes_the_office_open_xml_validator(docx: Path) -> None:
     result = subprocess.run([str(audit), "-q", str(docx)], capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_two_builds_in_separate_processes_give_the_same_bytes(tmp_path: Path) -> None:
+    folder = write_report(tmp_path / "content" / "r", BODY, ANNEXES)
+    make_images(folder)
+    outputs = []
+    for run in ("a", "b"):
+        result = run_cli("build", str(folder), "--out", str(tmp_path / run), "--names",
+                         "plain")
+        assert result.returncode == 0, result.stderr
+        outputs.append([(tmp_path / run / "r" / f"r.{ext}").read_bytes()
+                        for ext in ("docx", "pdf")])
+    assert outputs[0] == outputs[1]
