@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_TOTAL_IMAGE_BYTES = 100 * 1024 * 1024  # all the figures' files of one report
 MAX_IMAGE_PIXELS = 50_000_000
 DEFAULT_DPI = 96.0  # a raster image without a resolution, and an SVG's px
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -29,7 +29,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import RoundTripScanner
 
 from .errors import ContentError, Origin, Problem, display_path
-from .images import ImageProblem, LoadedImage, load_image
+from .images import MAX_TOTAL_IMAGE_BYTES, ImageProblem, LoadedImage, load_image, resolve
 from .locate import REPORT_FILE, find_report
 from .model import Block, Report
 
@@ -623,16 +623,28 @@ def _check_figures(loaded: LoadedReport) -> list[Problem]:
     """Every figure's image found inside the report's folder, read, identified and
     measured; its bytes join the sources (attached to the PDF, part of the digest)."""
     problems: list[Problem] = []
+    total = 0
     for path, block in _blocks(loaded.model):
-        if block.figure is None:
+        if block.figure is None or block.figure.file in loaded.images:
             continue
         here: Path_ = (*path, "figure", "file")
         name = block.figure.file
+        where = loaded.origin(here)
         try:
+            total += resolve(loaded.root, name).stat().st_size
+            if total > MAX_TOTAL_IMAGE_BYTES:
+                raise ImageProblem(f"the figures' files add up to more than "
+                                   f"{MAX_TOTAL_IMAGE_BYTES} bytes (100 MiB) here; that is "
+                                   "the limit for one report")
             image = load_image(loaded.root, name)
         except ImageProblem as exc:
-            where = loaded.origin(here)
             problems.append(Problem(where.file, where.line, where.col, dotted(here), str(exc)))
+            if total > MAX_TOTAL_IMAGE_BYTES:
+                break
+            continue
+        except OSError as exc:
+            problems.append(Problem(where.file, where.line, where.col, dotted(here),
+                                    f"cannot read {name!r}: {exc.strerror}"))
             continue
         loaded.images[name] = image
         loaded.sources[image.name] = image.data

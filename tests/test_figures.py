@@ -691,3 +691,18 @@ def test_two_builds_in_separate_processes_give_the_same_bytes(tmp_path: Path) ->
         outputs.append([(tmp_path / run / "r" / f"r.{ext}").read_bytes()
                         for ext in ("docx", "pdf")])
     assert outputs[0] == outputs[1]
+
+
+def test_the_figures_of_a_report_are_bounded_together(tmp_path: Path) -> None:
+    """Six files of 18 MiB each pass the limit of one file but not the report's."""
+    blocks = [{"figure": {"file": f"p{k}.png", "title": f"P{k}"}} for k in range(6)]
+    folder = write_report(tmp_path / "r", [{"title": "T", "blocks": blocks}])
+    for k in range(6):
+        with (folder / f"p{k}.png").open("wb") as f:
+            f.write(png((10, 10), RED))
+            f.truncate(18 * 1024 * 1024)
+    with pytest.raises(ContentError) as caught:
+        load(folder)
+    last = caught.value.problems[-1]
+    assert last.field == "body[0].blocks[5].figure.file"
+    assert "add up to more than 104857600 bytes" in last.message
