@@ -33,7 +33,8 @@ from reportgen.prepare import prepare
 from reportgen.revisions import diff_blocks
 from reportgen.writers.docx import render_docx
 from reportgen.writers.docx_figures import svg_fallback
-from reportgen.writers.html import pictures, render_html
+from reportgen.writers.html import render_html
+from reportgen.writers.html_figures import pictures
 from reportgen.writers.pdf import FetchRefused, write_pdf
 
 from .conftest import W, docx_paragraph_texts, docx_part, libreoffice_pdf, need_tool, run_cli

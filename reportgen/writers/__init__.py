@@ -42,7 +42,8 @@ def _docx(job: RenderJob) -> bytes:
 
 def _pdf(job: RenderJob) -> bytes:
     with job.stage("html"):
-        from .html import pictures, render_html
+        from .html import render_html
+        from .html_figures import pictures
 
         html = render_html(job.doc)
     with job.stage("pdf"):

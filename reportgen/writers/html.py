@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,7 +37,6 @@ from reportgen.document import (
     Note,
     PageBreak,
     Paragraph,
-    Picture,
     Quote,
     Reformatted,
     Revised,
@@ -50,6 +48,7 @@ from reportgen.document import (
 from reportgen.layout import LIST_POSITIONS_CM as LIST_GEOMETRY
 from reportgen.layout import TEXT_WIDTH_CM
 from reportgen.paths import templates_dir
+from reportgen.writers.html_figures import render_figure
 
 TEMPLATE_NAME = "report.html.j2"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -224,7 +223,7 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
             return Markup('<blockquote class="quote">\n{}\n</blockquote>').format(
                 render_blocks(blocks))
         case Figure():
-            return _render_figure(block)
+            return render_figure(block)
         case PageBreak():  # rendered with the block after it (render_blocks)
             return Markup("")
         case Revised(change=change, block=inner):
@@ -332,51 +331,6 @@ def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "")
     if change:
         return Markup('<tr class="rev-{}">{}</tr>').format(change, cells)
     return Markup("<tr>{}</tr>").format(cells)
-
-
-# ------------------------------------------------------------------------ figures
-
-
-def picture_url(picture: Picture) -> str:
-    """The URL of a figure's image in the HTML: its file, as the PDF writer's fetcher
-    knows it (``pictures``)."""
-    return Path(picture.path).as_uri()
-
-
-def pictures(doc: Document) -> dict[str, bytes]:
-    """Every figure's image by its URL, with the bytes checked when it was loaded."""
-    found: dict[str, bytes] = {}
-
-    def walk(blocks: Iterable[Block]) -> None:
-        for block in blocks:
-            match block:
-                case Figure(picture=picture):
-                    found[picture_url(picture)] = picture.data
-                case Revised(block=inner):
-                    walk((inner,))
-                case Quote(blocks=inner):
-                    walk(inner)
-                case ListBlock(items=items):
-                    for item in items:
-                        walk(item.blocks)
-
-    walk(doc.body)
-    for annex in doc.annexes:
-        walk(annex.blocks)
-    return found
-
-
-def _render_figure(figure: Figure) -> Markup:
-    """The picture, centred at the size ``prepare`` gave it, and its caption below. The
-    image is a ``file:`` URL that the PDF writer's sandboxed fetcher serves."""
-    src = picture_url(figure.picture)
-    return Markup(
-        '<figure class="figure">\n'
-        '<img src="{src}" alt="{alt}" style="width:{w:.3f}cm;height:{h:.3f}cm">\n'
-        '<figcaption class="figure-title">{caption}</figcaption>\n'
-        '</figure>'
-    ).format(src=src, alt=figure.alt, w=figure.width_cm, h=figure.height_cm,
-             caption=figure.caption)
 
 
 # ------------------------------------------------------------------------ annexes
