@@ -51,6 +51,9 @@ class BuildOptions:
     lock_timeout: float = 120.0  # seconds to wait for another build into the same folder
     notify: Callable[[str], None] | None = None  # says why a build waits (a module function)
     changes_from: str | None = None  # also write a copy marked against this version
+    # when set, the files of the faster writers (the DOCX) are committed as soon as they
+    # are ready, and reported here, before the PDF is done (watch: the DOCX first)
+    on_early: Callable[[BuildResult], None] | None = None
 
     def wants(self, fmt: str) -> bool:
         return self.formats in (Format.all, Format(fmt))
@@ -210,7 +213,11 @@ def build_report(path: Path, options: BuildOptions) -> BuildResult:
             tidy(folder)
             if fp.current(options):
                 return BuildResult(name, "skipped", timings=timer.times)
-            files, warnings = _render(fp.root, fp.template, options, timer)
+            early: list[Path] = []
+            ready = None if options.on_early is None else \
+                _early_commit(folder, fp, options, options.on_early, timer, early)
+            files, warnings = _render(fp.root, fp.template, options, timer, ready)
+            files = {n: data for n, data in files.items() if folder / n not in early}
             with timer.stage("write"):
                 backups = commit_outputs(folder, files, fp.manifest(), options.force)
         return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
@@ -228,6 +235,29 @@ def build_report(path: Path, options: BuildOptions) -> BuildResult:
         return BuildResult(name, "failed", errors=[message], timings=timer.times)
 
 
+def _early_commit(folder: Path, fp: _Fingerprint, options: BuildOptions,
+                  report: Callable[[BuildResult], None], timer: _Timer,
+                  done: list[Path]) -> Callable[[dict[str, bytes]], None]:
+    """Commit the first writers' files as soon as they are ready. Their manifest is the
+    one a build of those formats alone would write: until the rest is committed, a
+    build of all formats does not take the folder for up to date."""
+    def commit(files: dict[str, bytes]) -> None:
+        only = replace(options, formats=_format_of(files))
+        partial = replace(fp, digest=inputs_digest(fp.inputs, only, fp.template))
+        with timer.stage("write"):
+            backups = commit_outputs(folder, files, partial.manifest(), options.force)
+        done.extend(folder / n for n in files)
+        report(BuildResult(fp.root.name, "built", sorted(folder / n for n in files),
+                           backups=backups, timings=dict(timer.times)))
+    return commit
+
+
+def _format_of(files: dict[str, bytes]) -> Format:
+    """The format of a set of files of one writer (the early ones: the DOCX)."""
+    suffixes = {Path(n).suffix.lstrip(".") for n in files}
+    return Format(suffixes.pop()) if len(suffixes) == 1 else Format.all
+
+
 def _waiting(options: BuildOptions, name: str, folder: Path) -> Callable[[], None] | None:
     """What to say when another build holds the folder."""
     notify = options.notify
@@ -238,8 +268,9 @@ def _waiting(options: BuildOptions, name: str, folder: Path) -> Callable[[], Non
     return lambda: notify(message)
 
 
-def _render(root: Path, template: Path, options: BuildOptions,
-            timer: _Timer) -> tuple[dict[str, bytes], list[str]]:
+def _render(root: Path, template: Path, options: BuildOptions, timer: _Timer,
+            ready: Callable[[dict[str, bytes]], None] | None = None,
+            ) -> tuple[dict[str, bytes], list[str]]:
     """Each stage's time includes importing the libraries it needs."""
     with timer.stage("load"):
         from .load import load
@@ -255,7 +286,10 @@ def _render(root: Path, template: Path, options: BuildOptions,
     names = output_names(doc.file_stem, doc.language_letter, root.name, options.names)
     job = RenderJob(doc, template, root, tuple(loaded.sources.items()), timer.stage)
     wanted = [w for w in WRITERS.values() if options.wants(w.name)]
-    files = {names[name]: data for name, data in render_writers(wanted, job, timer).items()}
+    early = None if ready is None else \
+        (lambda out: ready({names[name]: data for name, data in out.items()}))
+    files = {names[name]: data
+             for name, data in render_writers(wanted, job, timer, early).items()}
     if options.changes_from is not None:
         with timer.stage("marks"):
             marked = _marked(options.changes_from, root, doc)
@@ -265,13 +299,20 @@ def _render(root: Path, template: Path, options: BuildOptions,
     return files, list(doc.warnings)
 
 
-def render_writers(writers: list[Writer], job: RenderJob, timer: _Timer) -> dict[str, bytes]:
+def render_writers(writers: list[Writer], job: RenderJob, timer: _Timer,
+                   ready: Callable[[dict[str, bytes]], None] | None = None,
+                   ) -> dict[str, bytes]:
     """Each writer's bytes. With two or more formats and cores, the last writer (the PDF,
     the slow one) runs in a forked process while this one writes the others: a build
     costs about the slower writer, not their sum. Inside a batch worker, or with one
-    core, they run one after the other."""
+    core, they run one after the other. ``ready`` receives the other writers' bytes
+    before the last writer's are awaited."""
     if len(writers) < 2 or not _can_fork():
-        return {w.name: w.render(job) for w in writers}
+        out = {w.name: w.render(job) for w in writers[:-1]}
+        if ready is not None and out:
+            ready(out)
+        last = writers[-1] if writers else None
+        return out | ({last.name: last.render(job)} if last is not None else {})
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -280,14 +321,20 @@ def render_writers(writers: list[Writer], job: RenderJob, timer: _Timer) -> dict
     child = context.Process(target=_render_in_child, args=(last, job, sender), daemon=True)
     child.start()
     sender.close()
+    received = False
     try:
         out = {w.name: w.render(job) for w in writers[:-1]}
+        if ready is not None:
+            ready(out)
         try:
             status, value, times = receiver.recv()
+            received = True
         except EOFError:
             raise RuntimeError(f"the {last.name} writer stopped without a result") from None
     finally:
         receiver.close()
+        if not received:  # this side failed: the other's work is of no use
+            child.terminate()
         child.join(timeout=10)
         if child.is_alive():
             child.terminate()

@@ -98,6 +98,8 @@ ParagraphRole = Literal["normal", "after_title", "quotation", "centred"]
 # Every block carries ``id`` (stable: its content path and ordinal, or the author's
 # ``id:``) and ``origin`` (file, line, column and end line in the content). Neither takes
 # part in comparisons: two blocks are equal when they print the same.
+# a field a dump (``to_json``) shows only when it differs from its default
+SPARSE = {"sparse": True}
 ListCounter = Literal["bullet", "decimal", "lower-letter", "upper-letter", "lower-roman",
                       "upper-roman"]
 
@@ -169,15 +171,31 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Cell:
+    """A table cell; it covers ``colspan`` grid columns and ``rowspan`` rows from where
+    it starts (a row lists only the cells that start in it)."""
+
     content: tuple[Inline, ...]
+    colspan: int = field(default=1, kw_only=True, metadata=SPARSE)
+    rowspan: int = field(default=1, kw_only=True, metadata=SPARSE)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.colspan, self.rowspan
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table. ``header`` is its first header row (empty for a table without one) and
+    ``header_more`` the header rows under it; an untitled table (a layout table) has
+    number 0 and no caption."""
+
     number: int
-    caption: str  # "Table 1 – Title"
+    caption: str  # "Table 1 – Title"; "" for an untitled table
     header: tuple[Cell, ...]
+    # the header rows under the first (fields in reading order: walks rely on it)
+    header_more: tuple[tuple[Cell, ...], ...] = field(default=(), kw_only=True,
+                                                      metadata=SPARSE)
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
     align: tuple[Literal["left", "center"], ...]
@@ -185,6 +203,16 @@ class Table:
     row_changes: tuple[Change, ...] = field(default=(), kw_only=True)  # per row, if marked
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+    @property
+    def header_rows(self) -> tuple[tuple[Cell, ...], ...]:
+        """Every header row, top first (none for a table without a header)."""
+        return (self.header, *self.header_more) if self.header else ()
+
+    @property
+    def all_rows(self) -> tuple[tuple[Cell, ...], ...]:
+        """The header rows then the body rows: row ``r`` here is row ``r`` of cell ids."""
+        return (*self.header_rows, *self.rows)
 
 
 @dataclass(frozen=True)
@@ -387,8 +415,11 @@ def to_json(node: Any, folder: str = "") -> Any:
     if is_dataclass(node) and not isinstance(node, type):
         out: dict[str, Any] = {"type": type(node).__name__}
         for f in fields(node):
-            if f.metadata.get("json", True):
-                out[f.name] = to_json(getattr(node, f.name), folder)
+            value = getattr(node, f.name)
+            if not f.metadata.get("json", True) or (f.metadata.get("sparse")
+                                                     and value == f.default):
+                continue
+            out[f.name] = to_json(value, folder)
         return out
     if isinstance(node, tuple | list):
         return [to_json(v, folder) for v in node]

@@ -76,6 +76,8 @@ NORMAL_TABS = (794, 1191, 1588, 1985)  # Normal: 1.40 / 2.10 / 2.80 / 3.50 cm
 DEFAULT_TAB_STOP = 794
 # footnote text: the number at 0, TAB to 0.45 cm, the text and its next lines at 0.45 cm
 FOOTNOTE_INDENT = 255
+# the rule above a page's notes: Word's footnote separator is about two inches long
+FOOTNOTE_SEPARATOR = 2880
 
 
 # ----------------------------------------------------------------- fonts (§9, §10)

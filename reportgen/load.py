@@ -28,10 +28,12 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import RoundTripScanner
 
+from .compat import renamed
 from .errors import ContentError, Origin, Problem, display_path
 from .images import MAX_TOTAL_IMAGE_BYTES, ImageProblem, LoadedImage, load_image, resolve
 from .locate import REPORT_FILE, find_report
-from .model import Block, Report
+from .model import Block, Report, TableSpec
+from .tablegrid import place
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_YAML_DEPTH = 64  # mappings and sequences inside one another
@@ -71,6 +73,11 @@ class LoadedReport:
         while path and path not in self.positions:
             path = path[:-1]
         return self.positions.get(path, Origin(self.yaml_name, 1))
+
+    def cell_path(self, path: Path_) -> Path_:
+        """The path of a table cell's text: the cell's own, or its ``text`` key when the
+        cell is written as a mapping."""
+        return (*path, "text") if (*path, "text") in self.positions else path
 
     @property
     def yaml_name(self) -> str:
@@ -350,7 +357,11 @@ def _validation_problems(exc: ValidationError, positions: dict[Path_, Origin],
 def _message(err: Any, loc: Path_) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
-        allowed = _fields_at(Report, loc[:-1])
+        holder = _model_at(Report, loc[:-1])
+        former = renamed(holder.__name__, str(loc[-1])) if holder is not None else None
+        if former is not None:
+            return former.message()
+        allowed = list(holder.model_fields) if holder is not None else []
         hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         text = f"unknown key {loc[-1]!r}"
         if hint:
@@ -369,21 +380,21 @@ def _message(err: Any, loc: Path_) -> str:
     return message
 
 
-def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
-    """Field names of the model found at ``loc`` (empty when the path leaves the models)."""
+def _model_at(model: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
+    """The model found at ``loc`` (None when the path leaves the models)."""
     current: Any = model
     for part in loc:
         if isinstance(part, int):
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
+            return None
         info = current.model_fields.get(str(part))
         if info is None:
-            return []
+            return None
         current = _inner_model(info.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+        return current
+    return None
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -521,10 +532,12 @@ def _markdown_texts(loaded: LoadedReport) -> Iterator[tuple[Path_, str, Origin]]
         yield path, text, origin
     for path, block in _blocks(loaded.model):
         if block.table is not None:
-            for r, row in enumerate(block.table.rows):
-                for c, cell in enumerate(row):
-                    here: Path_ = (*path, "table", "rows", r, c)
-                    yield here, cell, loaded.origin(here)
+            for part, rows in (("header_rows", block.table.header_rows or []),
+                               ("rows", block.table.rows)):
+                for r, row in enumerate(rows):
+                    for c, cell in enumerate(row):
+                        here = loaded.cell_path((*path, "table", part, r, c))
+                        yield here, cell.text, loaded.origin(here)
     if loaded.model.highlights is not None:
         for i, item in enumerate(loaded.model.highlights.items):
             for k, text in enumerate(item.items):
@@ -596,7 +609,10 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
                 f"({meeting.start.isoformat()} to {meeting.end.isoformat()})")
         for key in ("agenda", "minutes"):
             ref = getattr(session, key)
-            if ref and ref not in seen:
+            if ref and session.kind == "event":
+                add(("sessions", i, key), f"an event has no {key}: remove {ref}, or make "
+                    "this a session (leave out 'kind: event')")
+            elif ref and ref not in seen:
                 add(("sessions", i, key), f"{ref!r} is not in the documents register",
                     "warning")
         if i and (session.date, session.time.start) < (report.sessions[i - 1].date,
@@ -616,6 +632,9 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
                         f"{doc_id!r} is not in the documents register")
         if block.highlights and report.highlights is None:
             add((*path, "highlights"), "the report has no 'highlights' to show")
+        if block.table is not None:
+            for where, message in table_geometry(block.table):
+                add((*path, "table", *where), message)
     return problems
 
 
@@ -649,6 +668,30 @@ def _check_figures(loaded: LoadedReport) -> list[Problem]:
         loaded.images[name] = image
         loaded.sources[image.name] = image.data
     return problems
+
+
+def table_geometry(spec: TableSpec) -> Iterator[tuple[Path_, str]]:
+    """Where a table block's header is ambiguous, or its header rows and rows do not fill
+    its grid: the path of the column, cell or row at fault (below the table) and what
+    is wrong."""
+    titled = [c.title is not None for c in spec.columns]
+    if spec.header_rows is not None and any(titled):
+        yield ("header_rows",), ("give the header either in header_rows or as the columns' "
+                                 "titles, not both")
+    elif any(titled) and not all(titled):
+        missing = titled.index(False)
+        yield ("columns", missing), (f"column {missing + 1} has no title: give every column "
+                                     "a title, or none for a table without a header row")
+    width = len(spec.columns)
+    for part, rows, name in (("header_rows", spec.header_rows or [], "header row"),
+                             ("rows", spec.rows, "row")):
+        _, problems = place([[(c.colspan, c.rowspan) for c in row] for row in rows], width,
+                            name)
+        for problem in problems:
+            where: Path_ = (part, problem.row)
+            if problem.index is not None:
+                where = (*where, problem.index)
+            yield where, problem.message
 
 
 def _blocks(report: Report) -> list[tuple[Path_, Block]]:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.deflist import deflist_plugin
@@ -70,6 +71,7 @@ def to_blocks(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Block, ..
     env: dict[str, object] = {}
     tokens = _parser.parse(text, env)
     converter = _Converter(ctx, origin)
+    converter.lines = text.split("\n")
     if converter.too_deep(tokens):
         return ()
     converter.unused_footnotes(text, env)
@@ -106,6 +108,7 @@ class _Converter:
         # footnote id (the parser's) -> the note's text and where it is written
         self.notes: dict[int, tuple[tuple[d.Inline, ...], Origin]] = {}
         self.in_note = False
+        self.lines: list[str] = []  # the source, for what the parser leaves out
 
     def refuse(self, line: int, message: str) -> None:
         self.ctx.problems.append((self.origin.at_line(line), message))
@@ -229,6 +232,8 @@ class _Converter:
             self.refuse(line, "a table needs a title: write 'Table: <title>' just before it")
             return None
         head, *body = node.children
+        if not self.plain_grid(node, [tr for part in node.children for tr in part.children]):
+            return None
         header: tuple[d.Cell, ...] = tuple(self.cells(head.children[0], line))
         rows: tuple[tuple[d.Cell, ...], ...] = tuple(
             tuple(self.cells(tr, line)) for part in body for tr in part.children)
@@ -237,6 +242,34 @@ class _Converter:
         n = len(header)
         return d.Table(0, "", header, rows, tuple(1 / n for _ in range(n)),
                        aligns, title=caption, origin=self.span(node))  # type: ignore[arg-type]
+
+    def plain_grid(self, table: SyntaxTreeNode, rows: list[SyntaxTreeNode]) -> bool:
+        """True when every row of a pipe table has the header's cells, one per column.
+
+        The parser pads a short row and drops a long row's extra cells; ``||`` and
+        ``^^`` merge cells in some Markdown dialects. None of that is a clear span, so
+        each is refused here, pointing to the YAML table block, which spans cells."""
+        width = len(rows[0].children) if rows else 0
+        advice = ("; Markdown tables cannot merge cells: write this table as a 'table:' "
+                  "block in report.yaml, whose cells take colspan and rowspan")
+        ok = True
+        for tr in rows:
+            if not tr.map or tr.map[0] >= len(self.lines):
+                continue
+            source = self.lines[tr.map[0]]
+            cells = _pipe_cells(source)
+            message = ""
+            if re.search(r"(?<!\\)\|\|", source):
+                message = "'||' (an empty cell, or a merged cell in some dialects)"
+            elif any(c.strip() == "^^" for c in cells):
+                message = "'^^' (a cell merged with the one above, in some dialects)"
+            elif len(cells) != width:
+                message = (f"this row has {len(cells)} cell{'s' if len(cells) != 1 else ''}, "
+                           f"the header {width}")
+            if message:
+                self.refuse(tr.map[0], message + advice)
+                ok = False
+        return ok
 
     def cells(self, tr: SyntaxTreeNode, line: int) -> list[d.Cell]:
         row_line = tr.map[0] if tr.map else line
@@ -313,6 +346,17 @@ class _Converter:
         if pos < len(text):
             out.append(d.Text(text[pos:]))
         return out
+
+
+def _pipe_cells(line: str) -> list[str]:
+    """The cells of a pipe table row as written, counted as the parser counts them."""
+    # a row in a quote or a list item: its line begins with the markers and indent
+    cells = escapedSplit(re.sub(r"^[\s>]*", "", line).strip())
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return cells
 
 
 def _lines(text: str) -> tuple[d.Inline, ...]:

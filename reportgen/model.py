@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -253,6 +253,11 @@ class Session(Strict):
         description="the id session blocks use: lower-case letters, digits and '-'",
         examples=["first"])
     title: Text = Field(description="the session's name", examples=["First adhoc session"])
+    kind: Literal["session", "event"] = Field(
+        default="session",
+        description="'event' for what is not a session of the group (a newcomers' "
+        "session, a reception): listed in the sessions table with its day, time and room, "
+        "and no agenda or minutes", examples=["session", "event"])
     date: dt.date = Field(description="its day (YYYY-MM-DD), inside the meeting",
                           examples=["2018-12-11"])
     time: SessionTime = Field(description='start, or start and end: "08:00", "12:45-13:45"')
@@ -308,7 +313,10 @@ class Highlights(Strict):
 class Column(Strict):
     """A column of a table block."""
 
-    title: Text = Field(description="the column heading", examples=["Document"])
+    title: Text | None = Field(default=None,
+                               description="the column heading; leave every column "
+                               "without one for a table without a header row, or give "
+                               "the header in header_rows", examples=["Document"])
     width: float = Field(default=1.0, gt=0, le=100, allow_inf_nan=False,
                          description="relative width", examples=[1, 2.5])
     align: Literal["left", "center"] = Field(default="left",
@@ -316,25 +324,72 @@ class Column(Strict):
                                              examples=["left", "center"])
 
 
+MAX_SPAN = 1000  # far more than a page holds; bounds the grid a content file can ask for
+
+
+class TableCell(Strict):
+    """A table cell that spans rows or columns (a plain string is a cell of one)."""
+
+    text: str = Field(default="", description="the cell's text (Markdown)",
+                      examples=["WP1"])
+    colspan: int = Field(default=1, ge=1, le=MAX_SPAN,
+                         description="how many columns it covers, from where it starts; the "
+                         "cells it covers to its right are not written",
+                         examples=[2])
+    rowspan: int = Field(default=1, ge=1, le=MAX_SPAN,
+                         description="how many rows it covers, from its row down; the rows "
+                         "below leave out the cells it covers", examples=[3])
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: object) -> object:
+        """A plain string is a cell of one row and one column."""
+        if isinstance(value, str):
+            return {"text": value}
+        if isinstance(value, dict | TableCell):
+            return value
+        shown = "an empty value" if value is None else f"{value!r}"
+        raise ValueError(f"a cell is text (in quotes if it looks like a number) or a mapping "
+                         f"{{text, colspan, rowspan}}, not {shown}")
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        mapping = handler(core_schema)
+        return {"anyOf": [{"type": "string", "description": "a cell's text (Markdown)",
+                           "examples": ["C54"]}, handler.resolve_ref_schema(mapping)],
+                "description": "a cell: its text, or a mapping with its spans",
+                "examples": ["C54", {"text": "WP1", "rowspan": 3}]}
+
+
+CellSpec = TableCell
+
+
 class TableSpec(Strict):
     """A table written out in the YAML."""
 
-    title: Text = Field(description="the title; printed as 'Table N – title'",
-                        examples=["Allocation of contributions"])
+    title: Text | None = Field(default=None,
+                               description="the title; printed as 'Table N – title'. "
+                               "Without one the table is a layout table: no caption, "
+                               "and it takes no number", examples=["Allocation of "
+                                                                   "contributions"])
     columns: list[Column] = Field(min_length=1, description="the columns, in order",
                                   examples=[[{"title": "Document", "width": 1,
                                               "align": "center"}, {"title": "Title"}]])
-    rows: list[list[str]] = Field(min_length=1, description="the rows: one Markdown "
-                                  "cell per column", examples=[[["C54", "Proposal"]]])
+    header_rows: list[list[CellSpec]] | None = Field(
+        default=None, min_length=1,
+        description="header rows with merged cells, in place of the columns' titles: "
+        "each row lists the cells that start in it",
+        examples=[[[{"text": "Group", "rowspan": 2}, {"text": "Documents", "colspan": 2}],
+                   ["Number", "Title"]]])
+    rows: list[list[CellSpec]] = Field(
+        min_length=1, description="the rows: one Markdown cell per column; a mapping "
+        "{text, colspan, rowspan} spans, and the cells it covers are left out of the rows",
+        examples=[[["C54", "Proposal"]], [[{"text": "WP1", "rowspan": 2}, "C54"], ["C55"]]])
 
-    @model_validator(mode="after")
-    def _shape(self) -> TableSpec:
-        for n, row in enumerate(self.rows, 1):
-            if len(row) != len(self.columns):
-                raise ValueError(
-                    f"row {n} has {len(row)} cells, the table has {len(self.columns)} columns"
-                )
-        return self
+    @property
+    def headed(self) -> bool:
+        """True when the table has a header row."""
+        return self.header_rows is not None or self.columns[0].title is not None
 
 
 DocColumn = Literal["id", "source", "title"]

@@ -310,7 +310,11 @@ class _Preparer:
             self.cite(s.agenda, ("sessions", i, "agenda"))
             self.cite(s.minutes, ("sessions", i, "minutes"))
             values = (s.title, self.lang.weekday_date(s.date), str(s.time), s.room or DASH)
-            rows.append((*(d.Cell((d.Text(v),)) for v in values),
+            cells = tuple(d.Cell((d.Text(v),)) for v in values)
+            if s.kind == "event":  # no documents: one dash across agenda and minutes
+                rows.append((*cells, d.Cell((d.Text(DASH),), colspan=2)))
+                continue
+            rows.append((*cells,
                          *(d.Cell(self.doc_id(ref) if ref else (d.Text(DASH),))
                            for ref in (s.agenda, s.minutes))))
         ranges = any(s.time.end is not None for s in self.report.sessions)
@@ -321,17 +325,33 @@ class _Preparer:
         return _table(spec.title, header, tuple(rows), widths, align)
 
     def table(self, spec: m.TableSpec, path: Path_) -> d.Table:
-        header = tuple(d.Cell((d.Text(c.title),),
-                              origin=self.value_origin((*path, "columns", k, "title")))
-                       for k, c in enumerate(spec.columns))
-        rows = tuple(
-            tuple(d.Cell(self.inlines(cell, (*path, "rows", r, c)),
-                         origin=self.value_origin((*path, "rows", r, c)))
-                  for c, cell in enumerate(row))
-            for r, row in enumerate(spec.rows)
-        )
-        return _table(spec.title, header, rows, _fractions([c.width for c in spec.columns]),
-                      tuple(c.align for c in spec.columns))
+        rows = self.table_rows(spec.rows, (*path, "rows"))
+        header: tuple[d.Cell, ...] = ()
+        more: tuple[tuple[d.Cell, ...], ...] = ()
+        if spec.header_rows is not None:
+            header, *rest = self.table_rows(spec.header_rows, (*path, "header_rows"))
+            more = tuple(rest)
+        elif spec.headed:
+            header = tuple(d.Cell((d.Text(c.title or ""),),
+                                  origin=self.value_origin((*path, "columns", k, "title")))
+                           for k, c in enumerate(spec.columns))
+        table = _table(spec.title or "", header, rows,
+                       _fractions([c.width for c in spec.columns]),
+                       tuple(c.align for c in spec.columns))
+        return replace(table, header_more=more)
+
+    def table_rows(self, rows: list[list[m.TableCell]],
+                   path: Path_) -> tuple[tuple[d.Cell, ...], ...]:
+        """Cells of a table block's rows, written as a string or a mapping with spans."""
+        out = []
+        for r, row in enumerate(rows):
+            cells = []
+            for c, cell in enumerate(row):
+                here = self.loaded.cell_path((*path, r, c))
+                cells.append(d.Cell(self.inlines(cell.text, here), colspan=cell.colspan,
+                                    rowspan=cell.rowspan, origin=self.value_origin(here)))
+            out.append(tuple(cells))
+        return tuple(out)
 
     def figure(self, spec: m.FigureSpec) -> d.Figure:
         """A figure not yet numbered, sized: its width asked for (a share of the text
@@ -447,12 +467,15 @@ class _Numberer:
     def block(self, block: d.Block) -> d.Block:
         match block:
             case d.Table(title=title):
+                heads = len(block.header_rows)
+                cells = [self.cells(row, block.id, r) for r, row in enumerate(block.all_rows)]
+                block = replace(block, header=cells[0] if heads else (),
+                                header_more=tuple(cells[1:heads]), rows=tuple(cells[heads:]))
+                if not title:  # a layout table: no caption, no number
+                    return block
                 self.tables += 1
                 return replace(block, number=self.tables,
-                               caption=self.caption.format(n=self.tables, title=title),
-                               header=self.cells(block.header, block.id, 0),
-                               rows=tuple(self.cells(row, block.id, r)
-                                          for r, row in enumerate(block.rows, 1)))
+                               caption=self.caption.format(n=self.tables, title=title))
             case d.Figure(title=title):
                 self.figures += 1
                 return replace(block, number=self.figures,

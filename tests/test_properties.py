@@ -21,6 +21,7 @@ from PIL import Image
 from reportgen.build import BuildOptions, build_report
 
 from .conftest import docx_paragraph_texts, libreoffice_pdf, need_tool
+from .test_merged_cells import span_layouts, yaml_rows
 
 SCRIPTS = {
     "latin": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèàçœßø",
@@ -103,6 +104,18 @@ def write_images(report: object, folder: Path) -> int:
     return 0
 
 
+@st.composite
+def span_tables(draw: st.DrawFn) -> dict[str, object]:
+    """A YAML table block with a random valid layout of merged cells, titled or not."""
+    width, grid = draw(span_layouts())
+    words = {name: f"{name} {draw(sentences())}" for row in grid for name in row}
+    table: dict[str, object] = {"columns": [{"title": draw(sentences())} for _ in range(width)],
+                                "rows": yaml_rows([[words[n] for n in row] for row in grid])}
+    if draw(st.booleans()):
+        table["title"] = draw(sentences())
+    return table
+
+
 prose = st.lists(st.one_of(sentences(), lists(), pipe_tables()), min_size=1,
                  max_size=4).map("\n\n".join)
 
@@ -115,7 +128,9 @@ def sections(draw: st.DrawFn, depth: int = 1) -> dict[str, object]:
     if draw(st.integers(0, 4)) == 0:
         section["numbered"] = False
     if draw(st.integers(0, 3)) == 0:
-        section["blocks"] = draw(st.lists(figures(), min_size=1, max_size=2))
+        section["blocks"] = draw(st.lists(
+            st.one_of(figures(), span_tables().map(lambda t: {"table": t})), min_size=1,
+            max_size=2))
     return section
 
 

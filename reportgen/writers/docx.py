@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from docx.document import Document as WordDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -31,7 +30,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.numbering import NumberingPart
 from docx.shared import Twips
-from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 from docxtpl import DocxTemplate
@@ -41,13 +39,13 @@ from markupsafe import Markup, escape
 
 from .. import document as d
 from .. import layout
-from ..anchors import anchors, bookmark_name, cell_id
-from ..layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
+from ..anchors import anchors, bookmark_name
 from .docx_figures import write_figure
 from .docx_footnotes import Footnotes, reference
 from .docx_language import apply_language
 from .docx_numbering import Numbering
 from .docx_revisions import Tracker
+from .docx_tables import word_table
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 REPORT_PROPERTY = "reportgen-report"
@@ -207,6 +205,12 @@ def numbering_element(word: WordDocument) -> Any:
 def _fit(value: str, limit: int = 255) -> str:
     """Core properties hold at most 255 characters (Word's limit too)."""
     return value if len(value) <= limit else value[: limit - 1] + "\u2026"
+
+
+def _follows_table(p: Any) -> bool:
+    """True when the element before paragraph ``p`` is a table."""
+    before = p.getprevious()
+    return before is not None and before.tag == qn("w:tbl")
 
 
 def _style_name(block: d.Heading | d.Paragraph) -> str:
@@ -468,44 +472,20 @@ class _BodyWriter:
 
     def table(self, table: d.Table) -> None:
         assert self.anchor is not None
-        caption = self.paragraph("Table_NoTitle")
-        caption.add_run(table.caption)
-        self.mark(caption, table.id)
-        rows = 1 + len(table.rows)
-        word_table: WordTable = self.word.add_table(rows=rows, cols=len(table.header))
-        tbl_style = OxmlElement("w:tblStyle")
-        tbl_style.set(qn("w:val"), self.style("ITU Table"))
-        word_table._tbl.tblPr.insert(0, tbl_style)
-        word_table.autofit = False
-        widths = [round(TEXT_WIDTH_TWIPS * f) for f in table.widths]
-        widths[-1] = TEXT_WIDTH_TWIPS - sum(widths[:-1])
-        for grid_col, width in zip(word_table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_col.w = Twips(width)
-        word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        tbl_w = word_table._tbl.tblPr.find(qn("w:tblW"))
-        if tbl_w is not None:  # the full text width, as the grid
-            tbl_w.set(qn("w:type"), "dxa")
-            tbl_w.set(qn("w:w"), str(TEXT_WIDTH_TWIPS))
-        header_row = word_table.rows[0]
-        header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        for r, cells in enumerate((table.header, *table.rows)):
-            row = word_table.rows[r]
-            if r:
-                row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-            for c, cell in enumerate(cells):
-                word_cell = row.cells[c]
-                word_cell.width = Twips(widths[c])
-                p = word_cell.paragraphs[0]
-                self.set_style(p, "Table_head" if r == 0 else "Table_text")
-                if r and table.align[c] == "center":
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                self.inlines(p, cell.content)
-                self.mark(p, cell_id(table.id, r, c) if table.id else "")
+        if table.caption:
+            caption = self.paragraph("Table_NoTitle")
+            caption.add_run(table.caption)
+            self.mark(caption, table.id)
+        elif self.break_before or _follows_table(self.anchor._p):
+            # a layout table: a page break needs a paragraph to carry it, and two
+            # tables with nothing between them would become one
+            self.paragraph("Table_text")
+        result = word_table(self, table)
         if self.tracker is not None:
-            for r, change in enumerate(table.row_changes, start=1):
+            for r, change in enumerate(table.row_changes, start=len(table.header_rows)):
                 if change:
-                    self.tracker.mark_row(word_table.rows[r]._tr, change)
-        self.anchor._p.addprevious(word_table._tbl)
+                    self.tracker.mark_row(result.rows[r]._tr, change)
+        self.anchor._p.addprevious(result._tbl)
 
     def annex(self, annex: d.Annex) -> None:
         if annex.change and self.tracker is not None:

@@ -48,6 +48,7 @@ from reportgen.document import (
 from reportgen.layout import LIST_POSITIONS_CM as LIST_GEOMETRY
 from reportgen.layout import TEXT_WIDTH_CM
 from reportgen.paths import templates_dir
+from reportgen.tablegrid import bands, has_spans, place
 from reportgen.writers.html_figures import render_figure
 
 TEMPLATE_NAME = "report.html.j2"
@@ -305,29 +306,64 @@ def _render_item(item: ListItem, geo: _ListGeometry, origin: float) -> Markup:
 
 
 def _render_table(table: Table) -> Markup:
+    """A table: its caption (none for a layout table), every header row in ``<thead>``
+    (repeated on each page), merged cells with ``colspan``/``rowspan``."""
     cols = Markup("").join(
         Markup('<col style="width:{:.3f}cm">').format(w * TEXT_WIDTH_CM) for w in table.widths)
     head = Markup("")
-    if table.header:
-        cells = Markup("").join(
-            Markup("<th>{}</th>").format(render_inlines(c.content)) for c in table.header)
-        head = Markup("<thead><tr>{}</tr></thead>\n").format(cells)
+    if table.header_rows:
+        head = Markup("<thead>{}</thead>\n").format(Markup("").join(
+            Markup("<tr>{}</tr>").format(Markup("").join(
+                Markup("<th{}>{}</th>").format(_spans(c), render_inlines(c.content))
+                for c in row))
+            for row in table.header_rows))
     changes = table.row_changes or ("",) * len(table.rows)
-    rows = Markup("\n").join(_render_row(row, table.align, change)
-                             for row, change in zip(table.rows, changes, strict=True))
+    columns = _start_columns(table.rows, len(table.widths))
+    rendered = [_render_row(row, table.align, change, starts)
+                for row, change, starts in zip(table.rows, changes, columns, strict=True)]
+    spans = [[c.span for c in row] for row in table.rows]
+    if has_spans(spans):  # rows joined by a row span stay on one page when they fit
+        body = Markup("\n").join(
+            Markup('<tbody class="band">\n{}\n</tbody>').format(
+                Markup("\n").join(rendered[band.start:band.stop]))
+            for band in bands(spans))
+    else:
+        body = Markup("<tbody>\n{}\n</tbody>").format(Markup("\n").join(rendered))
+    caption = Markup('<p class="table-title">{}</p>\n').format(table.caption) \
+        if table.caption else Markup("")
+    classes = "data" if table.caption else "data layout"
     return Markup(
-        '<p class="table-title">{caption}</p>\n'
-        '<table class="data">\n<colgroup>{cols}</colgroup>\n{head}<tbody>\n{rows}\n'
-        '</tbody>\n</table>'
-    ).format(caption=table.caption, cols=cols, head=head, rows=rows)
+        '{caption}<table class="{classes}">\n<colgroup>{cols}</colgroup>\n{head}{body}\n'
+        '</table>'
+    ).format(caption=caption, classes=classes, cols=cols, head=head, body=body)
 
 
-def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "") -> Markup:
+def _spans(cell: Cell) -> Markup:
+    out = Markup("")
+    if cell.colspan > 1:
+        out += Markup(' colspan="{}"').format(cell.colspan)
+    if cell.rowspan > 1:
+        out += Markup(' rowspan="{}"').format(cell.rowspan)
+    return out
+
+
+def _start_columns(rows: tuple[tuple[Cell, ...], ...], width: int) -> list[list[int]]:
+    """The grid column where each cell of each row starts (for its column's alignment)."""
+    placed, _ = place([[c.span for c in row] for row in rows], width)
+    out: list[list[int]] = [[0] * len(row) for row in rows]
+    for cell in placed:
+        out[cell.row][cell.index] = cell.col
+    return out
+
+
+def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "",
+                starts: list[int] | None = None) -> Markup:
+    starts = starts if starts is not None else list(range(len(row)))
     cells = Markup("").join(
-        Markup('<td class="{}">{}</td>').format(
-            "center" if i < len(align) and align[i] == "center" else "left",
-            render_inlines(cell.content))
-        for i, cell in enumerate(row))
+        Markup('<td class="{}"{}>{}</td>').format(
+            "center" if col < len(align) and align[col] == "center" else "left",
+            _spans(cell), render_inlines(cell.content))
+        for col, cell in zip(starts, row, strict=True))
     if change:
         return Markup('<tr class="rev-{}">{}</tr>').format(change, cells)
     return Markup("<tr>{}</tr>").format(cells)

@@ -307,6 +307,12 @@ def _styles(key: tuple[float, int],
     return font_config, tuple(sheets)
 
 
+def warm_up() -> None:
+    """Load WeasyPrint, the stylesheet and its fonts now: a resident process (watch)
+    does this once, and every render it forks starts with them loaded."""
+    _styles(_stylesheet_key())
+
+
 def _dublin_core(document_id: str, language: str) -> bytes:
     """An rdf:Description with dc:identifier and dc:language (escaped, possibly empty)."""
     from xml.sax.saxutils import escape as xml_escape
