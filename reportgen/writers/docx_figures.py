@@ -1,10 +1,10 @@
 """Figures in the DOCX: an inline picture in a "Figure" paragraph, the caption below.
 
 PNG and JPEG are embedded as they are (``word/media``). An SVG is embedded as itself
-(``asvg:svgBlip``, which Word 2016 and later and LibreOffice show) with a PNG rendering
-of it as the picture every other reader shows: the ``a:blip`` a DOCX must have. The PNG
-is drawn by CairoSVG at twice 96 dpi for the size the figure is printed at, with
-external resources refused (the SVG was checked to have none when it was loaded).
+(``asvg:svgBlip``, which Word 2016 and later show) with a PNG rendering of it as the
+``a:blip`` a DOCX must have, which every other reader shows (LibreOffice 7.4 among
+them). The PNG is drawn by CairoSVG at twice 96 dpi for the size the figure is printed
+at, with external resources refused (the SVG was checked to have none when loaded).
 """
 
 from __future__ import annotations
