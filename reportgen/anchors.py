@@ -127,6 +127,9 @@ def _blocks(blocks: tuple[d.Block, ...]) -> Iterator[Anchor]:
                     for c, cell in enumerate(row):
                         yield Anchor(cell_id(block.id, r, c), "cell",
                                      cell.origin or block.origin, d.plain_text(cell.content))
+            case d.Figure(caption=caption, title=title):  # the caption carries the id
+                yield Anchor(block.id, "caption", block.origin, caption,
+                             caption[: len(caption) - len(title)])
             case d.Quote(blocks=inner):
                 yield from _blocks(inner)
 

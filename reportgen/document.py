@@ -240,6 +240,38 @@ class PageBreak:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A figure's image, checked when the report was loaded. ``data`` is its bytes (not
+    compared: ``digest`` is); ``path`` where it is, for the PDF's sandboxed fetcher."""
+
+    name: str  # relative to report.yaml
+    format: Literal["png", "jpeg", "svg"]
+    digest: str  # SHA-256 of the file
+    width_px: int  # raster pixels; an SVG's size in CSS px
+    height_px: int
+    # neither is dumped (``to_json``): the digest stands for the bytes, and a dump does
+    # not depend on where the report is
+    data: bytes = field(default=b"", repr=False, compare=False, metadata={"json": False})
+    path: str = field(default="", compare=False, metadata={"json": False})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture, sized by ``prepare`` (``width_cm`` x ``height_cm``, at most the text
+    width), with its caption below it: ``Figure 1 – Title``."""
+
+    number: int
+    caption: str  # "Figure 1 – Title"
+    picture: Picture
+    width_cm: float
+    height_cm: float
+    title: str = field(default="", kw_only=True)
+    alt: str = field(default="", kw_only=True)  # the description; the title by default
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True)
 class Annex:
     label: str  # "Annex 1"
     title: str
@@ -264,7 +296,7 @@ class Revised:
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
-Block = Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Revised
+Block = Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Figure | Revised
 
 # --------------------------------------------------------------- the document
 
@@ -416,7 +448,8 @@ def to_json(node: Any, folder: str = "") -> Any:
         out: dict[str, Any] = {"type": type(node).__name__}
         for f in fields(node):
             value = getattr(node, f.name)
-            if f.metadata.get("sparse") and value == f.default:
+            if not f.metadata.get("json", True) or (f.metadata.get("sparse")
+                                                     and value == f.default):
                 continue
             out[f.name] = to_json(value, folder)
         return out

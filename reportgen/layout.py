@@ -41,6 +41,9 @@ MARGIN = 1134  # 2.0 cm on all four sides
 HEADER_DISTANCE = 567  # 1.0 cm from the page edge to the header (and to the footer)
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN  # 9639 = 17.0 cm
 TEXT_WIDTH_CM = cm(TEXT_WIDTH)
+TEXT_HEIGHT = PAGE_HEIGHT - 2 * MARGIN  # 25.7 cm
+# a figure's picture at most this tall, so that it and its caption fit on one page
+FIGURE_MAX_HEIGHT_CM = 20.0
 
 
 # ------------------------------------------------------- indents, tabs (§2, §10)

@@ -32,6 +32,7 @@ from .attachments import load_attachments
 from .compat import renamed
 from .cover_checks import check_cover
 from .errors import ContentError, Origin, Problem, display_path
+from .images import MAX_TOTAL_IMAGE_BYTES, ImageProblem, LoadedImage, load_image, resolve
 from .locate import REPORT_FILE, find_report
 from .model import Block, Report, TableSpec
 from .tablegrid import place
@@ -64,6 +65,7 @@ class LoadedReport:
     text_starts: dict[Path_, Origin] = field(default_factory=dict)  # where a value's text is
     warnings: list[Problem] = field(default_factory=list)  # found while loading
     attachments: list[LoadedReport] = field(default_factory=list)  # attached reports
+    images: dict[str, LoadedImage] = field(default_factory=dict)  # figures' files, by name
 
     @property
     def name(self) -> str:
@@ -140,6 +142,7 @@ def load(path: Path) -> LoadedReport:
     problems += _check_prose_nesting(loaded)
     problems += _check_consistency(loaded)
     problems += load_attachments(loaded)
+    problems += _check_figures(loaded)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
@@ -430,6 +433,8 @@ def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
                 sub = (*path, key)
                 if key in {"text", "summary", "intro", "note"} and isinstance(value, str):
                     loaded.prose[sub] = (value, _text_origin(loaded, sub))
+                elif key == "figure":  # its file is an image (_check_figures)
+                    continue
                 elif key == "file" and isinstance(value, str):
                     _load_markdown(loaded, value, sub, problems, files)
                 else:
@@ -646,6 +651,38 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
             for where, message in table_geometry(block.table):
                 add((*path, "table", *where), message)
     check_cover(report, add)
+    return problems
+
+
+def _check_figures(loaded: LoadedReport) -> list[Problem]:
+    """Every figure's image found inside the report's folder, read, identified and
+    measured; its bytes join the sources (attached to the PDF, part of the digest)."""
+    problems: list[Problem] = []
+    total = 0
+    for path, block in _blocks(loaded.model):
+        if block.figure is None or block.figure.file in loaded.images:
+            continue
+        here: Path_ = (*path, "figure", "file")
+        name = block.figure.file
+        where = loaded.origin(here)
+        try:
+            total += resolve(loaded.root, name).stat().st_size
+            if total > MAX_TOTAL_IMAGE_BYTES:
+                raise ImageProblem(f"the figures' files add up to more than "
+                                   f"{MAX_TOTAL_IMAGE_BYTES} bytes (100 MiB) here; that is "
+                                   "the limit for one report")
+            image = load_image(loaded.root, name)
+        except ImageProblem as exc:
+            problems.append(Problem(where.file, where.line, where.col, dotted(here), str(exc)))
+            if total > MAX_TOTAL_IMAGE_BYTES:
+                break
+            continue
+        except OSError as exc:
+            problems.append(Problem(where.file, where.line, where.col, dotted(here),
+                                    f"cannot read {name!r}: {exc.strerror}"))
+            continue
+        loaded.images[name] = image
+        loaded.sources[image.name] = image.data
     return problems
 
 

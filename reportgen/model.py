@@ -455,6 +455,52 @@ class SessionsTable(Strict):
                         examples=["Sessions of the Quantum ad hoc group"])
 
 
+def _figure_width(value: object) -> float:
+    """``80%`` or ``0.8``: a share of the text width, above 0 and at most all of it."""
+    if isinstance(value, bool):
+        raise ValueError(FIGURE_WIDTH_FORMS)
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*%\s*", value)
+        if match is None:
+            raise ValueError(f"{value!r} is not a width; write {FIGURE_WIDTH_FORMS}")
+        share = float(match.group(1)) / 100
+    elif isinstance(value, int | float):
+        share = float(value)
+    else:
+        raise ValueError(f"not a width; write {FIGURE_WIDTH_FORMS}")
+    if not 0 < share <= 1:
+        raise ValueError(f"{value!r} is not above 0 and at most the text width; write "
+                         f"{FIGURE_WIDTH_FORMS}")
+    return share
+
+
+FIGURE_WIDTH_FORMS = "a percentage of the text width such as 80% or a fraction such as 0.8"
+FigureWidth = Annotated[
+    float,
+    PlainValidator(_figure_width),
+    WithJsonSchema({"anyOf": [
+        {"type": "string", "pattern": r"^\s*[0-9]*\.?[0-9]+\s*%\s*$"},
+        {"type": "number", "exclusiveMinimum": 0, "maximum": 1}],
+        "examples": ["80%", 0.5]}),
+]
+
+
+class FigureSpec(Strict):
+    """A picture (PNG, JPEG or SVG from the report's folder) with its caption below it."""
+
+    file: Text = Field(description="the image file, relative to report.yaml and inside the "
+                       "report's folder: PNG, JPEG or SVG", examples=["architecture.png"])
+    title: Text = Field(description="the title; printed below as 'Figure N – title'",
+                        examples=["Architecture of the QKD network"])
+    width: FigureWidth | None = Field(
+        default=None, description="its width as a share of the text width (17 cm): 80% or "
+        "0.8; by default its natural size at its resolution (96 dpi if it declares none), "
+        "never wider than the text", examples=["80%"])
+    alt: str = Field(default="", description="what the picture shows, for readers who cannot "
+                     "see it (the DOCX picture's description, the PDF's alternate text); "
+                     "default: the title", examples=["Two QKD nodes linked by a key relay"])
+
+
 class Block(Strict):
     """One piece of a section's content: exactly one key (and, optionally, an ``id``)."""
 
@@ -484,6 +530,10 @@ class Block(Strict):
     page_break: Literal[True] | None = Field(
         default=None, description="start a new page here: what follows begins the next page",
         examples=[True])
+    figure: FigureSpec | None = Field(
+        default=None, description="a picture with its caption, 'Figure N – title'",
+        examples=[{"file": "architecture.png", "title": "Architecture of the QKD network",
+                   "width": "80%"}])
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:

@@ -21,7 +21,7 @@ from .attachments import prefixed
 from .doclinks import document_url
 from .errors import ContentError, Origin, Problem
 from .labels import DASH, format_label, markdown_pattern, parse_format
-from .layout import END_MARK
+from .layout import END_MARK, FIGURE_MAX_HEIGHT_CM, TEXT_WIDTH_CM
 from .load import LoadedReport, Path_, dotted
 from .markup import ProseContext, as_quotation, plain_inlines, to_blocks, to_inlines
 
@@ -317,6 +317,8 @@ class _Preparer:
             single = self.table(block.table, (*path, "table"))
         elif block.page_break:
             single = d.PageBreak()
+        elif block.figure is not None:
+            single = self.figure(block.figure)
         else:  # pragma: no cover - the model guarantees one block kind
             raise AssertionError(f"unknown block at {dotted(path)}")
         return list(identified((replace(single, origin=origin),), block_id, single=True))
@@ -394,6 +396,21 @@ class _Preparer:
             out.append(tuple(cells))
         return tuple(out)
 
+    def figure(self, spec: m.FigureSpec) -> d.Figure:
+        """A figure not yet numbered, sized: its width asked for (a share of the text
+        width) or its natural size, never wider than the text nor taller than
+        FIGURE_MAX_HEIGHT_CM, keeping its shape."""
+        image = self.loaded.images[spec.file]
+        ratio = image.height_px / image.width_px
+        width = spec.width * TEXT_WIDTH_CM if spec.width is not None \
+            else min(image.natural_width_cm, TEXT_WIDTH_CM)
+        if width * ratio > FIGURE_MAX_HEIGHT_CM:
+            width = FIGURE_MAX_HEIGHT_CM / ratio
+        picture = d.Picture(image.name, image.format, image.digest, image.width_px,
+                            image.height_px, data=image.data, path=str(image.path))
+        return d.Figure(0, "", picture, round(width, 3), round(width * ratio, 3),
+                        title=spec.title, alt=spec.alt or spec.title)
+
     def highlights(self) -> list[d.Block]:
         spec = self.report.highlights
         assert spec is not None  # checked by the loader
@@ -467,12 +484,13 @@ class _Preparer:
             tuple[d.Block, ...], tuple[d.Annex, ...], int]:
         """The one numbering pass: tables and lists, in document order."""
         numberer = _Numberer(self.report.options.list_formats, self.problems,
-                             self.lang["table"])
+                             self.lang["table"], self.lang["figure"])
         numbered_body = numberer.blocks(body)
         numbered_annexes = []
         for annex in annexes:  # tables in an appendix: Table I.1, I.2 … (itu-style.md §3)
             if annex.kind == "appendix":
                 numberer.table_prefix, numberer.prefixed = annex.label.split()[-1], 0
+                numberer.prefixed_figures = 0
             numbered_annexes.append(replace(annex, blocks=numberer.blocks(annex.blocks)))
         return numbered_body, tuple(numbered_annexes), numberer.lists
 
@@ -498,15 +516,19 @@ class _Preparer:
 
 @dataclass
 class _Numberer:
-    """Gives tables their numbers and captions, lists their instances and labels, and
-    footnotes their numbers, in document order (the order the writers print)."""
+    """Gives tables and figures their numbers and captions (two counts), lists their
+    instances and labels, and footnotes their numbers, in document order (the order the
+    writers print)."""
 
     list_formats: Sequence[str]
     problems: list[Problem]
     caption: str  # "Table {n} – {title}" in the document's language
+    figure_caption: str  # "Figure {n} – {title}"
     tables: int = 0
     table_prefix: str = ""  # "II" in Appendix II: its tables are Table II.1, II.2 …
     prefixed: int = 0  # tables so far under the current prefix
+    figures: int = 0
+    prefixed_figures: int = 0  # figures so far under the current prefix: Figure II.1 …
     lists: int = 0
     footnotes: int = 0
 
@@ -530,6 +552,16 @@ class _Numberer:
                     number, shown = self.tables, str(self.tables)
                 return replace(block, number=number,
                                caption=self.caption.format(n=shown, title=title))
+            case d.Figure(title=title):
+                if self.table_prefix:
+                    self.prefixed_figures += 1
+                    number = self.prefixed_figures
+                    shown = f"{self.table_prefix}.{number}"
+                else:
+                    self.figures += 1
+                    number, shown = self.figures, str(self.figures)
+                return replace(block, number=number,
+                               caption=self.figure_caption.format(n=shown, title=title))
             case d.ListBlock():
                 return self.list(block)
             case d.Quote(blocks=inner):

@@ -167,6 +167,9 @@ def _text(block: d.Block) -> str:
                                          for row in block.all_rows)])
         case d.Quote(blocks=inner):
             return "\n".join(_text(b) for b in inner)
+        case d.Figure(title=title, picture=picture, width_cm=width):
+            # what it shows, not its number: a figure inserted before is no change
+            return f"{title}\n{picture.digest}\n{width}"
     return ""
 
 
@@ -259,6 +262,8 @@ def _pair(olds: list[T], news: list[T], text: Callable[[T], str],
 def _same_kind(a: d.Block, b: d.Block) -> bool:
     """Blocks that can be shown as one block changed: a paragraph may become a heading."""
     text_blocks = (d.Heading, d.Paragraph)
+    if isinstance(a, d.Figure) or isinstance(b, d.Figure):
+        return False  # a figure changed is shown removed and added, as a whole
     return type(a) is type(b) or (isinstance(a, text_blocks) and isinstance(b, text_blocks))
 
 

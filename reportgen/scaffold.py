@@ -12,7 +12,7 @@ from .paths import package_dir
 
 SKELETON = "skeleton"
 TEMPLATE = "report.yaml.j2"
-MARKDOWN_FILES = ("introduction.md",)
+MARKDOWN_FILES = ("introduction.md", "network.svg")  # and the example figure
 
 
 class FolderNotEmpty(Exception):

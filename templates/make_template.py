@@ -494,6 +494,12 @@ STYLES: tuple[Style, ...] = (
     pstyle("Table_legend", "Tablelegend", based_on="Tabletext", para=Para(after=40)),
     # Figures and annexes.
     pstyle(
+        "Figure",
+        "Figure",
+        next_style="FigureNoTitle",
+        para=Para(keep_next=True, keep_lines=True, before=240, after=120, jc="center"),
+    ),
+    pstyle(
         "Figure_NoTitle",
         "FigureNoTitle",
         next_style="Normalaftertitle",

@@ -776,8 +776,8 @@ def test_item_12_figure_captions(report: Report) -> None:
     assert not [n for n in report.names if n.startswith("word/media/")]
     assert not [p for p in report.body_paragraphs if re.match(r"^Figure \d", text_of(p))]
     assert all(not page.images for page in PdfReader(report.built.pdf).pages)
-    pytest.skip("neither content report has a figure: caption placement below the picture "
-                "(Figure_NoTitle) is not exercised by these reports")
+    pytest.skip("neither content report has a figure: pictures and their captions below "
+                "them (Figure, Figure_NoTitle) are checked in tests/test_figures.py")
 
 
 def table_borders(report: Report, table: etree._Element) -> dict[str, tuple[str | None, ...]]:

@@ -575,6 +575,13 @@ PARAGRAPH_STYLES: dict[str, tuple[str, str | None, str | None, dict[str, Any]]] 
             "pageBreakBefore": True,
         },
     ),
+    # the picture's paragraph (itu-style.md §4): centred, 12 pt before, 6 pt after
+    "Figure": (
+        "Figure",
+        "Normal",
+        "FigureNoTitle",
+        {"jc": "center", "before": 240, "after": 120, "keepNext": True, "keepLines": True},
+    ),
     "FigureNoTitle": (
         "Figure_NoTitle",
         "Normal",

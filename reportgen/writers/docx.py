@@ -40,6 +40,7 @@ from markupsafe import Markup, escape
 from .. import document as d
 from .. import layout
 from ..anchors import anchors, bookmark_name
+from .docx_figures import write_figure
 from .docx_footnotes import Footnotes, reference
 from .docx_language import apply_language
 from .docx_numbering import Numbering
@@ -432,6 +433,8 @@ class _BodyWriter:
                 self.blocks(inner)
             case d.PageBreak():
                 self.break_before = True
+            case d.Figure():
+                write_figure(self, block)
             case d.Revised(change=change, block=inner):
                 self.tracked(change, lambda: self.block(inner))
             case _:

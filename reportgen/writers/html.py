@@ -25,6 +25,7 @@ from reportgen.document import (
     DocRef,
     Document,
     Emphasis,
+    Figure,
     Footnote,
     Heading,
     Inline,
@@ -48,6 +49,7 @@ from reportgen.layout import LIST_POSITIONS_CM as LIST_GEOMETRY
 from reportgen.layout import TEXT_WIDTH_CM
 from reportgen.paths import templates_dir
 from reportgen.tablegrid import bands, has_spans, place
+from reportgen.writers.html_figures import render_figure
 
 TEMPLATE_NAME = "report.html.j2"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -232,6 +234,8 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
         case Quote(blocks=blocks):
             return Markup('<blockquote class="quote">\n{}\n</blockquote>').format(
                 render_blocks(blocks))
+        case Figure():
+            return render_figure(block)
         case PageBreak():  # rendered with the block after it (render_blocks)
             return Markup("")
         case Revised(change=change, block=inner):
