@@ -23,7 +23,7 @@ from reportgen.writers.docx import render_docx
 from reportgen.writers.html import render_html
 from reportgen.writers.pdf import write_pdf
 
-from .conftest import NS, W, libreoffice_pdf, need_tool
+from .conftest import NS, W, build_into, libreoffice_pdf, need_tool
 
 TEMPLATE = templates_dir() / "itu-td.docx"
 
@@ -474,3 +474,34 @@ def test_an_attachment_through_a_link_that_leaves_the_folder_is_refused(
 def test_a_report_with_an_attachment_gives_the_same_docx_bytes_twice(tmp_path: Path) -> None:
     doc = prepare(load(attached_report(tmp_path)))
     assert render_docx(doc, TEMPLATE) == render_docx(doc, TEMPLATE)
+
+
+def test_figures_in_an_appendix_and_in_an_attachment_are_numbered_in_their_own_part(
+        tmp_path: Path) -> None:
+    """Figure I.1 in Appendix I (as its tables), and Figure 1 again in an attached
+    document, in the tree, the DOCX and the PDF."""
+    from PIL import Image
+
+    def picture(path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (200, 100), (200, 30, 30)).save(path, "PNG")
+
+    folder = write(tmp_path / "main", attachments=[{"report": "att"}],
+                   body=[{"title": "Introduction",
+                          "blocks": [{"figure": {"file": "a.png", "title": "Body"}}]}],
+                   appendices=[{"title": "Pictures", "blocks": [
+                       {"figure": {"file": "a.png", "title": "Appendix picture"}}]}])
+    write(folder / "att", document={"number": 99, "title": "Attached"},
+          body=[{"title": "Attached clause",
+                 "blocks": [{"figure": {"file": "b.png", "title": "Attached picture"}}]}])
+    picture(folder / "a.png")
+    picture(folder / "att" / "b.png")
+
+    built = build_into(folder, tmp_path / "out")
+    expected = ["Figure 1 \u2013 Body", "Figure I.1 \u2013 Appendix picture",
+                "Figure 1 \u2013 Attached picture"]
+    texts = [t for _, t in paragraphs(built.docx) if t.startswith("Figure ")]
+    assert texts == expected
+    assert built.pdf is not None
+    text = " ".join(pdf_pages(built.pdf))
+    assert [text.index(e) for e in expected] == sorted(text.index(e) for e in expected)

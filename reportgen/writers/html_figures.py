@@ -22,7 +22,7 @@ def picture_url(picture: Picture) -> str:
 
 def pictures(doc: Document) -> dict[str, bytes]:
     """Every figure's image by its URL, with the bytes checked when it was loaded (a
-    marked copy's removed figures included)."""
+    marked copy's removed figures and the attached documents' figures included)."""
     found: dict[str, bytes] = {}
 
     def walk(blocks: Iterable[Block]) -> None:
@@ -41,6 +41,8 @@ def pictures(doc: Document) -> dict[str, bytes]:
     walk(doc.body)
     for annex in doc.annexes:
         walk(annex.blocks)
+    for attached in doc.attachments:
+        found.update(pictures(attached))
     return found
 
 
