@@ -217,9 +217,10 @@ class Metadata(Strict):
                         examples=["Report of the TSAG ad hoc group on Quantum"])
     subtitle: str = Field(default="", description="plain only: a centred line under the "
                           "title; empty for none", examples=["Terms of reference"])
-    purpose: Purpose | None = Field(
-        default=None, description="Information, Discussion, Decision, Admin or Other",
-        examples=["Information"])
+    purpose: Purpose | Text | None = Field(
+        default=None, description="Information, Discussion, Decision, Admin or Other "
+        "(printed in the document's language), or any other text, printed as written",
+        examples=["Information", "Information and action"])
     contacts: list[Contact] = Field(
         default_factory=list, description="the contact people of the cover block",
         examples=[[{"name": "Jane Rapporteur", "email": "jane.rapporteur@example.org"}]])
@@ -668,8 +669,10 @@ class Report(Strict):
     preamble: Preamble | None = Field(
         default=None, description="text before the first clause (no heading)",
         examples=[{"text": "This TD contains the report of the group."}])
-    body: list[Section] = Field(min_length=1, description="the clauses, in order",
-                                examples=[[{"title": "Introduction", "text": "…"}]])
+    body: list[Section] = Field(
+        default_factory=list, description="the clauses, in order; a text without clauses "
+        "(an agenda, a short liaison statement) gives only its preamble",
+        examples=[[{"title": "Introduction", "text": "…"}]])
     annexes: list[Annex] = Field(default_factory=list, description="the annexes, in order",
                                  examples=[[{"title": "Draft terms of reference"}]])
     appendices: list[Appendix] = Field(
@@ -678,6 +681,14 @@ class Report(Strict):
     attachments: list[Attachment] = Field(
         default_factory=list, description="other documents appended after the report, each "
         "on a new page with its own cover", examples=[[{"report": "attachment-ls"}]])
+
+    @model_validator(mode="after")
+    def _has_text(self) -> Report:
+        if not self.body and self.preamble is None and not self.annexes \
+                and not self.appendices:
+            raise ValueError("the document has no text: give body (its clauses), or a "
+                             "preamble for a text without clauses")
+        return self
 
 
 def json_schema() -> dict[str, object]:

@@ -148,7 +148,8 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         is_contribution=meta.kind is m.DocumentKind.contribution,
         source=meta.source,
         title=meta.title,
-        purpose=lang.purposes[meta.purpose.value] if meta.purpose else "",
+        purpose=lang.purposes.get(str(meta.purpose), str(meta.purpose)) if meta.purpose
+        else "",
         contacts=tuple(d.Contact(c.name, c.organization, c.country,
                                  _left_to_right(c.tel) if lang.rtl else c.tel, c.email)
                        for c in meta.contacts),

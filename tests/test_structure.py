@@ -23,7 +23,7 @@ from reportgen.writers.docx import render_docx
 from reportgen.writers.html import render_html
 from reportgen.writers.pdf import write_pdf
 
-from .conftest import NS, W, build_into, libreoffice_pdf, need_tool
+from .conftest import NS, W, build_into, docx_paragraph_texts, libreoffice_pdf, need_tool
 
 TEMPLATE = templates_dir() / "itu-td.docx"
 
@@ -505,3 +505,29 @@ def test_figures_in_an_appendix_and_in_an_attachment_are_numbered_in_their_own_p
     assert built.pdf is not None
     text = " ".join(pdf_pages(built.pdf))
     assert [text.index(e) for e in expected] == sorted(text.index(e) for e in expected)
+
+
+def test_a_text_without_clauses_is_its_preamble_alone(tmp_path: Path) -> None:
+    """An agenda or a short liaison statement has no clause: no heading is invented."""
+    folder = write(tmp_path / "agenda", options={"end_mark": True},
+                   document={"purpose": "Information and action", "layout": "2017-2020"},
+                   preamble={"text": "The agenda below is proposed.\n\n1. Opening\n2. Close\n"})
+    data = json.loads((folder / "report.yaml").read_text("utf-8"))
+    del data["body"]
+    (folder / "report.yaml").write_text(json.dumps(data), "utf-8")
+    doc, docx, pdf = outputs(folder, tmp_path)
+    assert not any(isinstance(b, d.Heading) for b in doc.body)
+    paras = paragraphs(docx)
+    assert not any(style.startswith("Heading") for style, _ in paras)
+    texts = [t for _, t in paras]
+    assert "The agenda below is proposed." in texts
+    assert "Information and action" in docx_paragraph_texts(docx)  # the cover's Purpose
+    assert texts.index("The agenda below is proposed.") < texts.index("Close")
+    page = " ".join(pdf_pages(pdf))
+    assert "Information and action" in page and page.index("proposed") < page.index("Close")
+
+    del data["preamble"]
+    (folder / "report.yaml").write_text(json.dumps(data, indent=1), "utf-8")
+    with pytest.raises(ContentError) as caught:
+        load(folder)
+    assert "the document has no text" in str(caught.value)
