@@ -30,8 +30,10 @@ from .errors import Origin
 
 # Latin letters and digits around an id make it part of another word; CJK text writes ids
 # next to its own characters ("的文稿C54"), which do not.
+# A revision is written TD433R1 or, as ITU's mastheads now write it, TD433-R1: both stand
+# for the register's TD433R1 and are printed as written.
 DOC_ID_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9_\-/.])(?:C|TD)\d{1,4}(?:R\d{1,2})?(?![A-Za-z0-9_\-])")
+    r"(?<![A-Za-z0-9_\-/.])(?:C|TD)\d{1,4}(?:-?R\d{1,2})?(?![A-Za-z0-9_\-])")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_LIST_DEPTH = 3
 MAX_QUOTE_DEPTH = 3
@@ -338,10 +340,11 @@ class _Converter:
         for m in DOC_ID_IN_TEXT.finditer(text):
             if m.start() > pos:
                 out.append(d.Text(text[pos:m.start()]))
-            doc_id = m.group()
+            written = m.group()
+            doc_id = written.replace("-R", "R")  # the register's form
             self.ctx.cited.setdefault(doc_id, []).append(self.origin.at_line(line))
             url = None if self.in_link else self.ctx.urls.get(doc_id)
-            out.append(d.DocRef(doc_id, self.ctx.register.get(doc_id), url))
+            out.append(d.DocRef(written, self.ctx.register.get(doc_id), url))
             pos = m.end()
         if pos < len(text):
             out.append(d.Text(text[pos:]))
