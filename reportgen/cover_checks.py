@@ -8,6 +8,7 @@ in silence.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 
 from . import model as m
@@ -47,6 +48,12 @@ def check_cover(report: m.Report, add: Add) -> None:
         if meta.subtitle:
             add(("document", "subtitle"), "a subtitle is printed on a plain document only; "
                 f"this one is kind: {kind.value}", "error")
+    if isinstance(meta.purpose, str) and not isinstance(meta.purpose, m.Purpose):
+        known = [p.value for p in m.Purpose]
+        near = difflib.get_close_matches(meta.purpose, known, n=1, cutoff=0.75)
+        if near:  # a slip of one of the translated values, most likely
+            add(("document", "purpose"), f"{meta.purpose!r} is printed as written (and "
+                f"not translated); did you mean {near[0]!r}?", "warning")
     if meta.meeting is None and meta.date is None:
         add(("document",), "give document.meeting or document.date (YYYY-MM-DD): the "
             "document needs a date", "error")

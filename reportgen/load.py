@@ -346,16 +346,37 @@ def dotted(path: Path_) -> str:
 def _validation_problems(exc: ValidationError, positions: dict[Path_, Origin],
                          shown: str) -> list[Problem]:
     problems = []
+    alternatives: dict[Path_, list[Any]] = {}  # a value that fits no member of a union
     for err in exc.errors():
         loc: Path_ = tuple(err["loc"])
         known = loc
         while known and known not in positions:
             known = known[:-1]
+        if len(loc) == len(known) + 1 and isinstance(loc[-1], str) \
+                and err["type"] not in ("missing", "extra_forbidden"):
+            alternatives.setdefault(known, []).append(err)  # loc[-1] names the member
+            continue
         origin = positions.get(known, Origin(shown, 1))
         message = _message(err, loc)
         problems.append(Problem(shown, origin.line, origin.col, dotted(loc), message))
+    for known, errs in alternatives.items():
+        origin = positions.get(known, Origin(shown, 1))
+        problems.append(Problem(shown, origin.line, origin.col, dotted(known),
+                                _union_message(errs, known)))
     # one line per place and message: pydantic may report a union several times
     return sorted(set(problems))
+
+
+def _union_message(errs: list[Any], loc: Path_) -> str:
+    """One message for a value that fits none of a union's members: the first other
+    member's complaint, then the literal values it could also be."""
+    literals = [e for e in errs if e["type"] == "literal_error"]
+    others = [e for e in errs if e["type"] != "literal_error"] or errs
+    message = _message(others[0], loc)
+    if literals and others is not errs:
+        expected = " or ".join(str(e.get("ctx", {}).get("expected", "")) for e in literals)
+        message += f", or {expected}"
+    return message
 
 
 def _message(err: Any, loc: Path_) -> str:

@@ -167,8 +167,9 @@ class Liaison(Strict):
     approval: str = Field(default="", description="who approved it, and where and when "
                           "('Approval:'); empty for none",
                           examples=["TSAG meeting (Geneva, 30 May 2023)"])
-    deadline: dt.date | None = Field(default=None, description="the reply deadline "
-                                     "(YYYY-MM-DD) ('Deadline:')", examples=["2023-09-15"])
+    deadline: dt.date | Literal["N/A"] | None = Field(
+        default=None, description="the reply deadline (YYYY-MM-DD) ('Deadline:'), or N/A "
+        "when no reply is expected", examples=["2023-09-15", "N/A"])
 
 
 class Metadata(Strict):

@@ -125,7 +125,8 @@ def build_liaison(meta: m.Metadata) -> d.Liaison | None:
         for_comment=", ".join(given.for_comment),
         for_information=", ".join(given.for_information),
         approval=given.approval,
-        deadline=lang.long_date(given.deadline) if given.deadline else "",
+        deadline=given.deadline if isinstance(given.deadline, str) else
+        lang.long_date(given.deadline) if given.deadline else "",
     )
 
 

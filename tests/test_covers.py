@@ -416,3 +416,36 @@ def test_a_cover_without_source_or_with_a_subtitle_is_refused_with_its_place(
     assert result.returncode == 1
     assert "report.yaml:6:3: document.subtitle: a subtitle is printed on a plain document " \
            "only" in result.stderr, result.stderr
+
+
+def test_an_ls_that_expects_no_reply_prints_deadline_n_a(tmp_path: Path) -> None:
+    text = (LS / "report.yaml").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.strip().startswith("deadline:"))
+    built = build_into(report_with(tmp_path / "na", text.replace(line, "    deadline: N/A")),
+                       tmp_path / "out")
+    rows = {r[0]: r[1:] for r in cover_rows(built.docx)}
+    assert rows["Deadline:"][0] == "N/A"
+    assert "Deadline: N/A" in flat(pdf_pages(built.pdf)[0])
+
+    folder = report_with(tmp_path / "bad", text.replace(line, "    deadline: 15/09/2023"))
+    result = run_cli("check", str(folder))
+    assert result.returncode == 1
+    number = text.splitlines().index(line) + 1
+    assert (f"report.yaml:{number}:5: document.liaison.deadline: '15/09/2023' is not a "
+            "date; write YYYY-MM-DD, e.g. 2018-12-10, or 'N/A'") in result.stderr
+    assert result.stderr.count("deadline") == 1  # one problem, not one per alternative
+
+
+def test_a_purpose_of_its_own_is_printed_and_a_slip_of_a_known_one_is_pointed_out(
+        tmp_path: Path) -> None:
+    text = (LS / "report.yaml").read_text(encoding="utf-8")
+    own = text.replace("  kind: ls\n", "  kind: ls\n  layout: \"2017-2020\"\n"
+                       "  purpose: Information and action\n")
+    built = build_into(report_with(tmp_path / "own", own), tmp_path / "out")
+    rows = {r[0]: r[1:] for r in cover_rows(built.docx)}
+    assert rows["Purpose:"][0] == "Information and action"
+    slip = report_with(tmp_path / "slip", own.replace("Information and action", "Infomation"))
+    result = run_cli("check", str(slip))
+    assert result.returncode == 0
+    assert "warning: document.purpose: 'Infomation' is printed as written (and not translated); did you " \
+           "mean 'Information'?" in result.stderr
