@@ -447,5 +447,5 @@ def test_a_purpose_of_its_own_is_printed_and_a_slip_of_a_known_one_is_pointed_ou
     slip = report_with(tmp_path / "slip", own.replace("Information and action", "Infomation"))
     result = run_cli("check", str(slip))
     assert result.returncode == 0
-    assert "warning: document.purpose: 'Infomation' is printed as written (and not translated); did you " \
-           "mean 'Information'?" in result.stderr
+    assert "warning: document.purpose: 'Infomation' is printed as written (and not " \
+           "translated); did you mean 'Information'?" in result.stderr
