@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SYSTEM_TOOLS := soffice pdftoppm pdftotext pdffonts
 SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-wqy-microhei \
-	libharfbuzz-subset0 python3-uno fonts-noto-cjk fonts-hosny-amiri
+	libharfbuzz-subset0 python3-uno fonts-noto-cjk fonts-hosny-amiri libcairo2
 # the pinned Chinese and Arabic fonts of the PDF (reportgen/writers/script_fonts.py)
 PINNED_FONTS := /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc \
 	/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf
@@ -37,11 +37,12 @@ $(TEST_STAMP): $(STAMP)
 # HarfBuzz's subsetter (WeasyPrint's font subsetting) and LibreOffice's Python bridge
 # for the system interpreter (tests that act as a reviewer in LibreOffice).
 # What building itself needs from the system: the pinned Chinese and Arabic fonts of the
-# PDF and HarfBuzz's subsetter.
-RUNTIME_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-hosny-amiri
+# PDF, HarfBuzz's subsetter and cairo (CairoSVG draws an SVG figure's PNG for Word).
+RUNTIME_PACKAGES := libharfbuzz-subset0 fonts-noto-cjk fonts-hosny-amiri libcairo2
 runtime-deps:
 	@missing=""; for f in $(PINNED_FONTS); do [ -f $$f ] || missing="$$missing $$f"; done; \
 	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	ldconfig -p 2>/dev/null | grep -q "libcairo.so.2" || missing="$$missing libcairo2"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing fonts and libraries:$$missing"; \
@@ -57,6 +58,7 @@ system-deps:
 	fc-list 2>/dev/null | grep -qi "Liberation Serif" || missing="$$missing fonts-liberation2"; \
 	fc-list 2>/dev/null | grep -qi "WenQuanYi" || missing="$$missing fonts-wqy-microhei"; \
 	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	ldconfig -p 2>/dev/null | grep -q "libcairo.so.2" || missing="$$missing libcairo2"; \
 	/usr/bin/python3 -c "import uno" 2>/dev/null || missing="$$missing python3-uno"; \
 	for f in $(PINNED_FONTS); do [ -f $$f ] || missing="$$missing $$f"; done; \
 	if [ -n "$$missing" ]; then \

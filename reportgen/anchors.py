@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 
 from . import document as d
 from .errors import Origin
@@ -38,7 +38,7 @@ class Anchor:
     """One anchored paragraph: its block id, where it comes from and what it shows."""
 
     id: str
-    kind: str  # "heading", "paragraph", "item", "note", "caption", "cell", "annex", "cover"
+    kind: str  # heading, paragraph, item, note, caption, cell, annex, cover, footnote
     origin: Origin | None
     text: str  # the paragraph's text as the DOCX shows it
     prefix: str = ""  # generated text before the content's own ("NOTE – ", "Action: ")
@@ -54,26 +54,55 @@ class Anchor:
 
 
 def cell_id(table_id: str, row: int, col: int) -> str:
-    """A table cell's id: row 0 is the header."""
+    """A table cell's id: rows count the header rows first (row 0 is the first header
+    row, or the first row of a table without a header); ``col`` is the cell's place in
+    its row as written (a row leaves out the cells a span covers)."""
     return f"{table_id}.r{row}c{col}"
 
 
-def anchors(doc: d.Document, cover_origins: dict[str, Origin] | None = None) -> list[Anchor]:
-    """Every anchored paragraph of ``doc``: the cover fields, then body and annexes."""
+def anchors(doc: d.Document, cover_origins: dict[str, Origin] | None = None,
+            attached: bool = True, cover_id: str = "cover") -> list[Anchor]:
+    """Every anchored paragraph of ``doc``: the cover fields, then body and annexes, then
+    (when ``attached``) those of each attachment, its cover's ids ``attachment.N.cover.*``;
+    then the footnotes of all of them, in the order of the footnotes part (a note's
+    paragraph starts with its number, which Word prints, and a TAB)."""
     out: list[Anchor] = []
     origins = cover_origins or {}
     for name in COVER_FIELDS:
         value = getattr(doc.cover, name)
         if value:
             prefix = COVER_PREFIXES.get(name, "")
-            out.append(Anchor(f"cover.{name}", "cover", origins.get(name), prefix + value,
-                              prefix))
+            out.append(Anchor(f"{cover_id}.{name}", "cover", origins.get(name),
+                              prefix + value, prefix))
     out.extend(_blocks(doc.body))
     for annex in doc.annexes:
         out.append(Anchor(annex.id, "annex", annex.origin, f"{annex.label}\n\n{annex.title}",
                           f"{annex.label}\n\n"))
         out.extend(_blocks(annex.blocks))
+    documents = [doc]
+    if attached:
+        for n, attachment in enumerate(doc.attachments, 1):
+            out.extend(a for a in anchors(attachment, cover_id=f"attachment.{n}.cover")
+                       if a.kind != "footnote")
+            documents.append(attachment)
+    for document in documents:
+        for note in _footnotes((document.body, tuple(a.blocks for a in document.annexes))):
+            out.append(Anchor(note.id, "footnote", note.origin,
+                              "\t" + d.plain_text(note.content), "\t"))
     return out
+
+
+def _footnotes(node: object) -> Iterator[d.Footnote]:
+    """The footnotes under ``node``, in document order."""
+    if isinstance(node, d.Footnote):
+        yield node
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from _footnotes(item)
+    elif is_dataclass(node) and not isinstance(node, type):
+        for f in fields(node):
+            if f.name not in ("origin", "former"):
+                yield from _footnotes(getattr(node, f.name))
 
 
 def _blocks(blocks: tuple[d.Block, ...]) -> Iterator[Anchor]:
@@ -91,12 +120,16 @@ def _blocks(blocks: tuple[d.Block, ...]) -> Iterator[Anchor]:
                 for item in items:
                     yield from _item(item)
             case d.Table(caption=caption, title=title):
-                yield Anchor(block.id, "caption", block.origin, caption,
-                             caption[: len(caption) - len(title)])
-                for r, row in enumerate((block.header, *block.rows)):
+                if caption:  # a layout table has no caption paragraph
+                    yield Anchor(block.id, "caption", block.origin, caption,
+                                 caption[: len(caption) - len(title)])
+                for r, row in enumerate(block.all_rows):
                     for c, cell in enumerate(row):
                         yield Anchor(cell_id(block.id, r, c), "cell",
                                      cell.origin or block.origin, d.plain_text(cell.content))
+            case d.Figure(caption=caption, title=title):  # the caption carries the id
+                yield Anchor(block.id, "caption", block.origin, caption,
+                             caption[: len(caption) - len(title)])
             case d.Quote(blocks=inner):
                 yield from _blocks(inner)
 

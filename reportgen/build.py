@@ -51,6 +51,9 @@ class BuildOptions:
     notify: Callable[[str], None] | None = None  # tells the user why a build waits or is
     # slow (a module function)
     changes_from: str | None = None  # also write a copy marked against this version
+    # when set, the files of the faster writers (the DOCX) are committed as soon as they
+    # are ready, and reported here, before the PDF is done (watch: the DOCX first)
+    on_early: Callable[[BuildResult], None] | None = None
 
     def wants(self, fmt: str) -> bool:
         return self.formats in (Format.all, Format(fmt))
@@ -188,12 +191,14 @@ class _Fingerprint:
             up_to_date(options.out_root / self.root.name, self.digest)
 
 
-def build_report(path: Path, options: BuildOptions, side_process: bool = False) -> BuildResult:
+def build_report(path: Path, options: BuildOptions,
+                 side_process: bool | None = None) -> BuildResult:
     """Build one report. Never raises for a problem of the content or the outputs.
 
-    With ``side_process``, the PDF is rendered in a forked process started before the
-    report is loaded, while this one loads, prepares and writes the DOCX: a build then
-    costs about the PDF alone, its imports overlapping the rest.
+    With ``side_process`` (by default: with two cores or more), the PDF is rendered in a
+    forked process started before the report is loaded, while this one loads, prepares
+    and writes the DOCX: a build then costs about the PDF alone, its imports overlapping
+    the rest (or none, in a process that has them already, as ``watch`` does).
     """
     timer = _Timer()
     name = report_name(path)
@@ -207,10 +212,14 @@ def build_report(path: Path, options: BuildOptions, side_process: bool = False) 
             tidy(folder)
             if fp.current(options):
                 return BuildResult(name, "skipped", timings=timer.times)
-            if side_process and options.wants(SIDE_WRITER):
+            if _side_process(side_process, options):
                 side = SideRenderer.start(SIDE_WRITER)
+            early: list[Path] = []
+            ready = None if options.on_early is None else \
+                _early_commit(folder, fp, options, options.on_early, timer, early)
             outputs, warnings = plan_outputs(fp.root, fp.template, options, timer)
-            files = render_outputs(outputs, timer, side)
+            files = render_outputs(outputs, timer, side, ready)
+            files = {n: data for n, data in files.items() if folder / n not in early}
             with timer.stage("write"):
                 backups = commit_outputs(folder, files, fp.manifest(), options.force)
         return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
@@ -237,6 +246,29 @@ def failed_result(path: Path, name: str, exc: Exception, options: BuildOptions,
     message = f"{display_path(path)}: {type(exc).__name__}: {exc} (run with --debug " \
               "for details)"
     return BuildResult(name, "failed", errors=[message], timings=timer.times)
+
+
+def _early_commit(folder: Path, fp: _Fingerprint, options: BuildOptions,
+                  report: Callable[[BuildResult], None], timer: _Timer,
+                  done: list[Path]) -> Callable[[dict[str, bytes]], None]:
+    """Commit the first writers' files as soon as they are ready. Their manifest is the
+    one a build of those formats alone would write: until the rest is committed, a
+    build of all formats does not take the folder for up to date."""
+    def commit(files: dict[str, bytes]) -> None:
+        only = replace(options, formats=_format_of(files))
+        partial = replace(fp, digest=inputs_digest(fp.inputs, only, fp.template))
+        with timer.stage("write"):
+            backups = commit_outputs(folder, files, partial.manifest(), options.force)
+        done.extend(folder / n for n in files)
+        report(BuildResult(fp.root.name, "built", sorted(folder / n for n in files),
+                           backups=backups, timings=dict(timer.times)))
+    return commit
+
+
+def _format_of(files: dict[str, bytes]) -> Format:
+    """The format of a set of files of one writer (the early ones: the DOCX)."""
+    suffixes = {Path(n).suffix.lstrip(".") for n in files}
+    return Format(suffixes.pop()) if len(suffixes) == 1 else Format.all
 
 
 def _waiting(options: BuildOptions, name: str, folder: Path) -> Callable[[], None] | None:
@@ -284,19 +316,40 @@ def plan_outputs(root: Path, template: Path, options: BuildOptions,
     return outputs, list(doc.warnings)
 
 
-def render_outputs(outputs: list[Output], timer: _Timer,
-                   side: SideRenderer | None = None) -> dict[str, bytes]:
+def render_outputs(outputs: list[Output], timer: _Timer, side: SideRenderer | None = None,
+                   ready: Callable[[dict[str, bytes]], None] | None = None,
+                   ) -> dict[str, bytes]:
     """Each output's bytes. The side process's writer renders there, sent first, while
-    this process renders the others: a build costs about the slower writer, not the sum."""
+    this process renders the others: a build costs about the slower writer, not the sum.
+    Here the slow writer comes last, and ``ready`` receives the report's other files
+    (not the marked copy's) before it, or before the side process's files are awaited."""
     aside = [o for o in outputs if side is not None and o.writer.name == side.writer]
     for output in aside:
         assert side is not None
         side.send(output.job)
-    files = {o.name: o.writer.render(o.job) for o in outputs if o not in aside}
+    local = [o for o in outputs if o not in aside]
+    first = [o for o in local if o.writer.name != SIDE_WRITER]
+    files = {o.name: o.writer.render(o.job) for o in first}
+    early = {o.name: files[o.name] for o in first if outputs and o.job is outputs[0].job}
+    if ready is not None and early:
+        ready(early)
+    files |= {o.name: o.writer.render(o.job) for o in local if o not in first}
     for output in aside:
         assert side is not None
         files[output.name] = side.receive(timer)
     return files
+
+
+def _side_process(wanted: bool | None, options: BuildOptions) -> bool:
+    """Whether the PDF goes to a side process: as asked, or by default where there are
+    two cores or more and this is not already a worker."""
+    if not options.wants(SIDE_WRITER):
+        return False
+    if wanted is not None:
+        return wanted
+    import multiprocessing
+
+    return (os.cpu_count() or 1) >= 2 and multiprocessing.parent_process() is None
 
 
 def _marked(spec: str, root: Path, doc: Document) -> Document:

@@ -391,7 +391,8 @@ def schema(
 
 @app.command()
 def new(
-    kind: Annotated[str, typer.Argument(help="td or contribution.", show_default=False)],
+    kind: Annotated[str, typer.Argument(help="td, contribution, ls (liaison statement) or "
+                                        "plain (no cover table).", show_default=False)],
     path: Annotated[Path, typer.Argument(help="The new report's folder (must not exist, "
                                                "or be empty).", show_default=False)],
     layout: Annotated[str, typer.Option(
@@ -405,7 +406,7 @@ def new(
     kinds = [k.value for k in DocumentKind]
     layouts = [v.value for v in CoverLayout]
     if kind not in kinds:
-        _usage_error(f"KIND must be {' or '.join(kinds)}, not {kind!r}")
+        _usage_error(f"KIND must be {', '.join(kinds[:-1])} or {kinds[-1]}, not {kind!r}")
     if layout not in layouts:
         _usage_error(f"--layout must be {' or '.join(layouts)}, not {layout!r}")
     try:

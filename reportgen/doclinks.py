@@ -29,8 +29,11 @@ def document_url(doc_id: str, meta: m.Metadata) -> str | None:
         return None
     kind, number = match.group(1), int(match.group(2))
     prefix = f"T{meta.study_period[2:4]}-{meta.group}"
+    day = meta.meeting.start if meta.meeting else meta.date
     if kind == "TD":
-        name = f"{prefix}-{meta.meeting.start:%y%m%d}-TD-{meta.category}-{number:04d}"
+        if day is None:  # load refuses a document without meeting or date
+            return None
+        name = f"{prefix}-{day:%y%m%d}-TD-{meta.category}-{number:04d}"
     else:
         name = f"{prefix}-{kind}-{number:04d}"
     return f"{BASE}{name}/{PAGE_LANGUAGES[meta.language]}"

@@ -98,6 +98,8 @@ ParagraphRole = Literal["normal", "after_title", "quotation", "centred"]
 # Every block carries ``id`` (stable: its content path and ordinal, or the author's
 # ``id:``) and ``origin`` (file, line, column and end line in the content). Neither takes
 # part in comparisons: two blocks are equal when they print the same.
+# a field a dump (``to_json``) shows only when it differs from its default
+SPARSE = {"sparse": True}
 ListCounter = Literal["bullet", "decimal", "lower-letter", "upper-letter", "lower-roman",
                       "upper-roman"]
 
@@ -121,7 +123,16 @@ class Heading:
 
         It differs from ``level`` (the heading style) below an unnumbered clause, whose
         numbered sub-clauses continue the numbering at the unnumbered clause's level."""
-        return self.number.count(".") + 1 if self.number else 0
+        if not self.number:
+            return 0
+        return self.number.count(".") + 1 - bool(self.number_prefix)
+
+    @property
+    def number_prefix(self) -> str:
+        """What stands before the clause numbers of the sequence: "I" for "I.2.1" in
+        Appendix I; "" for "2.1"."""
+        first = (self.number or "").split(".")[0]
+        return "" if first.isdigit() else first
 
 
 @dataclass(frozen=True)
@@ -169,15 +180,31 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Cell:
+    """A table cell; it covers ``colspan`` grid columns and ``rowspan`` rows from where
+    it starts (a row lists only the cells that start in it)."""
+
     content: tuple[Inline, ...]
+    colspan: int = field(default=1, kw_only=True, metadata=SPARSE)
+    rowspan: int = field(default=1, kw_only=True, metadata=SPARSE)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.colspan, self.rowspan
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table. ``header`` is its first header row (empty for a table without one) and
+    ``header_more`` the header rows under it; an untitled table (a layout table) has
+    number 0 and no caption."""
+
     number: int
-    caption: str  # "Table 1 – Title"
+    caption: str  # "Table 1 – Title"; "" for an untitled table
     header: tuple[Cell, ...]
+    # the header rows under the first (fields in reading order: walks rely on it)
+    header_more: tuple[tuple[Cell, ...], ...] = field(default=(), kw_only=True,
+                                                      metadata=SPARSE)
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
     align: tuple[Literal["left", "center"], ...]
@@ -185,6 +212,16 @@ class Table:
     row_changes: tuple[Change, ...] = field(default=(), kw_only=True)  # per row, if marked
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+    @property
+    def header_rows(self) -> tuple[tuple[Cell, ...], ...]:
+        """Every header row, top first (none for a table without a header)."""
+        return (self.header, *self.header_more) if self.header else ()
+
+    @property
+    def all_rows(self) -> tuple[tuple[Cell, ...], ...]:
+        """The header rows then the body rows: row ``r`` here is row ``r`` of cell ids."""
+        return (*self.header_rows, *self.rows)
 
 
 @dataclass(frozen=True)
@@ -203,12 +240,45 @@ class PageBreak:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A figure's image, checked when the report was loaded. ``data`` is its bytes (not
+    compared: ``digest`` is); ``path`` where it is, for the PDF's sandboxed fetcher."""
+
+    name: str  # relative to report.yaml
+    format: Literal["png", "jpeg", "svg"]
+    digest: str  # SHA-256 of the file
+    width_px: int  # raster pixels; an SVG's size in CSS px
+    height_px: int
+    # neither is dumped (``to_json``): the digest stands for the bytes, and a dump does
+    # not depend on where the report is
+    data: bytes = field(default=b"", repr=False, compare=False, metadata={"json": False})
+    path: str = field(default="", compare=False, metadata={"json": False})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture, sized by ``prepare`` (``width_cm`` x ``height_cm``, at most the text
+    width), with its caption below it: ``Figure 1 – Title``."""
+
+    number: int
+    caption: str  # "Figure 1 – Title"
+    picture: Picture
+    width_cm: float
+    height_cm: float
+    title: str = field(default="", kw_only=True)
+    alt: str = field(default="", kw_only=True)  # the description; the title by default
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True)
 class Annex:
     label: str  # "Annex 1"
     title: str
     obligation: str
     blocks: tuple[Block, ...]
     anchor: str
+    kind: Literal["annex", "appendix"] = field(default="annex", kw_only=True)
     change: Change = field(default="", kw_only=True)  # a whole annex added or removed
     title_marks: tuple[Inline, ...] = field(default=(), kw_only=True)  # a changed title
     id: str = field(default="", kw_only=True, compare=False)
@@ -226,7 +296,7 @@ class Revised:
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
-Block = Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Revised
+Block = Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Figure | Revised
 
 # --------------------------------------------------------------- the document
 
@@ -260,17 +330,34 @@ class CoverLabels:
     abstract: str
     action: str
     contribution: str  # CONTRIBUTION
+    liaison_statement: str  # LIAISON STATEMENT
+    for_action: str  # "For action to:"
+    for_comment: str
+    for_information: str
+    approval: str
+    deadline: str
+
+
+@dataclass(frozen=True)
+class Liaison:
+    """The rows of a liaison statement as printed; "" for a row not given."""
+
+    for_action: str  # "ITU-T SG17, ITU-T SG13"
+    for_comment: str
+    for_information: str
+    approval: str
+    deadline: str  # "15 September 2023"
 
 
 @dataclass(frozen=True)
 class Cover:
-    masthead_number: str  # "TSAG-TD446" or "TSAG-TD433-R1": cover and running header
+    masthead_number: str  # "TSAG-TD446", "TSAG-TD433-R1"; "" for a draft not yet numbered
     group: str  # upper case
     study_period: str
     original: str
     english_only: bool
     questions: str
-    place_and_dates: str
+    place_and_dates: str  # "" when there is no meeting
     is_contribution: bool
     source: str
     title: str
@@ -281,6 +368,10 @@ class Cover:
     abstract_in_header: bool
     action: str
     labels: CoverLabels
+    kind: str = "td"  # td, contribution, ls or plain (no cover table)
+    running_header: str = ""  # the header's second line: the number, or the group if none
+    subtitle: str = ""  # plain only
+    liaison: Liaison | None = None  # ls only
 
 
 @dataclass(frozen=True)
@@ -322,6 +413,7 @@ class Document:
     sources_digest: str = ""  # SHA-256 over the content files it was built from
     direction: Literal["ltr", "rtl"] = "ltr"  # "rtl" for Arabic
     warnings: tuple[str, ...] = field(default=())
+    attachments: tuple[Document, ...] = ()  # appended documents, each with its own cover
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
@@ -355,7 +447,11 @@ def to_json(node: Any, folder: str = "") -> Any:
     if is_dataclass(node) and not isinstance(node, type):
         out: dict[str, Any] = {"type": type(node).__name__}
         for f in fields(node):
-            out[f.name] = to_json(getattr(node, f.name), folder)
+            value = getattr(node, f.name)
+            if not f.metadata.get("json", True) or (f.metadata.get("sparse")
+                                                     and value == f.default):
+                continue
+            out[f.name] = to_json(value, folder)
         return out
     if isinstance(node, tuple | list):
         return [to_json(v, folder) for v in node]

@@ -21,8 +21,10 @@ ENGLISH_NAMES = {"English": "E", "French": "F", "Spanish": "S", "Russian": "R",
                  "Arabic": "A", "Chinese": "C"}
 TEXT_KEYS = ("babel", "direction", "organisation", "sector", "study_period", "study_group",
              "original", "only", "questions", "source", "title", "purpose", "contact", "tel",
-             "email", "keywords", "abstract", "action", "contribution", "place_and_dates",
-             "table", "figure", "annex", "appendix", "note", "weekday_date")
+             "email", "keywords", "abstract", "action", "contribution", "liaison_statement",
+             "for_action", "for_comment", "for_information", "approval", "deadline",
+             "place_and_dates", "table", "figure", "annex", "appendix", "appendix_obligation",
+             "note", "weekday_date")
 
 
 class LocaleError(Exception):

@@ -41,6 +41,9 @@ MARGIN = 1134  # 2.0 cm on all four sides
 HEADER_DISTANCE = 567  # 1.0 cm from the page edge to the header (and to the footer)
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN  # 9639 = 17.0 cm
 TEXT_WIDTH_CM = cm(TEXT_WIDTH)
+TEXT_HEIGHT = PAGE_HEIGHT - 2 * MARGIN  # 25.7 cm
+# a figure's picture at most this tall, so that it and its caption fit on one page
+FIGURE_MAX_HEIGHT_CM = 20.0
 
 
 # ------------------------------------------------------- indents, tabs (§2, §10)
@@ -73,6 +76,8 @@ NORMAL_TABS = (794, 1191, 1588, 1985)  # Normal: 1.40 / 2.10 / 2.80 / 3.50 cm
 DEFAULT_TAB_STOP = 794
 # footnote text: the number at 0, TAB to 0.45 cm, the text and its next lines at 0.45 cm
 FOOTNOTE_INDENT = 255
+# the rule above a page's notes: Word's footnote separator is about two inches long
+FOOTNOTE_SEPARATOR = 2880
 
 
 # ----------------------------------------------------------------- fonts (§9, §10)

@@ -28,9 +28,14 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.scanner import RoundTripScanner
 
+from .attachments import load_attachments
+from .compat import renamed
+from .cover_checks import check_cover
 from .errors import ContentError, Origin, Problem, display_path
+from .images import MAX_TOTAL_IMAGE_BYTES, ImageProblem, LoadedImage, load_image, resolve
 from .locate import REPORT_FILE, find_report
-from .model import Block, Report
+from .model import Block, Report, TableSpec
+from .tablegrid import place
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_YAML_DEPTH = 64  # mappings and sequences inside one another
@@ -59,6 +64,8 @@ class LoadedReport:
     prose: dict[Path_, tuple[str, Origin]] = field(default_factory=dict)
     text_starts: dict[Path_, Origin] = field(default_factory=dict)  # where a value's text is
     warnings: list[Problem] = field(default_factory=list)  # found while loading
+    attachments: list[LoadedReport] = field(default_factory=list)  # attached reports
+    images: dict[str, LoadedImage] = field(default_factory=dict)  # figures' files, by name
 
     @property
     def name(self) -> str:
@@ -69,6 +76,11 @@ class LoadedReport:
         while path and path not in self.positions:
             path = path[:-1]
         return self.positions.get(path, Origin(self.yaml_name, 1))
+
+    def cell_path(self, path: Path_) -> Path_:
+        """The path of a table cell's text: the cell's own, or its ``text`` key when the
+        cell is written as a mapping."""
+        return (*path, "text") if (*path, "text") in self.positions else path
 
     @property
     def yaml_name(self) -> str:
@@ -129,6 +141,8 @@ def load(path: Path) -> LoadedReport:
     problems += _check_size(loaded)
     problems += _check_prose_nesting(loaded)
     problems += _check_consistency(loaded)
+    problems += load_attachments(loaded)
+    problems += _check_figures(loaded)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
@@ -332,22 +346,47 @@ def dotted(path: Path_) -> str:
 def _validation_problems(exc: ValidationError, positions: dict[Path_, Origin],
                          shown: str) -> list[Problem]:
     problems = []
+    alternatives: dict[Path_, list[Any]] = {}  # a value that fits no member of a union
     for err in exc.errors():
         loc: Path_ = tuple(err["loc"])
         known = loc
         while known and known not in positions:
             known = known[:-1]
+        if len(loc) == len(known) + 1 and isinstance(loc[-1], str) \
+                and err["type"] not in ("missing", "extra_forbidden"):
+            alternatives.setdefault(known, []).append(err)  # loc[-1] names the member
+            continue
         origin = positions.get(known, Origin(shown, 1))
         message = _message(err, loc)
         problems.append(Problem(shown, origin.line, origin.col, dotted(loc), message))
+    for known, errs in alternatives.items():
+        origin = positions.get(known, Origin(shown, 1))
+        problems.append(Problem(shown, origin.line, origin.col, dotted(known),
+                                _union_message(errs, known)))
     # one line per place and message: pydantic may report a union several times
     return sorted(set(problems))
+
+
+def _union_message(errs: list[Any], loc: Path_) -> str:
+    """One message for a value that fits none of a union's members: the first other
+    member's complaint, then the literal values it could also be."""
+    literals = [e for e in errs if e["type"] == "literal_error"]
+    others = [e for e in errs if e["type"] != "literal_error"] or errs
+    message = _message(others[0], loc)
+    if literals and others is not errs:
+        expected = " or ".join(str(e.get("ctx", {}).get("expected", "")) for e in literals)
+        message += f", or {expected}"
+    return message
 
 
 def _message(err: Any, loc: Path_) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
-        allowed = _fields_at(Report, loc[:-1])
+        holder = _model_at(Report, loc[:-1])
+        former = renamed(holder.__name__, str(loc[-1])) if holder is not None else None
+        if former is not None:
+            return former.message()
+        allowed = list(holder.model_fields) if holder is not None else []
         hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         text = f"unknown key {loc[-1]!r}"
         if hint:
@@ -361,26 +400,33 @@ def _message(err: Any, loc: Path_) -> str:
     if kind == "string_pattern_mismatch" and loc and loc[-1] in {"agenda", "minutes", "id",
                                                                  "revision_of"}:
         message = "not a document id such as C54, TD433 or TD433R1"
+    if kind.startswith("date_"):
+        value = err.get("input")
+        shown = f"{value!r} is not a date" if isinstance(value, str | int) else "not a date"
+        detail = message.rpartition(", ")[2]
+        if "range" in detail:  # the form is right, a month or day is not
+            shown += f" ({detail})"
+        return f"{shown}; write YYYY-MM-DD, e.g. 2018-12-10"
     if kind == "string_pattern_mismatch" and ("list_formats" in loc or "formats" in loc):
         message = "not a list format such as 1), a., (i), 1- or A."
     return message
 
 
-def _fields_at(model: type[BaseModel], loc: Path_) -> list[str]:
-    """Field names of the model found at ``loc`` (empty when the path leaves the models)."""
+def _model_at(model: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
+    """The model found at ``loc`` (None when the path leaves the models)."""
     current: Any = model
     for part in loc:
         if isinstance(part, int):
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
+            return None
         info = current.model_fields.get(str(part))
         if info is None:
-            return []
+            return None
         current = _inner_model(info.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+        return current
+    return None
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -408,6 +454,8 @@ def _resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
                 sub = (*path, key)
                 if key in {"text", "summary", "intro", "note"} and isinstance(value, str):
                     loaded.prose[sub] = (value, _text_origin(loaded, sub))
+                elif key == "figure":  # its file is an image (_check_figures)
+                    continue
                 elif key == "file" and isinstance(value, str):
                     _load_markdown(loaded, value, sub, problems, files)
                 else:
@@ -516,10 +564,12 @@ def _markdown_texts(loaded: LoadedReport) -> Iterator[tuple[Path_, str, Origin]]
         yield path, text, origin
     for path, block in _blocks(loaded.model):
         if block.table is not None:
-            for r, row in enumerate(block.table.rows):
-                for c, cell in enumerate(row):
-                    here: Path_ = (*path, "table", "rows", r, c)
-                    yield here, cell, loaded.origin(here)
+            for part, rows in (("header_rows", block.table.header_rows or []),
+                               ("rows", block.table.rows)):
+                for r, row in enumerate(rows):
+                    for c, cell in enumerate(row):
+                        here = loaded.cell_path((*path, "table", part, r, c))
+                        yield here, cell.text, loaded.origin(here)
     if loaded.model.highlights is not None:
         for i, item in enumerate(loaded.model.highlights.items):
             for k, text in enumerate(item.items):
@@ -585,18 +635,25 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
         if session.id in session_ids:
             add(("sessions", i, "id"), f"duplicate session id {session.id!r}")
         session_ids.setdefault(session.id, i)
-        if not meeting.start <= session.date <= meeting.end:
+        if meeting is not None and not meeting.start <= session.date <= meeting.end:
             add(("sessions", i, "date"),
                 f"{session.date.isoformat()} is outside the meeting "
                 f"({meeting.start.isoformat()} to {meeting.end.isoformat()})")
         for key in ("agenda", "minutes"):
             ref = getattr(session, key)
-            if ref and ref not in seen:
+            if ref and session.kind == "event":
+                add(("sessions", i, key), f"an event has no {key}: remove {ref}, or make "
+                    "this a session (leave out 'kind: event')")
+            elif ref and ref not in seen:
                 add(("sessions", i, key), f"{ref!r} is not in the documents register",
                     "warning")
         if i and (session.date, session.time.start) < (report.sessions[i - 1].date,
                                                        report.sessions[i - 1].time.start):
             add(("sessions", i, "date"), "session is earlier than the one before it", "warning")
+
+    if report.options.annex_label == "none" and len(report.annexes) > 1:
+        add(("options", "annex_label"), f"'none' labels a single annex 'Annex'; this report "
+            f"has {len(report.annexes)} annexes: use arabic or letter")
 
     statement_ids = {s.id for s in report.statements}
     for path, block in _blocks(report):
@@ -611,11 +668,71 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
                         f"{doc_id!r} is not in the documents register")
         if block.highlights and report.highlights is None:
             add((*path, "highlights"), "the report has no 'highlights' to show")
+        if block.table is not None:
+            for where, message in table_geometry(block.table):
+                add((*path, "table", *where), message)
+    check_cover(report, add)
     return problems
 
 
+def _check_figures(loaded: LoadedReport) -> list[Problem]:
+    """Every figure's image found inside the report's folder, read, identified and
+    measured; its bytes join the sources (attached to the PDF, part of the digest)."""
+    problems: list[Problem] = []
+    total = 0
+    for path, block in _blocks(loaded.model):
+        if block.figure is None or block.figure.file in loaded.images:
+            continue
+        here: Path_ = (*path, "figure", "file")
+        name = block.figure.file
+        where = loaded.origin(here)
+        try:
+            total += resolve(loaded.root, name).stat().st_size
+            if total > MAX_TOTAL_IMAGE_BYTES:
+                raise ImageProblem(f"the figures' files add up to more than "
+                                   f"{MAX_TOTAL_IMAGE_BYTES} bytes (100 MiB) here; that is "
+                                   "the limit for one report")
+            image = load_image(loaded.root, name)
+        except ImageProblem as exc:
+            problems.append(Problem(where.file, where.line, where.col, dotted(here), str(exc)))
+            if total > MAX_TOTAL_IMAGE_BYTES:
+                break
+            continue
+        except OSError as exc:
+            problems.append(Problem(where.file, where.line, where.col, dotted(here),
+                                    f"cannot read {name!r}: {exc.strerror}"))
+            continue
+        loaded.images[name] = image
+        loaded.sources[image.name] = image.data
+    return problems
+
+
+def table_geometry(spec: TableSpec) -> Iterator[tuple[Path_, str]]:
+    """Where a table block's header is ambiguous, or its header rows and rows do not fill
+    its grid: the path of the column, cell or row at fault (below the table) and what
+    is wrong."""
+    titled = [c.title is not None for c in spec.columns]
+    if spec.header_rows is not None and any(titled):
+        yield ("header_rows",), ("give the header either in header_rows or as the columns' "
+                                 "titles, not both")
+    elif any(titled) and not all(titled):
+        missing = titled.index(False)
+        yield ("columns", missing), (f"column {missing + 1} has no title: give every column "
+                                     "a title, or none for a table without a header row")
+    width = len(spec.columns)
+    for part, rows, name in (("header_rows", spec.header_rows or [], "header row"),
+                             ("rows", spec.rows, "row")):
+        _, problems = place([[(c.colspan, c.rowspan) for c in row] for row in rows], width,
+                            name)
+        for problem in problems:
+            where: Path_ = (part, problem.row)
+            if problem.index is not None:
+                where = (*where, problem.index)
+            yield where, problem.message
+
+
 def _blocks(report: Report) -> list[tuple[Path_, Block]]:
-    """Every block of the body and the annexes with its content path."""
+    """Every block of the body, the annexes and the appendices with its content path."""
     out: list[tuple[Path_, Block]] = []
 
     def walk(sections: Any, path: Path_) -> None:
@@ -624,9 +741,16 @@ def _blocks(report: Report) -> list[tuple[Path_, Block]]:
                 out.append(((*path, i, "blocks", j), block))
             walk(section.sections, (*path, i, "sections"))
 
+    if report.preamble is not None:
+        for j, block in enumerate(report.preamble.blocks):
+            out.append((("preamble", "blocks", j), block))
     walk(report.body, ("body",))
     for a, annex in enumerate(report.annexes):
         for j, block in enumerate(annex.blocks):
             out.append((("annexes", a, "blocks", j), block))
         walk(annex.sections, ("annexes", a, "sections"))
+    for a, appendix in enumerate(report.appendices):
+        for j, block in enumerate(appendix.blocks):
+            out.append((("appendices", a, "blocks", j), block))
+        walk(appendix.sections, ("appendices", a, "sections"))
     return out

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.deflist import deflist_plugin
@@ -29,8 +30,10 @@ from .errors import Origin
 
 # Latin letters and digits around an id make it part of another word; CJK text writes ids
 # next to its own characters ("的文稿C54"), which do not.
+# A revision is written TD433R1 or, as ITU's mastheads now write it, TD433-R1: both stand
+# for the register's TD433R1 and are printed as written.
 DOC_ID_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9_\-/.])(?:C|TD)\d{1,4}(?:R\d{1,2})?(?![A-Za-z0-9_\-])")
+    r"(?<![A-Za-z0-9_\-/.])(?:C|TD)\d{1,4}(?:-?R\d{1,2})?(?![A-Za-z0-9_\-])")
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_LIST_DEPTH = 3
 MAX_QUOTE_DEPTH = 3
@@ -70,6 +73,7 @@ def to_blocks(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Block, ..
     env: dict[str, object] = {}
     tokens = _parser.parse(text, env)
     converter = _Converter(ctx, origin)
+    converter.lines = text.split("\n")
     if converter.too_deep(tokens):
         return ()
     converter.unused_footnotes(text, env)
@@ -106,6 +110,7 @@ class _Converter:
         # footnote id (the parser's) -> the note's text and where it is written
         self.notes: dict[int, tuple[tuple[d.Inline, ...], Origin]] = {}
         self.in_note = False
+        self.lines: list[str] = []  # the source, for what the parser leaves out
 
     def refuse(self, line: int, message: str) -> None:
         self.ctx.problems.append((self.origin.at_line(line), message))
@@ -229,6 +234,8 @@ class _Converter:
             self.refuse(line, "a table needs a title: write 'Table: <title>' just before it")
             return None
         head, *body = node.children
+        if not self.plain_grid(node, [tr for part in node.children for tr in part.children]):
+            return None
         header: tuple[d.Cell, ...] = tuple(self.cells(head.children[0], line))
         rows: tuple[tuple[d.Cell, ...], ...] = tuple(
             tuple(self.cells(tr, line)) for part in body for tr in part.children)
@@ -237,6 +244,34 @@ class _Converter:
         n = len(header)
         return d.Table(0, "", header, rows, tuple(1 / n for _ in range(n)),
                        aligns, title=caption, origin=self.span(node))  # type: ignore[arg-type]
+
+    def plain_grid(self, table: SyntaxTreeNode, rows: list[SyntaxTreeNode]) -> bool:
+        """True when every row of a pipe table has the header's cells, one per column.
+
+        The parser pads a short row and drops a long row's extra cells; ``||`` and
+        ``^^`` merge cells in some Markdown dialects. None of that is a clear span, so
+        each is refused here, pointing to the YAML table block, which spans cells."""
+        width = len(rows[0].children) if rows else 0
+        advice = ("; Markdown tables cannot merge cells: write this table as a 'table:' "
+                  "block in report.yaml, whose cells take colspan and rowspan")
+        ok = True
+        for tr in rows:
+            if not tr.map or tr.map[0] >= len(self.lines):
+                continue
+            source = self.lines[tr.map[0]]
+            cells = _pipe_cells(source)
+            message = ""
+            if re.search(r"(?<!\\)\|\|", source):
+                message = "'||' (an empty cell, or a merged cell in some dialects)"
+            elif any(c.strip() == "^^" for c in cells):
+                message = "'^^' (a cell merged with the one above, in some dialects)"
+            elif len(cells) != width:
+                message = (f"this row has {len(cells)} cell{'s' if len(cells) != 1 else ''}, "
+                           f"the header {width}")
+            if message:
+                self.refuse(tr.map[0], message + advice)
+                ok = False
+        return ok
 
     def cells(self, tr: SyntaxTreeNode, line: int) -> list[d.Cell]:
         row_line = tr.map[0] if tr.map else line
@@ -305,14 +340,26 @@ class _Converter:
         for m in DOC_ID_IN_TEXT.finditer(text):
             if m.start() > pos:
                 out.append(d.Text(text[pos:m.start()]))
-            doc_id = m.group()
+            written = m.group()
+            doc_id = written.replace("-R", "R")  # the register's form
             self.ctx.cited.setdefault(doc_id, []).append(self.origin.at_line(line))
             url = None if self.in_link else self.ctx.urls.get(doc_id)
-            out.append(d.DocRef(doc_id, self.ctx.register.get(doc_id), url))
+            out.append(d.DocRef(written, self.ctx.register.get(doc_id), url))
             pos = m.end()
         if pos < len(text):
             out.append(d.Text(text[pos:]))
         return out
+
+
+def _pipe_cells(line: str) -> list[str]:
+    """The cells of a pipe table row as written, counted as the parser counts them."""
+    # a row in a quote or a list item: its line begins with the markers and indent
+    cells = escapedSplit(re.sub(r"^[\s>]*", "", line).strip())
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return cells
 
 
 def _lines(text: str) -> tuple[d.Inline, ...]:

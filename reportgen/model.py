@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -84,6 +84,7 @@ SessionTime = Annotated[
                     "examples": ["08:00", "12:45-13:45"]}),
 ]
 Email = Annotated[str, AfterValidator(_check_email)]
+OptionalEmail = Annotated[str, AfterValidator(lambda v: v and _check_email(v))]
 Text = Annotated[str, StringConstraints(min_length=1)]
 DocId = Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]
 ListFormat = Annotated[str, StringConstraints(pattern=LIST_FORMAT_PATTERN)]
@@ -99,6 +100,8 @@ class Strict(BaseModel):
 class DocumentKind(StrEnum):
     td = "td"
     contribution = "contribution"
+    ls = "ls"  # a liaison statement: the TD cover and the LIAISON STATEMENT rows
+    plain = "plain"  # no cover table: a centred title, then the body
 
 
 class CoverLayout(StrEnum):
@@ -144,15 +147,39 @@ class Contact(Strict):
                          examples=["Switzerland"])
     tel: str = Field(default="", description="telephone number; empty to leave it out",
                      examples=["+41 22 730 0000"])
-    email: Email = Field(description="e-mail address", examples=["jane.rapporteur@example.org"])
+    email: OptionalEmail = Field(default="", description="e-mail address; empty to "
+                                       "leave the E-mail line out",
+                                       examples=["jane.rapporteur@example.org"])
+
+
+class Liaison(Strict):
+    """The rows of a liaison statement (``kind: ls``); each is printed only when given."""
+
+    for_action: list[Text] = Field(default_factory=list,
+                                   description="the groups asked to act ('For action to:')",
+                                   examples=[["ITU-T SG17"]])
+    for_comment: list[Text] = Field(default_factory=list,
+                                    description="the groups asked to comment ('For comment "
+                                    "to:')", examples=[["ISO/IEC JTC 1/SC 27"]])
+    for_information: list[Text] = Field(default_factory=list,
+                                        description="the groups informed ('For information "
+                                        "to:')", examples=[["ITU-T SG13", "ITU-T SG11"]])
+    approval: str = Field(default="", description="who approved it, and where and when "
+                          "('Approval:'); empty for none",
+                          examples=["TSAG meeting (Geneva, 30 May 2023)"])
+    deadline: dt.date | Literal["N/A"] | None = Field(
+        default=None, description="the reply deadline (YYYY-MM-DD) ('Deadline:'), or N/A "
+        "when no reply is expected", examples=["2023-09-15", "N/A"])
 
 
 class Metadata(Strict):
     """The cover block and the document's identity."""
 
-    kind: DocumentKind = Field(default=DocumentKind.td,
-                               description="td (temporary document) or contribution",
-                               examples=["td", "contribution"])
+    kind: DocumentKind = Field(
+        default=DocumentKind.td,
+        description="td (temporary document), contribution, ls (liaison statement: the TD "
+        "cover with the LIAISON STATEMENT rows) or plain (no cover table: a centred title)",
+        examples=["td", "contribution", "ls", "plain"])
     layout: CoverLayout = Field(
         default=CoverLayout.y2022,
         description="the cover layout: 2022, or 2017-2020 (Purpose, Keywords and the "
@@ -161,8 +188,9 @@ class Metadata(Strict):
     study_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")] = Field(
         description="the study period, YYYY-YYYY; T17 in the file name comes from it",
         examples=["2017-2020", "2022-2024"])
-    number: int = Field(ge=0, le=99_999, description="the TD or contribution number",
-                        examples=[446])
+    number: int | None = Field(default=None, ge=0, le=99_999,
+                               description="the TD or contribution number; leave it out for "
+                               "a draft not yet numbered", examples=[446])
     revision: int = Field(default=0, ge=0, le=99,
                           description="0 for the first version; 1 gives TD446-R1",
                           examples=[0, 1])
@@ -177,33 +205,44 @@ class Metadata(Strict):
     english_only: bool = Field(default=False,
                                description="print 'English only' instead of 'Original:'",
                                examples=[False])
-    meeting: Meeting = Field(description="the meeting: place, first and last day",
+    meeting: Meeting | None = Field(default=None,
+                                    description="the meeting: place, first and last day; "
+                                    "leave it out for none (then give document.date)",
                              examples=[{"place": "Geneva", "start": "2018-12-10",
                                         "end": "2018-12-14"}])
-    questions: Text = Field(default="N/A", description="the Questions concerned",
-                            examples=["N/A", "Q2/17"])
-    source: Text = Field(description="who submits the document",
-                         examples=["Chairman, TSAG ad hoc group on Quantum", "China"])
+    questions: Text = Field(default="N/A", description="the Questions concerned; N/A when "
+                            "left out", examples=["N/A", "Q2/17"])
+    source: str = Field(default="", description="who submits the document (required but for "
+                        "plain)", examples=["Chairman, TSAG ad hoc group on Quantum", "China"])
     title: Text = Field(description="the document's title",
                         examples=["Report of the TSAG ad hoc group on Quantum"])
-    purpose: Purpose | None = Field(
-        default=None, description="Information, Discussion, Decision, Admin or Other",
-        examples=["Information"])
+    subtitle: str = Field(default="", description="plain only: a centred line under the "
+                          "title; empty for none", examples=["Terms of reference"])
+    purpose: Purpose | Text | None = Field(
+        default=None, description="Information, Discussion, Decision, Admin or Other "
+        "(printed in the document's language), or any other text, printed as written",
+        examples=["Information", "Information and action"])
     contacts: list[Contact] = Field(
         default_factory=list, description="the contact people of the cover block",
         examples=[[{"name": "Jane Rapporteur", "email": "jane.rapporteur@example.org"}]])
     keywords: list[Text] = Field(default_factory=list,
                                  description="keywords (printed in the 2017-2020 layout)",
                                  examples=[["TSAG", "quantum"]])
-    abstract: Text = Field(description="what the document contains, in one paragraph",
+    abstract: str = Field(default="", description="what the document contains, in one "
+                          "paragraph; empty for no Abstract row",
                            examples=["This TD contains the report of the TSAG ad hoc group "
                                      "on Quantum."])
     action: str = Field(default="", description="the 'Action:' line after the cover table; "
                         "empty for none", examples=["TSAG is invited to note this report."])
     date: dt.date | None = Field(
-        default=None, description="document date; defaults to the meeting's first day",
-        examples=["2018-12-14"],
+        default=None, description="document date (YYYY-MM-DD); defaults to the meeting's "
+        "first day", examples=["2018-12-14"],
     )
+    liaison: Liaison | None = Field(
+        default=None, description="ls only: the addressees, approval and deadline",
+        examples=[{"for_action": ["ITU-T SG17"], "for_information": ["ITU-T SG13"],
+                   "approval": "TSAG meeting (Geneva, 30 May 2023)",
+                   "deadline": "2023-09-15"}])
 
 
 class Options(Strict):
@@ -221,9 +260,9 @@ class Options(Strict):
         "Markdown (1. or 1)) chooses between the two",
         examples=[["1)", "a)", "i)"], ["1.", "a.", "i."], ["1-", "(a)", "(i)"]],
     )
-    annex_label: Literal["arabic", "letter"] = Field(
-        default="arabic", description="Annex 1, 2 … (arabic) or Annex A, B … (letter)",
-        examples=["arabic", "letter"])
+    annex_label: Literal["arabic", "letter", "none"] = Field(
+        default="arabic", description="Annex 1, 2 … (arabic), Annex A, B … (letter), or "
+        "none: a single annex labelled just 'Annex'", examples=["arabic", "letter", "none"])
     end_mark: bool = Field(default=True, description="end with the ITU end mark",
                            examples=[True])
     document_links: bool = Field(default=True,
@@ -253,6 +292,11 @@ class Session(Strict):
         description="the id session blocks use: lower-case letters, digits and '-'",
         examples=["first"])
     title: Text = Field(description="the session's name", examples=["First adhoc session"])
+    kind: Literal["session", "event"] = Field(
+        default="session",
+        description="'event' for what is not a session of the group (a newcomers' "
+        "session, a reception): listed in the sessions table with its day, time and room, "
+        "and no agenda or minutes", examples=["session", "event"])
     date: dt.date = Field(description="its day (YYYY-MM-DD), inside the meeting",
                           examples=["2018-12-11"])
     time: SessionTime = Field(description='start, or start and end: "08:00", "12:45-13:45"')
@@ -308,7 +352,10 @@ class Highlights(Strict):
 class Column(Strict):
     """A column of a table block."""
 
-    title: Text = Field(description="the column heading", examples=["Document"])
+    title: Text | None = Field(default=None,
+                               description="the column heading; leave every column "
+                               "without one for a table without a header row, or give "
+                               "the header in header_rows", examples=["Document"])
     width: float = Field(default=1.0, gt=0, le=100, allow_inf_nan=False,
                          description="relative width", examples=[1, 2.5])
     align: Literal["left", "center"] = Field(default="left",
@@ -316,25 +363,72 @@ class Column(Strict):
                                              examples=["left", "center"])
 
 
+MAX_SPAN = 1000  # far more than a page holds; bounds the grid a content file can ask for
+
+
+class TableCell(Strict):
+    """A table cell that spans rows or columns (a plain string is a cell of one)."""
+
+    text: str = Field(default="", description="the cell's text (Markdown)",
+                      examples=["WP1"])
+    colspan: int = Field(default=1, ge=1, le=MAX_SPAN,
+                         description="how many columns it covers, from where it starts; the "
+                         "cells it covers to its right are not written",
+                         examples=[2])
+    rowspan: int = Field(default=1, ge=1, le=MAX_SPAN,
+                         description="how many rows it covers, from its row down; the rows "
+                         "below leave out the cells it covers", examples=[3])
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: object) -> object:
+        """A plain string is a cell of one row and one column."""
+        if isinstance(value, str):
+            return {"text": value}
+        if isinstance(value, dict | TableCell):
+            return value
+        shown = "an empty value" if value is None else f"{value!r}"
+        raise ValueError(f"a cell is text (in quotes if it looks like a number) or a mapping "
+                         f"{{text, colspan, rowspan}}, not {shown}")
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        mapping = handler(core_schema)
+        return {"anyOf": [{"type": "string", "description": "a cell's text (Markdown)",
+                           "examples": ["C54"]}, handler.resolve_ref_schema(mapping)],
+                "description": "a cell: its text, or a mapping with its spans",
+                "examples": ["C54", {"text": "WP1", "rowspan": 3}]}
+
+
+CellSpec = TableCell
+
+
 class TableSpec(Strict):
     """A table written out in the YAML."""
 
-    title: Text = Field(description="the title; printed as 'Table N – title'",
-                        examples=["Allocation of contributions"])
+    title: Text | None = Field(default=None,
+                               description="the title; printed as 'Table N – title'. "
+                               "Without one the table is a layout table: no caption, "
+                               "and it takes no number", examples=["Allocation of "
+                                                                   "contributions"])
     columns: list[Column] = Field(min_length=1, description="the columns, in order",
                                   examples=[[{"title": "Document", "width": 1,
                                               "align": "center"}, {"title": "Title"}]])
-    rows: list[list[str]] = Field(min_length=1, description="the rows: one Markdown "
-                                  "cell per column", examples=[[["C54", "Proposal"]]])
+    header_rows: list[list[CellSpec]] | None = Field(
+        default=None, min_length=1,
+        description="header rows with merged cells, in place of the columns' titles: "
+        "each row lists the cells that start in it",
+        examples=[[[{"text": "Group", "rowspan": 2}, {"text": "Documents", "colspan": 2}],
+                   ["Number", "Title"]]])
+    rows: list[list[CellSpec]] = Field(
+        min_length=1, description="the rows: one Markdown cell per column; a mapping "
+        "{text, colspan, rowspan} spans, and the cells it covers are left out of the rows",
+        examples=[[["C54", "Proposal"]], [[{"text": "WP1", "rowspan": 2}, "C54"], ["C55"]]])
 
-    @model_validator(mode="after")
-    def _shape(self) -> TableSpec:
-        for n, row in enumerate(self.rows, 1):
-            if len(row) != len(self.columns):
-                raise ValueError(
-                    f"row {n} has {len(row)} cells, the table has {len(self.columns)} columns"
-                )
-        return self
+    @property
+    def headed(self) -> bool:
+        """True when the table has a header row."""
+        return self.header_rows is not None or self.columns[0].title is not None
 
 
 DocColumn = Literal["id", "source", "title"]
@@ -361,6 +455,52 @@ class SessionsTable(Strict):
 
     title: Text = Field(description="the title; printed as 'Table N – title'",
                         examples=["Sessions of the Quantum ad hoc group"])
+
+
+def _figure_width(value: object) -> float:
+    """``80%`` or ``0.8``: a share of the text width, above 0 and at most all of it."""
+    if isinstance(value, bool):
+        raise ValueError(FIGURE_WIDTH_FORMS)
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*%\s*", value)
+        if match is None:
+            raise ValueError(f"{value!r} is not a width; write {FIGURE_WIDTH_FORMS}")
+        share = float(match.group(1)) / 100
+    elif isinstance(value, int | float):
+        share = float(value)
+    else:
+        raise ValueError(f"not a width; write {FIGURE_WIDTH_FORMS}")
+    if not 0 < share <= 1:
+        raise ValueError(f"{value!r} is not above 0 and at most the text width; write "
+                         f"{FIGURE_WIDTH_FORMS}")
+    return share
+
+
+FIGURE_WIDTH_FORMS = "a percentage of the text width such as 80% or a fraction such as 0.8"
+FigureWidth = Annotated[
+    float,
+    PlainValidator(_figure_width),
+    WithJsonSchema({"anyOf": [
+        {"type": "string", "pattern": r"^\s*[0-9]*\.?[0-9]+\s*%\s*$"},
+        {"type": "number", "exclusiveMinimum": 0, "maximum": 1}],
+        "examples": ["80%", 0.5]}),
+]
+
+
+class FigureSpec(Strict):
+    """A picture (PNG, JPEG or SVG from the report's folder) with its caption below it."""
+
+    file: Text = Field(description="the image file, relative to report.yaml and inside the "
+                       "report's folder: PNG, JPEG or SVG", examples=["architecture.png"])
+    title: Text = Field(description="the title; printed below as 'Figure N – title'",
+                        examples=["Architecture of the QKD network"])
+    width: FigureWidth | None = Field(
+        default=None, description="its width as a share of the text width (17 cm): 80% or "
+        "0.8; by default its natural size at its resolution (96 dpi if it declares none), "
+        "never wider than the text", examples=["80%"])
+    alt: str = Field(default="", description="what the picture shows, for readers who cannot "
+                     "see it (the DOCX picture's description, the PDF's alternate text); "
+                     "default: the title", examples=["Two QKD nodes linked by a key relay"])
 
 
 class Block(Strict):
@@ -392,6 +532,10 @@ class Block(Strict):
     page_break: Literal[True] | None = Field(
         default=None, description="start a new page here: what follows begins the next page",
         examples=[True])
+    figure: FigureSpec | None = Field(
+        default=None, description="a picture with its caption, 'Figure N – title'",
+        examples=[{"file": "architecture.png", "title": "Architecture of the QKD network",
+                   "width": "80%"}])
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:
@@ -423,6 +567,24 @@ class Section(Strict):
                                     examples=[[{"title": "Scope", "text": "…"}]])
 
 
+class Preamble(Strict):
+    """Text before the first clause, under no heading: text, file, then blocks."""
+
+    text: str | None = Field(default=None, description="Markdown prose",
+                             examples=["This report covers the ad hoc group's work."])
+    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
+                             examples=["preamble.md"])
+    blocks: list[Block] = Field(default_factory=list,
+                                description="typed blocks, each with exactly one key",
+                                examples=[[{"note": "All documents are in TD425."}]])
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Preamble:
+        if self.text is None and self.file is None and not self.blocks:
+            raise ValueError("a preamble takes text, file or blocks")
+        return self
+
+
 class Annex(Strict):
     """An annex, on a new page: Annex 1 (or A) and its title, then its content."""
 
@@ -441,6 +603,38 @@ class Annex(Strict):
     sections: list[Section] = Field(default_factory=list,
                                     description="the annex's clauses, numbered from 1",
                                     examples=[[{"title": "Scope", "text": "…"}]])
+
+
+class Appendix(Strict):
+    """An appendix, after the annexes and on a new page: Appendix I (II …) and its title,
+    the line saying it is not an integral part, then its content."""
+
+    title: Text = Field(description="the appendix title", examples=["Bibliography"])
+    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION,
+                               examples=["bibliography"])
+    obligation: str | None = Field(
+        default=None, description="the line under the title; by default '(This appendix "
+        "does not form an integral part of this document.)' in the document's language; "
+        "empty for none", examples=["", "(This appendix does not form an integral part of "
+                                        "this Recommendation.)"])
+    text: str | None = Field(default=None, description="Markdown prose",
+                             examples=["The studies below were considered."])
+    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
+                             examples=["appendix1.md"])
+    blocks: list[Block] = Field(default_factory=list,
+                                description="typed blocks, each with exactly one key",
+                                examples=[[{"text": "…"}]])
+    sections: list[Section] = Field(default_factory=list,
+                                    description="the appendix's clauses, numbered I.1, I.1.1 …",
+                                    examples=[[{"title": "Scope", "text": "…"}]])
+
+
+class Attachment(Strict):
+    """Another document appended after the report, with its own cover and numbering."""
+
+    report: Text = Field(description="the attached report's folder, inside this report's "
+                         "folder (it holds its own report.yaml)",
+                         examples=["attachment-ls", "attachments/terms-of-reference"])
 
 
 class Report(Strict):
@@ -473,10 +667,29 @@ class Report(Strict):
     highlights: Highlights | None = Field(default=None,
                                           description="numbered points (conclusions)",
                                           examples=[{"items": [{"text": "TSAG agreed …"}]}])
-    body: list[Section] = Field(min_length=1, description="the clauses, in order",
-                                examples=[[{"title": "Introduction", "text": "…"}]])
+    preamble: Preamble | None = Field(
+        default=None, description="text before the first clause (no heading)",
+        examples=[{"text": "This TD contains the report of the group."}])
+    body: list[Section] = Field(
+        default_factory=list, description="the clauses, in order; a text without clauses "
+        "(an agenda, a short liaison statement) gives only its preamble",
+        examples=[[{"title": "Introduction", "text": "…"}]])
     annexes: list[Annex] = Field(default_factory=list, description="the annexes, in order",
                                  examples=[[{"title": "Draft terms of reference"}]])
+    appendices: list[Appendix] = Field(
+        default_factory=list, description="the appendices, after the annexes, in order: "
+        "Appendix I, II …", examples=[[{"title": "Bibliography"}]])
+    attachments: list[Attachment] = Field(
+        default_factory=list, description="other documents appended after the report, each "
+        "on a new page with its own cover", examples=[[{"report": "attachment-ls"}]])
+
+    @model_validator(mode="after")
+    def _has_text(self) -> Report:
+        if not self.body and self.preamble is None and not self.annexes \
+                and not self.appendices:
+            raise ValueError("the document has no text: give body (its clauses), or a "
+                             "preamble for a text without clauses")
+        return self
 
 
 def json_schema() -> dict[str, object]:

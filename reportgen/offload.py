@@ -55,14 +55,15 @@ class Timer:
 
 
 def warm_up(writers: Iterable[str]) -> None:
-    """Import the libraries of the named writers (what a worker would import anyway)."""
+    """Import the libraries of the named writers, and load the PDF's stylesheet and fonts
+    (what a worker's first render would do anyway)."""
     for name in writers:
         if name == "docx":
             from .writers import docx  # noqa: F401 - python-docx, docxtpl
         elif name == "pdf":
-            import weasyprint  # noqa: F401
+            from .writers import html, html_figures, pdf  # noqa: F401
 
-            from .writers import html, pdf  # noqa: F401
+            pdf.warm_up()  # WeasyPrint, the stylesheet and its fonts
 
 
 def payload(job: RenderJob) -> Payload:

@@ -17,10 +17,11 @@ from . import document as d
 from . import i18n
 from . import model as m
 from .anchors import cell_id
+from .attachments import prefixed
 from .doclinks import document_url
 from .errors import ContentError, Origin, Problem
 from .labels import DASH, format_label, markdown_pattern, parse_format
-from .layout import END_MARK
+from .layout import END_MARK, FIGURE_MAX_HEIGHT_CM, TEXT_WIDTH_CM
 from .load import LoadedReport, Path_, dotted
 from .markup import ProseContext, as_quotation, plain_inlines, to_blocks, to_inlines
 
@@ -45,24 +46,40 @@ def date_range(start: dt.date, end: dt.date, language: str = "E") -> str:
 
 
 def masthead_number(meta: m.Metadata) -> str:
-    """``TSAG-TD446``, ``TSAG-TD433-R1``, ``SG17-C1000``."""
+    """``TSAG-TD446``, ``TSAG-TD433-R1``, ``SG17-C1000``; "" for a draft not yet numbered.
+
+    A liaison statement (and a plain text) is posted as a TD and has a TD number."""
+    if meta.number is None:
+        return ""
     kind = "C" if meta.kind is m.DocumentKind.contribution else "TD"
     text = f"{meta.group}-{kind}{meta.number}"
     return f"{text}-R{meta.revision}" if meta.revision else text
+
+
+def document_day(meta: m.Metadata) -> dt.date:
+    """The day that dates the document: the meeting's first day, else ``document.date``.
+
+    ``load`` refuses a document with neither."""
+    day = meta.meeting.start if meta.meeting else meta.date
+    assert day is not None
+    return day
 
 
 def itu_file_stem(meta: m.Metadata) -> str:
     """The ITU file name without its format part: ``T17-TSAG-181210-TD-GEN-0446!R1``.
 
     The writer appends ``!MSW-E.docx`` or ``!PDF-E.pdf``; an unrevised document has an
-    empty revision field (``…-0446!!MSW-E``).
+    empty revision field (``…-0446!!MSW-E``). A draft without a number has ``draft`` in
+    place of the four digits (``…-TD-GEN-draft!!MSW-E``); without a meeting, the date
+    part is ``document.date``.
     """
     period = meta.study_period[2:4]
+    number = "draft" if meta.number is None else f"{meta.number:04d}"
     if meta.kind is m.DocumentKind.contribution:
-        base = f"T{period}-{meta.group}-C-{meta.number:04d}"
+        base = f"T{period}-{meta.group}-C-{number}"
     else:
-        base = (f"T{period}-{meta.group}-{meta.meeting.start:%y%m%d}-TD-{meta.category}-"
-                f"{meta.number:04d}")
+        base = (f"T{period}-{meta.group}-{document_day(meta):%y%m%d}-TD-{meta.category}-"
+                f"{number}")
     return f"{base}!{f'R{meta.revision}' if meta.revision else ''}"
 
 
@@ -91,26 +108,49 @@ def cover_labels(meta: m.Metadata) -> d.CoverLabels:
         original=lang["original"].format(language=lang.language_name(meta.original)),
         **{key: lang[key] for key in ("only", "questions", "source", "title", "purpose",
                                       "contact", "tel", "email", "keywords", "abstract",
-                                      "action", "contribution")},
+                                      "action", "contribution", "liaison_statement",
+                                      "for_action", "for_comment", "for_information",
+                                      "approval", "deadline")},
+    )
+
+
+def build_liaison(meta: m.Metadata) -> d.Liaison | None:
+    """The LIAISON STATEMENT rows of an ``ls``; addressees joined by commas."""
+    given = meta.liaison
+    if meta.kind is not m.DocumentKind.ls or given is None:
+        return None
+    lang = i18n.locale(meta.language)
+    return d.Liaison(
+        for_action=", ".join(given.for_action),
+        for_comment=", ".join(given.for_comment),
+        for_information=", ".join(given.for_information),
+        approval=given.approval,
+        deadline=given.deadline if isinstance(given.deadline, str) else
+        lang.long_date(given.deadline) if given.deadline else "",
     )
 
 
 def build_cover(meta: m.Metadata) -> d.Cover:
     old_layout = meta.layout is m.CoverLayout.y2017
     lang = i18n.locale(meta.language)
-    dates = lang.date_range(meta.meeting.start, meta.meeting.end)
+    meeting = meta.meeting
+    place_and_dates = lang["place_and_dates"].format(
+        place=meeting.place, dates=lang.date_range(meeting.start, meeting.end)) \
+        if meeting else ""
+    number = masthead_number(meta)
     return d.Cover(
-        masthead_number=masthead_number(meta),
+        masthead_number=number,
         group=group_display(meta.group, meta.language),
         study_period=meta.study_period,
         original=lang.language_name(meta.original),
         english_only=meta.english_only,
         questions=meta.questions,
-        place_and_dates=lang["place_and_dates"].format(place=meta.meeting.place, dates=dates),
+        place_and_dates=place_and_dates,
         is_contribution=meta.kind is m.DocumentKind.contribution,
         source=meta.source,
         title=meta.title,
-        purpose=lang.purposes[meta.purpose.value] if meta.purpose else "",
+        purpose=lang.purposes.get(str(meta.purpose), str(meta.purpose)) if meta.purpose
+        else "",
         contacts=tuple(d.Contact(c.name, c.organization, c.country,
                                  _left_to_right(c.tel) if lang.rtl else c.tel, c.email)
                        for c in meta.contacts),
@@ -119,6 +159,10 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         abstract_in_header=old_layout,
         action=meta.action,
         labels=cover_labels(meta),
+        kind=meta.kind.value,
+        running_header=number or meta.group,
+        subtitle=meta.subtitle if meta.kind is m.DocumentKind.plain else "",
+        liaison=build_liaison(meta),
     )
 
 
@@ -218,7 +262,8 @@ class _Preparer:
                                      level + 1, children_parent, children_count, section_id))
         return out
 
-    def content(self, holder: m.Section | m.Annex, path: Path_, prefix: str) -> list[d.Block]:
+    def content(self, holder: m.Section | m.Annex | m.Appendix | m.Preamble, path: Path_,
+                prefix: str) -> list[d.Block]:
         out: list[d.Block] = []
         if holder.text is not None:
             out.extend(self.prose((*path, "text"), f"{prefix}.text"))
@@ -274,6 +319,8 @@ class _Preparer:
             single = self.table(block.table, (*path, "table"))
         elif block.page_break:
             single = d.PageBreak()
+        elif block.figure is not None:
+            single = self.figure(block.figure)
         else:  # pragma: no cover - the model guarantees one block kind
             raise AssertionError(f"unknown block at {dotted(path)}")
         return list(identified((replace(single, origin=origin),), block_id, single=True))
@@ -308,7 +355,11 @@ class _Preparer:
             self.cite(s.agenda, ("sessions", i, "agenda"))
             self.cite(s.minutes, ("sessions", i, "minutes"))
             values = (s.title, self.lang.weekday_date(s.date), str(s.time), s.room or DASH)
-            rows.append((*(d.Cell((d.Text(v),)) for v in values),
+            cells = tuple(d.Cell((d.Text(v),)) for v in values)
+            if s.kind == "event":  # no documents: one dash across agenda and minutes
+                rows.append((*cells, d.Cell((d.Text(DASH),), colspan=2)))
+                continue
+            rows.append((*cells,
                          *(d.Cell(self.doc_id(ref) if ref else (d.Text(DASH),))
                            for ref in (s.agenda, s.minutes))))
         ranges = any(s.time.end is not None for s in self.report.sessions)
@@ -319,17 +370,48 @@ class _Preparer:
         return _table(spec.title, header, tuple(rows), widths, align)
 
     def table(self, spec: m.TableSpec, path: Path_) -> d.Table:
-        header = tuple(d.Cell((d.Text(c.title),),
-                              origin=self.value_origin((*path, "columns", k, "title")))
-                       for k, c in enumerate(spec.columns))
-        rows = tuple(
-            tuple(d.Cell(self.inlines(cell, (*path, "rows", r, c)),
-                         origin=self.value_origin((*path, "rows", r, c)))
-                  for c, cell in enumerate(row))
-            for r, row in enumerate(spec.rows)
-        )
-        return _table(spec.title, header, rows, _fractions([c.width for c in spec.columns]),
-                      tuple(c.align for c in spec.columns))
+        rows = self.table_rows(spec.rows, (*path, "rows"))
+        header: tuple[d.Cell, ...] = ()
+        more: tuple[tuple[d.Cell, ...], ...] = ()
+        if spec.header_rows is not None:
+            header, *rest = self.table_rows(spec.header_rows, (*path, "header_rows"))
+            more = tuple(rest)
+        elif spec.headed:
+            header = tuple(d.Cell((d.Text(c.title or ""),),
+                                  origin=self.value_origin((*path, "columns", k, "title")))
+                           for k, c in enumerate(spec.columns))
+        table = _table(spec.title or "", header, rows,
+                       _fractions([c.width for c in spec.columns]),
+                       tuple(c.align for c in spec.columns))
+        return replace(table, header_more=more)
+
+    def table_rows(self, rows: list[list[m.TableCell]],
+                   path: Path_) -> tuple[tuple[d.Cell, ...], ...]:
+        """Cells of a table block's rows, written as a string or a mapping with spans."""
+        out = []
+        for r, row in enumerate(rows):
+            cells = []
+            for c, cell in enumerate(row):
+                here = self.loaded.cell_path((*path, r, c))
+                cells.append(d.Cell(self.inlines(cell.text, here), colspan=cell.colspan,
+                                    rowspan=cell.rowspan, origin=self.value_origin(here)))
+            out.append(tuple(cells))
+        return tuple(out)
+
+    def figure(self, spec: m.FigureSpec) -> d.Figure:
+        """A figure not yet numbered, sized: its width asked for (a share of the text
+        width) or its natural size, never wider than the text nor taller than
+        FIGURE_MAX_HEIGHT_CM, keeping its shape."""
+        image = self.loaded.images[spec.file]
+        ratio = image.height_px / image.width_px
+        width = spec.width * TEXT_WIDTH_CM if spec.width is not None \
+            else min(image.natural_width_cm, TEXT_WIDTH_CM)
+        if width * ratio > FIGURE_MAX_HEIGHT_CM:
+            width = FIGURE_MAX_HEIGHT_CM / ratio
+        picture = d.Picture(image.name, image.format, image.digest, image.width_px,
+                            image.height_px, data=image.data, path=str(image.path))
+        return d.Figure(0, "", picture, round(width, 3), round(width * ratio, 3),
+                        title=spec.title, alt=spec.alt or spec.title)
 
     def highlights(self) -> list[d.Block]:
         spec = self.report.highlights
@@ -363,9 +445,9 @@ class _Preparer:
         out = []
         for a, annex in enumerate(self.report.annexes):
             path: Path_ = ("annexes", a)
-            mark = str(a + 1) if self.report.options.annex_label == "arabic" \
-                else chr(ord("A") + a)
-            sequence = f"annex-{mark}"
+            style = self.report.options.annex_label
+            mark = {"arabic": str(a + 1), "letter": chr(ord("A") + a), "none": ""}[style]
+            sequence = f"annex-{mark}" if mark else "annex"
             annex_id = self.block_id(annex.id, f"annex.{a + 1}", path)
             blocks = self.content(annex, path, annex_id)
             blocks.extend(self.sections(annex.sections, (*path, "sections"), sequence, 1, "",
@@ -373,9 +455,29 @@ class _Preparer:
             if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
                 # the first paragraph after the annex title keeps its distance (§5)
                 blocks[0] = replace(blocks[0], role="after_title")
-            out.append(d.Annex(self.lang["annex"].format(n=mark), annex.title, annex.obligation,
-                               tuple(blocks), sequence, id=annex_id,
-                               origin=self.loaded.origin(path)))
+            label = self.lang["annex"].format(n=mark).strip()
+            out.append(d.Annex(label, annex.title, annex.obligation, tuple(blocks), sequence,
+                               id=annex_id, origin=self.loaded.origin(path)))
+        return out
+
+    def appendices(self) -> list[d.Annex]:
+        """Appendix I, II …: clauses I.1, I.1.1 and tables Table I.1 inside."""
+        out = []
+        for a, appendix in enumerate(self.report.appendices):
+            path: Path_ = ("appendices", a)
+            mark = roman(a + 1)
+            sequence = f"appendix-{mark}"
+            appendix_id = self.block_id(appendix.id, f"appendix.{a + 1}", path)
+            blocks = self.content(appendix, path, appendix_id)
+            blocks.extend(self.sections(appendix.sections, (*path, "sections"), sequence, 1,
+                                        mark, _SiblingCount(0), appendix_id))
+            if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
+                blocks[0] = replace(blocks[0], role="after_title")
+            obligation = self.lang["appendix_obligation"] if appendix.obligation is None \
+                else appendix.obligation
+            out.append(d.Annex(self.lang["appendix"].format(n=mark), appendix.title,
+                               obligation, tuple(blocks), sequence, kind="appendix",
+                               id=appendix_id, origin=self.loaded.origin(path)))
         return out
 
     # ------------------------------------------------------------- numbering
@@ -384,10 +486,15 @@ class _Preparer:
             tuple[d.Block, ...], tuple[d.Annex, ...], int]:
         """The one numbering pass: tables and lists, in document order."""
         numberer = _Numberer(self.report.options.list_formats, self.problems,
-                             self.lang["table"])
+                             self.lang["table"], self.lang["figure"])
         numbered_body = numberer.blocks(body)
-        numbered_annexes = tuple(replace(a, blocks=numberer.blocks(a.blocks)) for a in annexes)
-        return numbered_body, numbered_annexes, numberer.lists
+        numbered_annexes = []
+        for annex in annexes:  # tables in an appendix: Table I.1, I.2 … (itu-style.md §3)
+            if annex.kind == "appendix":
+                numberer.table_prefix, numberer.prefixed = annex.label.split()[-1], 0
+                numberer.prefixed_figures = 0
+            numbered_annexes.append(replace(annex, blocks=numberer.blocks(annex.blocks)))
+        return numbered_body, tuple(numbered_annexes), numberer.lists
 
     # --------------------------------------------------------------- checks
 
@@ -411,13 +518,19 @@ class _Preparer:
 
 @dataclass
 class _Numberer:
-    """Gives tables their numbers and captions, lists their instances and labels, and
-    footnotes their numbers, in document order (the order the writers print)."""
+    """Gives tables and figures their numbers and captions (two counts), lists their
+    instances and labels, and footnotes their numbers, in document order (the order the
+    writers print)."""
 
     list_formats: Sequence[str]
     problems: list[Problem]
     caption: str  # "Table {n} – {title}" in the document's language
+    figure_caption: str  # "Figure {n} – {title}"
     tables: int = 0
+    table_prefix: str = ""  # "II" in Appendix II: its tables are Table II.1, II.2 …
+    prefixed: int = 0  # tables so far under the current prefix
+    figures: int = 0
+    prefixed_figures: int = 0  # figures so far under the current prefix: Figure II.1 …
     lists: int = 0
     footnotes: int = 0
 
@@ -427,12 +540,30 @@ class _Numberer:
     def block(self, block: d.Block) -> d.Block:
         match block:
             case d.Table(title=title):
-                self.tables += 1
-                return replace(block, number=self.tables,
-                               caption=self.caption.format(n=self.tables, title=title),
-                               header=self.cells(block.header, block.id, 0),
-                               rows=tuple(self.cells(row, block.id, r)
-                                          for r, row in enumerate(block.rows, 1)))
+                heads = len(block.header_rows)
+                cells = [self.cells(row, block.id, r) for r, row in enumerate(block.all_rows)]
+                block = replace(block, header=cells[0] if heads else (),
+                                header_more=tuple(cells[1:heads]), rows=tuple(cells[heads:]))
+                if not title:  # a layout table: no caption, no number
+                    return block
+                if self.table_prefix:
+                    self.prefixed += 1
+                    number, shown = self.prefixed, f"{self.table_prefix}.{self.prefixed}"
+                else:
+                    self.tables += 1
+                    number, shown = self.tables, str(self.tables)
+                return replace(block, number=number,
+                               caption=self.caption.format(n=shown, title=title))
+            case d.Figure(title=title):
+                if self.table_prefix:
+                    self.prefixed_figures += 1
+                    number = self.prefixed_figures
+                    shown = f"{self.table_prefix}.{number}"
+                else:
+                    self.figures += 1
+                    number, shown = self.figures, str(self.figures)
+                return replace(block, number=number,
+                               caption=self.figure_caption.format(n=shown, title=title))
             case d.ListBlock():
                 return self.list(block)
             case d.Quote(blocks=inner):
@@ -539,6 +670,17 @@ def _table(title: str, header: tuple[d.Cell, ...], rows: tuple[tuple[d.Cell, ...
     return d.Table(0, "", header, rows, widths, align, title=title)  # type: ignore[arg-type]
 
 
+def roman(n: int) -> str:
+    """``4`` -> ``IV``: the numbers of appendices."""
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
+                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
+                           (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
 def sources_digest(sources: dict[str, bytes]) -> str:
     """One SHA-256 over a report's content files, their names included."""
     h = hashlib.sha256()
@@ -564,13 +706,15 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
     p = _Preparer(loaded)
     for i, doc in enumerate(report.documents):
         p.cite(doc.revision_of, ("documents", i, "revision_of"))
-    body = p.sections(report.body, ("body",), "body", 1, "",
-                      _SiblingCount(report.options.heading_start - 1), "body")
-    numbered_body, annexes, list_count = p.number(body, p.annexes())
+    body = p.content(report.preamble, ("preamble",), "preamble") \
+        if report.preamble is not None else []
+    body += p.sections(report.body, ("body",), "body", 1, "",
+                       _SiblingCount(report.options.heading_start - 1), "body")
+    numbered_body, annexes, list_count = p.number(body, p.annexes() + p.appendices())
     if p.problems:
         raise ContentError(p.problems)
     cover = build_cover(meta)
-    when = date or meta.date or meta.meeting.start
+    when = date or meta.date or document_day(meta)
     metadata = d.Metadata(
         title=meta.title,
         author=meta.source,
@@ -580,7 +724,10 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         identifier=cover.masthead_number,
         date=when.isoformat(),
     )
+    attached = tuple(prefixed(prepare(a, date), n)
+                     for n, a in enumerate(loaded.attachments, 1))
     return d.Document(
+        attachments=attached,
         cover=cover,
         metadata=metadata,
         body=numbered_body,
@@ -591,7 +738,8 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         file_stem=itu_file_stem(meta),
         language_letter=meta.language,
         direction="rtl" if i18n.locale(meta.language).rtl else "ltr",
-        warnings=tuple(str(w) for w in p.warnings()),
+        warnings=tuple(str(w) for w in p.warnings()) + tuple(w for a in attached
+                                                             for w in a.warnings),
         report_name=loaded.name,
         sources_digest=sources_digest(loaded.sources),
     )

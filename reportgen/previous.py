@@ -17,9 +17,10 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .errors import ContentError, Problem, display_path
+from .images import MAX_IMAGE_BYTES
 from .locate import REPORT_FILE, find_report
 
-MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = MAX_IMAGE_BYTES  # a figure's image; text files are at most 2 MiB
 
 
 def _problem(spec: str, message: str) -> ContentError:

@@ -71,7 +71,9 @@ class _Edit:
 def plan(report: ReviewedReport) -> Result:
     """Work out, and check one by one, the source edits for every tracked change."""
     result = Result()
-    texts = {name: data.decode("utf-8") for name, data in report.loaded.sources.items()}
+    images = {image.name for image in report.loaded.images.values()}
+    texts = {name: data.decode("utf-8") for name, data in report.loaded.sources.items()
+             if name not in images}
     result.originals = dict(texts)
     accepted: list[_Edit] = []  # offsets into the original texts
     expected = [(a.id, a.text) for a in report.anchors]

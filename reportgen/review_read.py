@@ -1,6 +1,7 @@
 """Read a reviewed DOCX: comments, replies and tracked changes, paragraph by paragraph.
 
-Reads markup as Word writes it (w:ins, w:del with w:delText, w:moveFrom/w:moveTo,
+Paragraphs of the body come first, then those of the footnotes, in the order of the
+footnotes part. Reads markup as Word writes it (w:ins, w:del with w:delText, w:moveFrom/w:moveTo,
 w:rPrChange/w:pPrChange, comments.xml, commentsExtended.xml for replies and resolved
 state) and as LibreOffice writes it. Knows nothing of the content: each paragraph comes
 with the reportgen bookmarks it carries, its text before and after the changes, and the
@@ -86,6 +87,7 @@ def read_review(path: Path) -> Review:
         document = _read_part(z, "word/document.xml")
         if document is None:
             raise NotReadable("no word/document.xml: not a Word document")
+        notes = _read_part(z, "word/footnotes.xml")
         comments = _read_part(z, "word/comments.xml")
         extended = _read_part(z, "word/commentsExtended.xml")
         custom = _read_part(z, "docProps/custom.xml")
@@ -101,8 +103,17 @@ def read_review(path: Path) -> Review:
     body = document.find(f"{W}body")
     if body is None:
         raise NotReadable("the document has no body")
-    _Walker(review, _comment_texts(comments, extended)).walk(body)
+    walker = _Walker(review, _comment_texts(comments, extended))
+    walker.walk([body, *_footnotes(notes)])
     return review
+
+
+def _footnotes(part: etree._Element | None) -> list[etree._Element]:
+    """The notes of the footnotes part, without Word's separators."""
+    if part is None:
+        return []
+    return [n for n in part.iter(f"{W}footnote")
+            if n.get(f"{W}type", "normal") == "normal"]
 
 
 @dataclass
@@ -143,8 +154,10 @@ class _Walker:
         self.open_comments: dict[str, list[str]] = {}  # id -> anchored text so far
         self.started: dict[str, Finding] = {}
 
-    def walk(self, body: etree._Element) -> None:
-        for n, p in enumerate(body.iter(f"{W}p")):
+    def walk(self, stories: list[etree._Element]) -> None:
+        """The paragraphs of the body, then those of each footnote, numbered in turn."""
+        paragraphs = (p for story in stories for p in story.iter(f"{W}p"))
+        for n, p in enumerate(paragraphs):
             self.paragraph(n, p)
         for cid in set(self.comments) - set(self.started):  # a comment with no range
             self.comment(cid, 0)

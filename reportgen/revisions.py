@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from . import document as d
 from .anchors import COVER_FIELDS
+from .tablegrid import bands
 
 T = TypeVar("T")
 WORDS = re.compile(r"\s+|\w+|[^\w\s]")
@@ -161,11 +162,14 @@ def _text(block: d.Block) -> str:
             return d.plain_text(c)
         case d.ListBlock(items=items):
             return "\n".join(_item_text(i) for i in items)
-        case d.Table(caption=caption, header=header, rows=rows):
+        case d.Table(caption=caption):
             return "\n".join([caption, *("\t".join(d.plain_text(c.content) for c in row)
-                                         for row in (header, *rows))])
+                                         for row in block.all_rows)])
         case d.Quote(blocks=inner):
             return "\n".join(_text(b) for b in inner)
+        case d.Figure(title=title, picture=picture, width_cm=width):
+            # what it shows, not its number: a figure inserted before is no change
+            return f"{title}\n{picture.digest}\n{width}"
     return ""
 
 
@@ -258,6 +262,8 @@ def _pair(olds: list[T], news: list[T], text: Callable[[T], str],
 def _same_kind(a: d.Block, b: d.Block) -> bool:
     """Blocks that can be shown as one block changed: a paragraph may become a heading."""
     text_blocks = (d.Heading, d.Paragraph)
+    if isinstance(a, d.Figure) or isinstance(b, d.Figure):
+        return False  # a figure changed is shown removed and added, as a whole
     return type(a) is type(b) or (isinstance(a, text_blocks) and isinstance(b, text_blocks))
 
 
@@ -335,29 +341,49 @@ def _diff_items(old: Sequence[d.ListItem], new: Sequence[d.ListItem]) -> tuple[d
 
 
 def _diff_table(o: d.Table, n: d.Table) -> d.Table:
-    def row_text(row: tuple[d.Cell, ...]) -> str:
-        return "\t".join(d.plain_text(c.content) for c in row)
+    """Rows aligned and marked. Rows joined by a cell spanning them form a band that is
+    kept, added or removed as a whole, so that a mark never cuts a merged cell."""
+    Band = tuple[tuple[d.Cell, ...], ...]
 
-    def same_width(a: tuple[d.Cell, ...], b: tuple[d.Cell, ...]) -> bool:
-        return len(a) == len(b)
+    def band_text(band: Band) -> str:
+        return "\n".join("\t".join(d.plain_text(c.content) for c in row) for row in band)
 
-    header = _diff_row(o.header, n.header) if len(o.header) == len(n.header) else n.header
+    def shape(band: Band) -> tuple[tuple[tuple[int, int], ...], ...]:
+        return tuple(tuple(c.span for c in row) for row in band)
+
+    def same_shape(a: Band, b: Band) -> bool:
+        return shape(a) == shape(b)
+
+    def key(band: Band) -> tuple[object, ...]:
+        return (band_text(band), shape(band))
+
+    def cut(rows: tuple[tuple[d.Cell, ...], ...]) -> list[Band]:
+        return [rows[b.start:b.stop] for b in bands([[c.span for c in row] for row in rows])]
+
+    if len(o.widths) != len(n.widths):  # other columns: the rows cannot line up
+        return replace(n, row_changes=tuple("inserted" for _ in n.rows))
+    old_head, new_head = o.header_rows, n.header_rows
+    head = new_head
+    if [tuple(c.span for c in row) for row in old_head] == \
+            [tuple(c.span for c in row) for row in new_head]:
+        head = tuple(_diff_row(a, b) for a, b in zip(old_head, new_head, strict=True))
     rows: list[tuple[d.Cell, ...]] = []
     changes: list[d.Change] = []
-    for tag, a, b in _align(o.rows, n.rows, row_text, same_width, row_text):
+    for tag, a, b in _align(cut(o.rows), cut(n.rows), key, same_shape, band_text):
         if tag == "changed":
             assert a is not None and b is not None
-            rows.append(_diff_row(a, b))
-            changes.append("")
+            rows.extend(_diff_row(x, y) for x, y in zip(a, b, strict=True))
+            changes.extend("" for _ in b)
         elif tag in ("equal", "inserted", "moved-to"):
             assert b is not None
-            rows.append(b)
-            changes.append("" if tag == "equal" else "inserted")
+            rows.extend(b)
+            changes.extend(("" if tag == "equal" else "inserted") for _ in b)
         else:
             assert a is not None
-            rows.append(a)
-            changes.append("deleted")
-    return replace(n, header=header, rows=tuple(rows), row_changes=tuple(changes))
+            rows.extend(a)
+            changes.extend("deleted" for _ in a)
+    return replace(n, header=head[0] if head else (), header_more=tuple(head[1:]),
+                   rows=tuple(rows), row_changes=tuple(changes))
 
 
 def _diff_row(a: tuple[d.Cell, ...], b: tuple[d.Cell, ...]) -> tuple[d.Cell, ...]:
@@ -398,7 +424,7 @@ def mark(old: d.Document, new: d.Document) -> d.Document:
         elif o is not None:  # removed: shown where it was, struck through
             annexes.append(replace(o, change="deleted", anchor=f"{o.anchor}-removed"))
     marks = d.RevisionMarks(
-        against=f"Changes marked against {old.cover.masthead_number}",
+        against=f"Changes marked against {old.cover.masthead_number or old.cover.title}",
         author=new.metadata.author, date=new.metadata.date, cover=tuple(cover))
     return replace(new, body=diff_blocks(old.body, new.body), annexes=tuple(annexes),
                    revision_marks=marks)

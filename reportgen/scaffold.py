@@ -12,7 +12,7 @@ from .paths import package_dir
 
 SKELETON = "skeleton"
 TEMPLATE = "report.yaml.j2"
-MARKDOWN_FILES = ("introduction.md",)
+MARKDOWN_FILES = ("introduction.md", "network.svg")  # and the example figure
 
 
 class FolderNotEmpty(Exception):
@@ -50,6 +50,25 @@ KINDS: dict[DocumentKind, _Kind] = {
                  "and gives draft terms of reference.",
         action="TSAG is invited to consider the proposal and the draft terms of reference.",
         highlight="Exampleland proposes that TSAG start work on the example topic, covering",
+    ),
+    DocumentKind.ls: _Kind(
+        what="ITU-T TSAG liaison statement (LS)",
+        source="TSAG",
+        title="LS on the example topic",
+        purpose="Information",
+        abstract="This liaison statement informs the study groups of TSAG's work on the "
+                 "example topic.",
+        action="",
+        highlight="TSAG started work on the example topic, covering",
+    ),
+    DocumentKind.plain: _Kind(
+        what="ITU-T text without cover table (plain), e.g. terms of reference",
+        source="",
+        title="Terms of reference of the TSAG correspondence group on the example topic",
+        purpose="",
+        abstract="",
+        action="",
+        highlight="The group studies the example topic, covering",
     ),
 }
 

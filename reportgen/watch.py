@@ -2,9 +2,11 @@
 files is saved, the DOCX first and then the PDF.
 
 Each rebuild is an ordinary ``build_report`` (the same pipeline, lock, all-or-nothing
-commit and refusal to overwrite an edited output), once for the DOCX and once for the
-PDF; a report that fails keeps its last good outputs. The process keeps WeasyPrint and
-the stylesheet loaded, so a rebuild costs the rendering only.
+commit and refusal to overwrite an edited output) that commits the DOCX as soon as it
+is written, while the PDF is still being rendered in a forked process; a report that
+fails keeps its last good outputs. The process loads WeasyPrint and the stylesheet once,
+before the first build, and every forked render starts with them loaded: a rebuild
+costs the rendering only.
 """
 
 from __future__ import annotations
@@ -20,15 +22,11 @@ Report = Callable[[BuildResult], None]
 
 
 def rebuild(report: Path, options: BuildOptions, on_result: Report) -> bool:
-    """Build the DOCX, then the PDF; stop at the first failure. True when both built."""
-    for fmt in (Format.docx, Format.pdf):
-        if not options.wants(fmt.value):
-            continue
-        result = build_report(report, replace(options, formats=fmt))
-        on_result(result)
-        if result.status == "failed":
-            return False
-    return True
+    """Build the report, the DOCX committed (and reported) first, then the PDF.
+    True when every output was built."""
+    result = build_report(report, replace(options, on_early=on_result))
+    on_result(result)
+    return result.status != "failed"
 
 
 def changed_reports(changes: Iterable[str], roots: list[Path], out_root: Path) -> list[Path]:
@@ -55,6 +53,10 @@ def watch(paths: list[Path], options: BuildOptions, on_result: Report,
     from watchfiles import watch as watch_changes
 
     roots = [find_report(p) for p in paths]
+    if options.wants(Format.pdf.value):
+        from .writers.pdf import warm_up
+
+        warm_up()
     for root in roots:
         rebuild(root, options, on_result)
     say(f"watching {len(roots)} report{'s' if len(roots) != 1 else ''} for changes "

@@ -22,8 +22,12 @@ Placeholder contract (rendered by docxtpl with an autoescaping Jinja sandbox):
   purpose, contact, tel, email, keywords, abstract, action, contribution).
 * ``body``: a paragraph whose only text is ``{{ body }}``; the generator
   replaces that paragraph with the generated body.
-* The running header repeats ``{{ cover.masthead_number }}`` under the page
-  number; the first page has an empty header.
+* ``cover.kind``: ``plain`` replaces the cover table, abstract and action by the title
+  (style Rec_Title) and ``cover.subtitle``; ``cover.liaison`` (an LS) adds the LIAISON
+  STATEMENT rows after the Title row, each row only when given.
+* The running header repeats ``{{ cover.running_header }}`` (the number, or the group
+  of a document not yet numbered) under the page number; the first page has an empty
+  header.
 """
 
 from __future__ import annotations
@@ -490,6 +494,12 @@ STYLES: tuple[Style, ...] = (
     pstyle("Table_legend", "Tablelegend", based_on="Tabletext", para=Para(after=40)),
     # Figures and annexes.
     pstyle(
+        "Figure",
+        "Figure",
+        next_style="FigureNoTitle",
+        para=Para(keep_next=True, keep_lines=True, before=240, after=120, jc="center"),
+    ),
+    pstyle(
         "Figure_NoTitle",
         "FigureNoTitle",
         next_style="Normalaftertitle",
@@ -510,12 +520,30 @@ STYLES: tuple[Style, ...] = (
         ),
         font=Font(bold=True, size=sz(layout.SIZE_ANNEX_TITLE)),
     ),
+    pstyle(  # the same formatting as Annex_NoTitle (itu-style.md §5)
+        "Appendix_NoTitle",
+        "AppendixNoTitle",
+        next_style="Normalaftertitle",
+        para=Para(
+            keep_next=True,
+            keep_lines=True,
+            page_break_before=True,
+            before=720,
+            jc="center",
+            outline=0,
+        ),
+        font=Font(bold=True, size=sz(layout.SIZE_ANNEX_TITLE)),
+    ),
     # Page furniture.
     pstyle("header", "Header", para=Para(before=0, after=0, jc="center"),
            font=Font(size=sz(layout.SIZE_HEADER))),
     pstyle("Docnumber", "Docnumber", para=Para(jc="right"),
            font=Font(bold=True, size=sz(layout.SIZE_DOCNUMBER))),
     pstyle("Endmark", "Endmark", para=Para(before=240, jc="center")),
+    # The title of a plain document (no cover table): 14 pt bold, centred.
+    pstyle("Rec_Title", "RecTitle", next_style="Normalaftertitle",
+           para=Para(keep_next=True, keep_lines=True, before=240, jc="center"),
+           font=Font(bold=True, size=sz(layout.SIZE_ANNEX_TITLE))),
     # Footnotes (§2.5): the text based on Note, the number 9 pt raised 3 pt.
     pstyle(
         "footnote text",
@@ -718,7 +746,9 @@ def masthead_row() -> etree._Element:
         ),
         cell(
             COL_RIGHT,
+            tag("{%p if cover.masthead_number %}"),
             paragraph(run("{{ cover.masthead_number }}", number), para=right),
+            tag("{%p endif %}"),
             paragraph(run("{{ cover.group }}", group), para=right),
             tag("{%p if cover.english_only %}"),
             paragraph(run("{{ labels.only }}"), para=right),
@@ -760,10 +790,18 @@ def contact_row() -> etree._Element:
         run("{{ c.email }}"),
         para=after,
     )
+    # without e-mail: the telephone alone, or an empty cell (never a bare "E-mail:")
+    reach_without_email = [
+        tag("{%p elif c.tel %}"),
+        paragraph(run("{{ labels.tel }}"), tab(), run("{{ c.tel }}"), para=after),
+        tag("{%p else %}"),
+        paragraph(para=after),
+        tag("{%p endif %}"),
+    ]
     return row(
         cell(COL_LABEL, paragraph(run("{{ labels.contact }}", BOLD)), rule=boxed),
         cell(COL_MIDDLE, who, rule=boxed),
-        cell(COL_RIGHT, reach, rule=boxed),
+        cell(COL_RIGHT, tag("{%p if c.email %}"), reach, reach_without_email, rule=boxed),
     )
 
 
@@ -793,6 +831,7 @@ def cover_table() -> etree._Element:
                 rule=below,
             ),
         ),
+        liaison_rows(),
         optional_rows("cover.purpose",
                       row(label("{{ labels.purpose }}"), wide("{{ cover.purpose }}"))),
         tag_row("{%tr for c in cover.contacts %}"),
@@ -801,10 +840,37 @@ def cover_table() -> etree._Element:
         optional_rows("cover.keywords",
                       row(label("{{ labels.keywords }}"), wide("{{ cover.keywords }}"))),
         optional_rows(
-            "cover.abstract_in_header",
+            "cover.abstract_in_header and cover.abstract",
             row(label("{{ labels.abstract }}"), wide("{{ cover.abstract }}")),
         ),
     )
+
+
+LIAISON_ROWS = ("for_action", "for_comment", "for_information", "approval", "deadline")
+
+
+def liaison_rows() -> list[etree._Element]:
+    """A liaison statement's block: the centred LIAISON STATEMENT row, then one row per
+    field given (For action to:, For comment to:, For information to:, Approval:,
+    Deadline:)."""
+    heading = row(cell(TEXT_WIDTH, paragraph(run("{{ labels.liaison_statement }}", BOLD),
+                                             para=Para(before=240, after=120, jc="center")),
+                       span=3))
+    fields = [optional_rows(f"cover.liaison.{name}",
+                            row(label(f"{{{{ labels.{name} }}}}"),
+                                wide(f"{{{{ cover.liaison.{name} }}}}")))
+              for name in LIAISON_ROWS]
+    return optional_rows("cover.liaison", heading, *fields)
+
+
+def plain_title() -> list[etree._Element]:
+    """A plain document's heading: its title in Rec_Title, then an optional subtitle."""
+    return [
+        paragraph(run("{{ cover.title }}"), para=Para(style="RecTitle")),
+        tag("{%p if cover.subtitle %}"),
+        paragraph(run("{{ cover.subtitle }}"), para=Para(jc="center")),
+        tag("{%p endif %}"),
+    ]
 
 
 def abstract_table() -> etree._Element:
@@ -844,12 +910,16 @@ def document_xml() -> etree._Element:
     """word/document.xml: cover block, body placeholder, end mark."""
     body = el(
         "w:body",
+        tag("{%p if cover.kind == 'plain' %}"),
+        plain_title(),
+        tag("{%p else %}"),
         cover_table(),
-        tag("{%p if not cover.abstract_in_header %}"),
+        tag("{%p if cover.abstract and not cover.abstract_in_header %}"),
         abstract_table(),
         tag("{%p endif %}"),
         tag("{%p if cover.action %}"),
         paragraph(run("{{ labels.action }}", BOLD), run(" {{ cover.action }}")),
+        tag("{%p endif %}"),
         tag("{%p endif %}"),
         paragraph(run("{{ body }}")),
         paragraph(run(END_MARK), para=Para(style="Endmark")),
@@ -889,7 +959,7 @@ def header_default_xml() -> etree._Element:
         "w:hdr",
         W_NSMAP,
         paragraph(run("- "), page_field(), run(" -"), para=HEADER),
-        paragraph(run("{{ cover.masthead_number }}"), para=HEADER),
+        paragraph(run("{{ cover.running_header }}"), para=HEADER),
     )
 
 

@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 SEED = CONTENT / "tsag-2018-12-quantum-adhoc"
 SECOND = CONTENT / "tsag-2022-12-rg-wpr-meeting"
+LS_EXAMPLE = CONTENT / "tsag-2023-05-ls-example"  # kind: ls
+PLAIN_EXAMPLE = CONTENT / "fg-mv-tor"  # kind: plain
 SEED_TEXT = ROOT / "tests" / "data" / "seed-quantum-2018-12.txt"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
@@ -67,6 +69,16 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="session")
 def second_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build_into(SECOND, tmp_path_factory.mktemp("second-out"))
+
+
+@pytest.fixture(scope="session")
+def ls_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_into(LS_EXAMPLE, tmp_path_factory.mktemp("ls-out"))
+
+
+@pytest.fixture(scope="session")
+def tor_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_into(PLAIN_EXAMPLE, tmp_path_factory.mktemp("tor-out"))
 
 
 def docx_part(path: Path, name: str) -> etree._Element:

@@ -85,7 +85,8 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
     ("wrong-type", replace("number: 7", "number: seven"), ":4:3:",
      "document.number: Input should be a valid integer"),
     ("invalid-date", replace("date: 2023-05-30", "date: 2023-05-40"), ":23:5:",
-     "sessions[0].date: Input should be a valid date"),
+     "sessions[0].date: '2023-05-40' is not a date (day value is outside expected range); "
+     "write YYYY-MM-DD"),
     ("invalid-time", replace('time: "09:30"', 'time: "29:30"'), ":24:5:",
      "sessions[0].time: '29:30' is not a time of day; write \"HH:MM\" or \"HH:MM-HH:MM\""),
     ("time-with-zone", replace('time: "09:30"', 'time: "09:30+02:00"'), ":24:5:",
@@ -105,8 +106,8 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
      "body[0].blocks[0].table.columns[0].width: Input should be"),
     ("invalid-email", replace("a.person@example.org", "a.person-at-example.org"), ":13:7:",
      "document.contacts[0].email: not a valid e-mail address"),
-    ("closed-list", replace("  source: TSB", "  source: TSB\n  purpose: Infomation"), ":10:3:",
-     "document.purpose: Input should be 'Information', 'Discussion'"),
+    ("closed-list", replace("  source: TSB", "  source: TSB\n  layout: \"2019\""), ":10:3:",
+     "document.layout: Input should be '2017-2020' or '2022'"),
     ("duplicate-id", replace("  - id: TD8", "  - id: TD7"), ":18:5:",
      "documents[1].id: duplicate document id 'TD7'"),
     ("session-outside-meeting", replace("date: 2023-05-30", "date: 2023-06-30"), ":23:5:",
@@ -178,7 +179,8 @@ def test_bad_content_is_reported_and_changes_nothing(
 
 
 def test_all_problems_of_a_file_at_once_sorted_by_line(tmp_path: Path) -> None:
-    text = VALID.replace("number: 7", "number: seven").replace("  source: TSB", "  sourse: TSB")
+    text = VALID.replace("number: 7", "number: seven").replace("  title: Minimal report",
+                                                               "  titel: Minimal report")
     text = text.replace("date: 2023-05-30", "date: 2023-05-40")
     report = write_report(tmp_path / "r", text)
     result = runner.invoke(app, ["check", str(report)])

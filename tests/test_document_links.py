@@ -158,3 +158,23 @@ def test_a_docref_with_an_unsafe_address_is_plain_text(url: str) -> None:
     from reportgen.writers.html import render_inlines
 
     assert "<a" not in render_inlines((d.DocRef("C54", "Title", url),))
+
+
+def test_a_revision_written_as_the_masthead_writes_it_is_the_registered_revision(
+        tmp_path: Path) -> None:
+    """TD433-R1 in the text is the register's TD433R1: printed as written, linked, and
+    counted as cited (no warning)."""
+    shutil.copytree(SEED, tmp_path / "r")
+    (tmp_path / "r" / "method.md").write_text("See TD433-R1, TD433R1 and TD-433.\n",
+                                              encoding="utf-8")
+    loaded = load(tmp_path / "r")
+    doc = prepare(loaded)
+    paragraph = next(b for b in doc.body if isinstance(b, d.Paragraph)
+                     and d.plain_text(b.content).startswith("See TD433"))
+    refs = [n for n in paragraph.content if isinstance(n, d.DocRef)]
+    assert [(r.id, r.url) for r in refs] == [
+        ("TD433-R1", f"{MD}T17-TSAG-181210-TD-GEN-0433/en"),
+        ("TD433R1", f"{MD}T17-TSAG-181210-TD-GEN-0433/en")]
+    assert refs[0].title == refs[1].title is not None
+    assert d.plain_text(paragraph.content) == "See TD433-R1, TD433R1 and TD-433."
+    assert not any("TD433" in w for w in doc.warnings)

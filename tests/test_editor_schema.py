@@ -100,10 +100,10 @@ def test_a_new_report_is_valid(schema: dict[str, Any], kind: DocumentKind,
 
 def test_a_misspelt_key_fails_validation(schema: dict[str, Any]) -> None:
     data = as_editor_reads((SEED / "report.yaml").read_text(encoding="utf-8"))
-    data["document"]["sourse"] = data["document"].pop("source")
+    data["document"]["titel"] = data["document"].pop("title")
     messages = [e.message for e in Draft7Validator(schema).iter_errors(data)]
-    assert any("'sourse' was unexpected" in m for m in messages), messages
-    assert any("'source' is a required property" in m for m in messages), messages
+    assert any("'titel' was unexpected" in m for m in messages), messages
+    assert any("'title' is a required property" in m for m in messages), messages
 
 
 def test_the_command_prints_the_shipped_schema() -> None:

@@ -17,7 +17,13 @@ from lxml import etree
 
 from reportgen import document as d
 from reportgen.errors import ContentError
-from reportgen.layout import FOOTNOTE_INDENT, MARGIN, SIZE_FOOTNOTE_REFERENCE, cm
+from reportgen.layout import (
+    FOOTNOTE_INDENT,
+    FOOTNOTE_SEPARATOR,
+    MARGIN,
+    SIZE_FOOTNOTE_REFERENCE,
+    cm,
+)
 from reportgen.load import load
 from reportgen.prepare import prepare
 from reportgen.revisions import diff_inlines
@@ -41,7 +47,8 @@ BODY: list[dict[str, Any]] = [
      "blocks": [{"note": "A NOTE with a call K4[^n]\n\n[^n]: N4 the note of a NOTE."},
                 {"text": FILLER},
                 {"text": "After the filler, *emphasised K5[^e]* on a later page.\n\n"
-                         "[^e]: N5 the note on a later page."}]},
+                         "[^e]: N5 the note on a later page, long enough to run across the "
+                         "whole width of the text, under the short rule above it."}]},
 ]
 ANNEXES: list[dict[str, Any]] = [
     {"title": "An annex", "text": "Annex text K6[^x].\n\n[^x]: N6 the note of the annex."},
@@ -234,3 +241,38 @@ def test_a_changed_note_is_a_change_and_a_renumbered_one_is_not() -> None:
     changed = (d.Text("Text"), d.Footnote(1, (d.Text("new note"),)), d.Text(" end"))
     marked = diff_inlines(old, changed)
     assert marked[1] == d.Deleted((old[1],)) and marked[2] == d.Inserted((changed[1],))
+
+
+def _longest_dark_run(png: Path) -> int:
+    """The longest horizontal run of dark pixels on a page image (a rule, not text)."""
+    from PIL import Image
+
+    image = Image.open(png).convert("L")
+    width, height = image.size
+    pixels = image.load()
+    longest = 0
+    for y in range(height):
+        run = 0
+        for x in range(width):
+            run = run + 1 if pixels[x, y] < 200 else 0
+            longest = max(longest, run)
+    return longest
+
+
+def test_pdf_rule_above_the_notes_is_as_long_as_words_separator(
+        report: tuple[Path, d.Document], tmp_path: Path) -> None:
+    """Two inches (144 pt), as Word draws it; the notes themselves keep the full width."""
+    folder, doc = report
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(write_pdf(render_html(doc), report_dir=folder, attachments=(),
+                              identifier="0" * 32, created=datetime(2023, 5, 29, tzinfo=UTC)))
+    pages = check_notes_at_page_foot(pdf)
+    page = pages[4] + 1  # the later page: no table on it
+    subprocess.run([need_tool("pdftoppm"), "-r", "144", "-gray", "-png", "-f", str(page),
+                    "-l", str(page), str(pdf), str(tmp_path / "p")], check=True)
+    (png,) = tmp_path.glob("p*.png")
+    assert abs(_longest_dark_run(png) / 2 - FOOTNOTE_SEPARATOR / 20) <= 3  # in points
+    words, _ = pdf_words(pdf)
+    note = next(w for w in words if w.text == "N5")
+    line = [w for w in words if w.page == note.page and abs(w.y1 - note.y1) < 2]
+    assert max(w.x1 for w in line) > cm(MARGIN) * 72 / 2.54 + 144 + 20  # wider than the rule

@@ -20,7 +20,8 @@ def cited(text: str) -> list[str]:
     ("(TD433R1), and C54.", ["TD433R1", "C54"]),
     ("中国提交的文稿C54，TSAG设立了", ["C54"]),  # CJK characters around it
     ("见TD433R1。", ["TD433R1"]),
-    ("ABC54 and C54x and TD433-R1 and x/C54", []),  # parts of other words
+    ("ABC54 and C54x and TD433-Rx and TD433-R1a and x/C54", []),  # parts of other words
+    ("as TD433-R1 says", ["TD433-R1"]),  # the masthead's form of TD433R1
 ])
 def test_document_ids_are_whole_words(text: str, ids: list[str]) -> None:
     assert cited(text) == ids

@@ -12,13 +12,15 @@ import pytest
 from pydantic import BaseModel
 
 from reportgen import model as m
+from reportgen.cover_checks import COVER_ONLY
 from reportgen.editor import MODELINE_PREFIX, schema_path, schema_text, with_modeline
 
 from .conftest import SEED, pdf_text, run_cli
 
 KEY_LINE = re.compile(r"^(\s*)(?:- )?([a-z_]+):")
 FLOW_KEY = re.compile(r"[{,]\s*([a-z_]+):")
-KINDS = [("td", "2022"), ("td", "2017-2020"), ("contribution", "2022")]
+KINDS = [("td", "2022"), ("td", "2017-2020"), ("contribution", "2022"), ("ls", "2022"),
+         ("plain", "2022")]
 
 
 def _models_below(model: type[BaseModel], skip: set[type[BaseModel]]) -> set[type[BaseModel]]:
@@ -54,7 +56,8 @@ def test_a_new_report_checks_without_warnings_and_builds(kind: str, layout: str,
     folder = tmp_path / f"new-{kind}-{layout}"
     yaml_path = _new(kind, layout, folder)
     text = yaml_path.read_text(encoding="utf-8")
-    assert f"kind: {kind}\n" in text and f'layout: "{layout}"\n' in text
+    assert f"kind: {kind}\n" in text
+    assert (f'layout: "{layout}"\n' in text) is (kind != "plain")  # plain has no cover
     checked = run_cli("check", str(folder))
     assert checked.returncode == 0, checked.stderr
     assert checked.stderr == ""  # not even a warning
@@ -65,9 +68,16 @@ def test_a_new_report_checks_without_warnings_and_builds(kind: str, layout: str,
     (pdf_file,) = out.glob("*.pdf")
     marker = "-C-0100!" if kind == "contribution" else "-TD-GEN-0100!"
     assert marker in docx_file.name
-    word_text = "\n".join(p.text for p in docx.Document(str(docx_file)).paragraphs)
+    word = docx.Document(str(docx_file))
+    word_text = "\n".join(p.text for p in word.paragraphs)
     assert "Introduction" in word_text and "Draft terms of reference" in word_text
-    assert ("Keywords" in pdf_text(pdf_file)) is (layout == "2017-2020")
+    printed = pdf_text(pdf_file)
+    assert ("Keywords" in printed) is (layout == "2017-2020")
+    assert ("LIAISON STATEMENT" in printed) is (kind == "ls")
+    assert ("For action" in printed) is (kind == "ls")  # the For action to: row
+    if kind == "plain":  # no cover table: the title, centred, starts the page
+        assert word.paragraphs[0].style.name == "Rec_Title"
+        assert "Title:" not in printed and "INTERNATIONAL TELECOMMUNICATION" not in printed
 
 
 @pytest.mark.parametrize(("kind", "layout"), KINDS)
@@ -87,9 +97,15 @@ def test_every_key_of_a_new_report_is_commented_and_every_field_shown(
         if lines[n - 1].lstrip().startswith("#") or " # " in line:
             documented.add(key)
         assert key in documented, f"line {n + 1} has no comment: {line!r}"
-    # a contribution reports no meeting: no sessions, statements or blocks showing them
-    skip = {m.Session, m.Statement} if kind == "contribution" else set()
-    unused = {"session", "sessions_table", "statement"} if kind == "contribution" else set()
+    # only a TD reports on a meeting: no sessions, statements or blocks showing them; an LS
+    # alone has liaison rows; a plain text has no cover, so no cover-only field
+    skip = {m.Session, m.Statement} if kind != "td" else set()
+    unused = {"session", "sessions_table", "statement"} if kind != "td" else set()
+    if kind != "ls":
+        skip.add(m.Liaison)
+    if kind == "plain":
+        skip.add(m.Contact)
+        unused |= set(COVER_ONLY)
     for model in _models_below(m.Report, skip):
         missing = set(model.model_fields) - keys - unused
         assert not missing, f"{model.__name__}: {sorted(missing)} not shown"
@@ -129,7 +145,8 @@ def test_a_folder_with_something_in_it_is_refused_and_left_alone(tmp_path: Path)
 
 def test_an_unknown_kind_or_layout_is_a_usage_error(tmp_path: Path) -> None:
     bad_kind = run_cli("new", "minutes", str(tmp_path / "a"))
-    assert bad_kind.returncode == 2 and "KIND must be td or contribution" in bad_kind.stderr
+    assert bad_kind.returncode == 2
+    assert "KIND must be td, contribution, ls or plain" in bad_kind.stderr
     bad_layout = run_cli("new", "td", str(tmp_path / "b"), "--layout", "2019")
     assert bad_layout.returncode == 2 and "--layout must be" in bad_layout.stderr
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -38,7 +38,7 @@ from .wordnum import word_labels
 
 TEMPLATE = templates_dir() / "itu-td.docx"
 MARKER = re.compile(r"^K\d+$")
-LABEL = re.compile(r"^(\(?([0-9]+(\.[0-9]+)*|[a-zA-Z]+)[.)-]?|\u2013)$")
+LABEL = re.compile(r"^(\(?([0-9]+(\.[0-9]+)*|[a-zA-Z]+)[.)-]?|\u2013|[IVX]+(\.[0-9]+)+)$")
 GLUED = re.compile(r"^(\(?(?:[0-9]+|[a-zA-Z]+)[.)-])(K\d+)$")
 
 Label = tuple[str, str]  # (label, the paragraph's text: a marker, or "" when empty)
@@ -106,6 +106,8 @@ def pdf_labels(pdf: Path) -> list[Placed]:
                 x0, x1, _ = words[0]
                 words[0:1] = [(x0, x1, glued.group(1)), (x1, x1, glued.group(2))]
             texts = [w[2] for w in words]
+            if texts == ["Annex"]:  # the title of a single annex, not a label
+                continue
             started = started or any(MARKER.match(t) for t in texts)
             if not started or not LABEL.match(texts[0]) or MARKER.match(texts[0]):
                 continue
@@ -132,7 +134,8 @@ def same_places(ours: list[Placed], theirs: list[Placed], tolerance: float = 1.5
 
 def write_report(folder: Path, body: list[Any], annexes: list[Any] | None = None,
                  heading_start: int = 1, list_formats: list[str] | None = None,
-                 highlights: dict[str, Any] | None = None) -> Path:
+                 highlights: dict[str, Any] | None = None,
+                 **more: Any) -> Path:
     """A minimal TD whose body and annexes are given as YAML data (JSON is YAML)."""
     folder.mkdir(parents=True, exist_ok=True)
     data = {
@@ -146,6 +149,7 @@ def write_report(folder: Path, body: list[Any], annexes: list[Any] | None = None
         "body": body,
         "annexes": annexes or [],
         **({"highlights": highlights} if highlights else {}),
+        **more,
     }
     (folder / "report.yaml").write_text(json.dumps(data, indent=1), "utf-8")
     return folder
@@ -208,6 +212,22 @@ CASES: dict[str, tuple[dict[str, Any], list[Label]]] = {
             "   27. K6\n\n12. K7\n")}]},
         [("1", "K1"), ("1-", "K2"), ("A.", "K3"), ("B)", "K4"), ("(iii)", "K5"),
          ("AA.", "K6"), ("12-", "K7")]),
+    "a single annex labelled Annex alone": (
+        {"annex_label": "none",
+         "body": [{"title": "K1"}],
+         "annexes": [{"title": "The annex", "sections": [
+             {"title": "K2", "sections": [{"title": "K3"}]}, {"title": "K4"}]}]},
+        [("1", "K1"), ("1", "K2"), ("1.1", "K3"), ("2", "K4")]),
+    "appendix clauses after an annex, with the appendix's number before theirs": (
+        {"body": [{"title": "K1"}],
+         "annexes": [{"title": "The annex", "sections": [{"title": "K2"}]}],
+         "appendices": [
+             {"title": "First appendix", "sections": [
+                 {"title": "K3", "text": "1. K4\n", "sections": [{"title": "K5"}]},
+                 {"title": "K6", "numbered": False, "sections": [{"title": "K7"}]}]},
+             {"title": "Second appendix", "sections": [{"title": "K8"}]}]},
+        [("1", "K1"), ("1", "K2"), ("I.1", "K3"), ("1.", "K4"), ("I.1.1", "K5"),
+         ("I.2", "K7"), ("II.1", "K8")]),
     "highlights in their own formats": (
         {"highlights": {"formats": ["(a)", "I-"], "items": [
             {"text": "K2", "items": ["K3", "K4"]}, {"text": "K5"}]},
@@ -217,8 +237,15 @@ CASES: dict[str, tuple[dict[str, Any], list[Label]]] = {
 
 
 def build_case(folder: Path, spec: dict[str, Any]) -> Path:
-    return write_report(folder, spec["body"], spec.get("annexes"), spec.get("heading_start", 1),
-                        spec.get("list_formats"), spec.get("highlights"))
+    more = {k: spec[k] for k in ("appendices", "preamble") if k in spec}
+    folder = write_report(folder, spec["body"], spec.get("annexes"),
+                          spec.get("heading_start", 1), spec.get("list_formats"),
+                          spec.get("highlights"), **more)
+    if "annex_label" in spec:  # an option beside the others
+        data = json.loads((folder / "report.yaml").read_text("utf-8"))
+        data["options"]["annex_label"] = spec["annex_label"]
+        (folder / "report.yaml").write_text(json.dumps(data, indent=1), "utf-8")
+    return folder
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -307,9 +334,11 @@ def reports(draw: st.DrawFn) -> dict[str, Any]:
     body = draw(sections(markers))
     annexes = [{"title": "The annex", "sections": draw(sections(markers))}
                for _ in range(draw(st.integers(0, 2)))]
+    appendices = [{"title": "The appendix", "sections": draw(sections(markers))}
+                  for _ in range(draw(st.integers(0, 2)))]
     formats = draw(st.sampled_from([None, ["1-", "(a)", "(i)"], ["(1)", "A.", "I)"]]))
     return {"body": body, "annexes": annexes, "heading_start": draw(st.sampled_from([0, 1])),
-            "list_formats": formats}
+            "list_formats": formats, **({"appendices": appendices} if appendices else {})}
 
 
 def _scratch() -> Iterator[Path]:

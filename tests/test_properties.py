@@ -1,5 +1,6 @@
 """Property-based: any valid report, in any of the six languages and in Latin, Cyrillic,
-Chinese, Hebrew and Arabic script, builds, reopens, and says the same in DOCX and PDF."""
+Chinese, Hebrew and Arabic script, with figures of any shape, builds, reopens, and says
+the same in DOCX and PDF."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections import Counter
 from pathlib import Path
 
 from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from reportgen.build import BuildOptions, build_report
 
 from .conftest import docx_paragraph_texts, libreoffice_pdf, need_tool
+from .test_merged_cells import span_layouts, yaml_rows
 
 SCRIPTS = {
     "latin": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéèàçœßø",
@@ -71,6 +75,47 @@ def pipe_tables(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
+@st.composite
+def figures(draw: st.DrawFn) -> dict[str, object]:
+    """A figure block; its PNG (of the size its name gives) is made when the report is
+    written (``write_images``)."""
+    width, height = draw(st.integers(1, 1500)), draw(st.integers(1, 1000))
+    spec: dict[str, object] = {"file": f"img/fig-{width}x{height}.png",
+                               "title": draw(sentences())}
+    if draw(st.booleans()):
+        spec["width"] = draw(st.sampled_from(["100%", "50%", 0.25, "33.3%"]))
+    return {"figure": spec}
+
+
+def write_images(report: object, folder: Path) -> int:
+    """Write the PNG of every figure of ``report``; return how many figures it has."""
+    if isinstance(report, dict):
+        spec = report.get("figure")
+        if isinstance(spec, dict):
+            name = str(spec["file"])
+            width, height = map(int, re.findall(r"\d+", name)[-2:])
+            (folder / name).parent.mkdir(exist_ok=True)
+            Image.new("RGB", (width, height), (width % 256, height % 256, 90)).save(
+                folder / name)
+            return 1
+        return sum(write_images(v, folder) for v in report.values())
+    if isinstance(report, list):
+        return sum(write_images(v, folder) for v in report)
+    return 0
+
+
+@st.composite
+def span_tables(draw: st.DrawFn) -> dict[str, object]:
+    """A YAML table block with a random valid layout of merged cells, titled or not."""
+    width, grid = draw(span_layouts())
+    words = {name: f"{name} {draw(sentences())}" for row in grid for name in row}
+    table: dict[str, object] = {"columns": [{"title": draw(sentences())} for _ in range(width)],
+                                "rows": yaml_rows([[words[n] for n in row] for row in grid])}
+    if draw(st.booleans()):
+        table["title"] = draw(sentences())
+    return table
+
+
 prose = st.lists(st.one_of(sentences(), lists(), pipe_tables()), min_size=1,
                  max_size=4).map("\n\n".join)
 
@@ -82,6 +127,10 @@ def sections(draw: st.DrawFn, depth: int = 1) -> dict[str, object]:
         section["sections"] = draw(st.lists(sections(depth + 1), min_size=1, max_size=2))
     if draw(st.integers(0, 4)) == 0:
         section["numbered"] = False
+    if draw(st.integers(0, 3)) == 0:
+        section["blocks"] = draw(st.lists(
+            st.one_of(figures(), span_tables().map(lambda t: {"table": t})), min_size=1,
+            max_size=2))
     return section
 
 
@@ -157,10 +206,13 @@ def build(report: dict[str, object], workdir: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True)
     # JSON is YAML: the generated content goes through the real loader
     (folder / "report.yaml").write_text(json.dumps(report, ensure_ascii=False), "utf-8")
+    pictures = write_images(report, folder)
     result = build_report(folder, BuildOptions(workdir / "out", force=True))
     assert result.status == "built", result.errors
     docx = next(f for f in result.files if f.suffix == ".docx")
     pdf = next(f for f in result.files if f.suffix == ".pdf")
+    with zipfile.ZipFile(docx) as z:  # one inline picture a figure
+        assert z.read("word/document.xml").count(b"<wp:inline") == pictures
     return docx, pdf
 
 

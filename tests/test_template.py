@@ -87,6 +87,10 @@ SAMPLE: dict[str, Any] = {
         "abstract": "This TD contains the report.",
         "abstract_in_header": True,
         "action": "",
+        "kind": "td",
+        "running_header": "TSAG-TD446",
+        "subtitle": "",
+        "liaison": None,
     },
     "labels": {
         "organisation": "INTERNATIONAL TELECOMMUNICATION UNION",
@@ -105,6 +109,12 @@ SAMPLE: dict[str, Any] = {
         "abstract": "Abstract:",
         "action": "Action:",
         "contribution": "CONTRIBUTION",
+        "liaison_statement": "LIAISON STATEMENT",
+        "for_action": "For action to:",
+        "for_comment": "For comment to:",
+        "for_information": "For information to:",
+        "approval": "Approval:",
+        "deadline": "Deadline:",
     },
     "body": "BODY-MARKER-1234",
 }
@@ -121,6 +131,7 @@ NO_OPTIONAL = {
     "action": "",
 }
 
+LIAISON_FIELDS = ("for_action", "for_comment", "for_information", "approval", "deadline")
 # Every docxtpl tag of the template: the placeholder contract.
 EXPECTED_TAGS = {
     "word/document.xml": {
@@ -140,6 +151,7 @@ EXPECTED_TAGS = {
         "{{ labels.keywords }}",
         "{{ labels.abstract }}",
         "{{ labels.action }}",
+        "{%p if cover.masthead_number %}",
         "{{ cover.masthead_number }}",
         "{{ cover.group }}",
         "{%p if cover.english_only %}",
@@ -165,14 +177,28 @@ EXPECTED_TAGS = {
         "{%tr endfor %}",
         "{%tr if cover.keywords %}",
         "{{ cover.keywords }}",
-        "{%tr if cover.abstract_in_header %}",
+        "{%tr if cover.abstract_in_header and cover.abstract %}",
         "{{ cover.abstract }}",
-        "{%p if not cover.abstract_in_header %}",
+        "{%p if cover.abstract and not cover.abstract_in_header %}",
         "{%p if cover.action %}",
         " {{ cover.action }}",
         "{{ body }}",
+        # an e-mail-less contact: the telephone alone, or nothing
+        "{%p if c.email %}",
+        "{%p elif c.tel %}",
+        "{%p else %}",
+        # a plain document: its title and subtitle instead of the cover
+        "{%p if cover.kind == 'plain' %}",
+        "{{ cover.subtitle }}",
+        "{%p if cover.subtitle %}",
+        # a liaison statement's rows
+        "{%tr if cover.liaison %}",
+        "{{ labels.liaison_statement }}",
+        *(f"{{%tr if cover.liaison.{name} %}}" for name in LIAISON_FIELDS),
+        *(f"{{{{ labels.{name} }}}}" for name in LIAISON_FIELDS),
+        *(f"{{{{ cover.liaison.{name} }}}}" for name in LIAISON_FIELDS),
     },
-    "word/header1.xml": {"{{ cover.masthead_number }}"},
+    "word/header1.xml": {"{{ cover.running_header }}"},
 }
 
 
@@ -534,6 +560,28 @@ PARAGRAPH_STYLES: dict[str, tuple[str, str | None, str | None, dict[str, Any]]] 
             "pageBreakBefore": True,
         },
     ),
+    "AppendixNoTitle": (
+        "Appendix_NoTitle",
+        "Normal",
+        "Normalaftertitle",
+        {
+            "sz": 28,
+            "b": True,
+            "jc": "center",
+            "before": 720,
+            "keepNext": True,
+            "keepLines": True,
+            "outlineLvl": 0,
+            "pageBreakBefore": True,
+        },
+    ),
+    # the picture's paragraph (itu-style.md §4): centred, 12 pt before, 6 pt after
+    "Figure": (
+        "Figure",
+        "Normal",
+        "FigureNoTitle",
+        {"jc": "center", "before": 240, "after": 120, "keepNext": True, "keepLines": True},
+    ),
     "FigureNoTitle": (
         "Figure_NoTitle",
         "Normal",
@@ -549,6 +597,10 @@ PARAGRAPH_STYLES: dict[str, tuple[str, str | None, str | None, dict[str, Any]]] 
     "Docnumber": ("Docnumber", "Normal", None, {"sz": 40, "b": True, "jc": "right"}),
     "Quotation": ("Quotation", "Normal", None, {"left": 794, "right": 794}),
     "Endmark": ("Endmark", "Normal", None, {"jc": "center", "before": 240}),
+    # the title of a plain document (no cover table)
+    "RecTitle": ("Rec_Title", "Normal", "Normalaftertitle",
+                 {"sz": 28, "b": True, "jc": "center", "before": 240, "keepNext": True,
+                  "keepLines": True}),
     # footnote text: based on Note (11 pt), number at 0, TAB and text at 0.45 cm
     "FootnoteText": ("footnote text", "Note", None,
                      {"keepLines": True, "tabs": [255], "left": 255, "hanging": 255}),
@@ -719,7 +771,7 @@ def test_default_header(parts: dict[str, bytes]) -> None:
         assert wval(paragraph.find(q("w:pPr/w:pStyle"))) == "Header"
     assert_page_field(first)
     runs = second.findall(q("w:r"))
-    assert [text_of(second)] == ["{{ cover.masthead_number }}"]
+    assert [text_of(second)] == ["{{ cover.running_header }}"]
     assert len(runs) == 1
 
 
@@ -959,6 +1011,7 @@ def test_user_text_is_literal(rendered_dir: Path) -> None:
         title=nasty,
         source=nasty,
         masthead_number=f"TD-{nasty}",
+        running_header=f"TD-{nasty}",
         abstract="{{ 7*7 }} {% if 1 %}x{% endif %}",
         contacts=[
             {"name": nasty, "organization": "<w:p>", "country": "", "tel": "", "email": nasty}

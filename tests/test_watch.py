@@ -12,7 +12,10 @@ import sys
 import time
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from reportgen.watch import changed_reports
 
@@ -110,3 +113,43 @@ def test_only_content_files_of_a_watched_report_start_a_rebuild(tmp_path: Path) 
                str(two / "intro.md"), str(tmp_path / "elsewhere.md")]
     assert changed_reports(changes, [one, two], out) == [two]
     assert changed_reports([str(one / "report.yaml")], [one, two], out) == [one]
+
+
+def test_the_docx_is_committed_before_the_pdf_and_a_failed_pdf_is_rebuilt(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """watch's build commits the DOCX as soon as it is written; if the PDF then fails,
+    the folder is not taken for up to date by the next build."""
+    from reportgen.build import BuildOptions, BuildResult, build_report
+    from reportgen.outputs import Manifest
+    from reportgen.writers import WRITERS, RenderJob
+
+    folder = tmp_path / SEED.name
+    early: list[BuildResult] = []
+
+    def docx_only_so_far(result: BuildResult) -> None:
+        early.append(result)
+        assert sorted(p.suffix for p in folder.iterdir()
+                      if p.suffix in (".docx", ".pdf")) == [".docx"]
+
+    result = build_report(SEED, BuildOptions(tmp_path, on_early=docx_only_so_far))
+    assert result.status == "built", result.errors
+    assert [[p.suffix for p in r.files] for r in early] == [[".docx"]]
+    assert [p.suffix for p in result.files] == [".pdf"]
+    manifest = Manifest.read(folder)
+    assert manifest is not None and len(manifest.outputs) == 2
+
+    def broken(job: RenderJob) -> bytes:
+        raise RuntimeError("the PDF writer broke")
+
+    monkeypatch.setitem(WRITERS, "pdf", replace(WRITERS["pdf"], render=broken))
+    edited = tmp_path / "edited"
+    shutil.copytree(SEED, edited / SEED.name)
+    with (edited / SEED.name / "method.md").open("a", encoding="utf-8") as f:
+        f.write(f"\n{ADDED}\n")
+    early.clear()
+    failed = build_report(edited / SEED.name, BuildOptions(tmp_path, on_early=early.append))
+    assert failed.status == "failed" and "the PDF writer broke" in failed.errors[0]
+    assert ADDED in _docx_xml(early[0].files[0])  # the new DOCX is there
+    monkeypatch.undo()
+    again = build_report(edited / SEED.name, BuildOptions(tmp_path))
+    assert again.status == "built"  # not "skipped": the PDF was still the old one

@@ -33,11 +33,15 @@ class Reviewer:
         with zipfile.ZipFile(self.source) as z:
             self.parts = {n: z.read(n) for n in z.namelist()}
         self.doc = etree.fromstring(self.parts["word/document.xml"])
+        notes = self.parts.get("word/footnotes.xml")
+        self.notes = etree.fromstring(notes) if notes is not None else None
 
     # ---------------------------------------------------------------- finding
 
     def paragraph(self, containing: str) -> etree._Element:
-        for p in self.doc.iter(f"{W}p"):
+        """The first paragraph holding ``containing``: the document's, then the notes'."""
+        parts = [self.doc] if self.notes is None else [self.doc, self.notes]
+        for p in (p for part in parts for p in part.iter(f"{W}p")):
             if containing in "".join(t.text or "" for t in p.iter(f"{W}t")):
                 return p
         raise AssertionError(f"no paragraph contains {containing!r}")
@@ -230,6 +234,9 @@ class Reviewer:
             self._comment_parts()
         self.parts["word/document.xml"] = etree.tostring(self.doc, xml_declaration=True,
                                                          encoding="UTF-8", standalone=True)
+        if self.notes is not None:
+            self.parts["word/footnotes.xml"] = etree.tostring(
+                self.notes, xml_declaration=True, encoding="UTF-8", standalone=True)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             for name, data in self.parts.items():

@@ -43,6 +43,7 @@ def _docx(job: RenderJob) -> bytes:
 def _pdf(job: RenderJob) -> bytes:
     with job.stage("html"):
         from .html import render_html
+        from .html_figures import pictures
 
         html = render_html(job.doc)
     with job.stage("pdf"):
@@ -53,7 +54,7 @@ def _pdf(job: RenderJob) -> bytes:
         return write_pdf(html, report_dir=job.report_dir, attachments=sorted(job.sources),
                          identifier=digest.hexdigest()[:32], created=created,
                          document_id=job.doc.metadata.identifier,
-                         language=job.doc.metadata.language)
+                         language=job.doc.metadata.language, pictures=pictures(job.doc))
 
 
 WRITERS: dict[str, Writer] = {w.name: w for w in (

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from docx.document import Document as WordDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -31,7 +30,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.numbering import NumberingPart
 from docx.shared import Twips
-from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 from docxtpl import DocxTemplate
@@ -41,12 +39,13 @@ from markupsafe import Markup, escape
 
 from .. import document as d
 from .. import layout
-from ..anchors import anchors, bookmark_name, cell_id
-from ..layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
+from ..anchors import anchors, bookmark_name
+from .docx_figures import write_figure
 from .docx_footnotes import Footnotes, reference
 from .docx_language import apply_language
 from .docx_numbering import Numbering
 from .docx_revisions import Tracker
+from .docx_tables import word_table
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 REPORT_PROPERTY = "reportgen-report"
@@ -104,15 +103,22 @@ def _literal_tree(value: Any) -> Any:
     return value
 
 
-def render_docx(doc: d.Document, template: Path) -> bytes:
-    """The DOCX bytes of ``doc``, byte-identical for the same tree and template."""
+def render_template(doc: d.Document, template: Path) -> tuple[SafeDocxTemplate, str]:
+    """The Word template rendered with ``doc``'s cover (and running header), and the text
+    of the paragraph where the body goes."""
     tpl = SafeDocxTemplate(str(template))
     marker = "BODY-" + secrets.token_hex(8)
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     cover = _literal_tree(asdict(doc.cover))
     tpl.render({"cover": cover, "labels": cover["labels"], "body": marker}, env)
+    return tpl, marker
+
+
+def render_docx(doc: d.Document, template: Path) -> bytes:
+    """The DOCX bytes of ``doc``, byte-identical for the same tree and template."""
+    tpl, marker = render_template(doc, template)
     word: WordDocument = tpl.docx
-    writer = _BodyWriter(word, doc)
+    writer = _BodyWriter(word, doc, template)
     writer.mark_cover()
     writer.mark_cover_changes()
     writer.write(marker)
@@ -208,6 +214,12 @@ def _fit(value: str, limit: int = 255) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "\u2026"
 
 
+def _follows_table(p: Any) -> bool:
+    """True when the element before paragraph ``p`` is a table."""
+    before = p.getprevious()
+    return before is not None and before.tag == qn("w:tbl")
+
+
 def _style_name(block: d.Heading | d.Paragraph) -> str:
     """The ITU style name of a heading or paragraph."""
     if isinstance(block, d.Heading):
@@ -218,9 +230,11 @@ def _style_name(block: d.Heading | d.Paragraph) -> str:
 class _BodyWriter:
     """Builds the body paragraphs and tables before the template's body marker."""
 
-    def __init__(self, word: WordDocument, doc: d.Document) -> None:
+    def __init__(self, word: WordDocument, doc: d.Document,
+                 template: Path | None = None) -> None:
         self.word = word
         self.doc = doc
+        self.template = template  # renders the covers of attached documents
         self.style_ids: dict[str, str] = {}  # lower-case name -> id
         self.default_paragraph_style = ""
         for style in word.styles.element.iter(qn("w:style")):
@@ -251,12 +265,20 @@ class _BodyWriter:
         self.anchor = anchor
         self.blocks(self.doc.body)
         self.break_before = False  # a page break with nothing after it does nothing
+        self.annexes()
+        last = self.doc
+        if self.doc.attachments:
+            from .docx_attachments import write_attachments
+
+            last = write_attachments(self)
+        anchor._p.getparent().remove(anchor._p)
+        self.end_mark(last.end_mark)
+        self.footnotes.finish()
+
+    def annexes(self) -> None:
         for annex in self.doc.annexes:
             self.annex(annex)
             self.break_before = False
-        anchor._p.getparent().remove(anchor._p)
-        self.end_mark()
-        self.footnotes.finish()
 
     def style(self, name: str) -> str:
         """The id of the template's style called ``name`` (python-docx's own lookup is
@@ -308,7 +330,7 @@ class _BodyWriter:
 
     def mark_cover(self) -> None:
         """Bookmark the cover's paragraphs that show a field of the content."""
-        wanted = {a.text: a.id for a in anchors(self.doc) if a.kind == "cover"}
+        wanted = {a.text: a.id for a in anchors(self.doc, attached=False) if a.kind == "cover"}
         for table in self.word.tables:
             for row in table.rows:
                 for cell in row.cells:
@@ -386,7 +408,8 @@ class _BodyWriter:
                 self.restyled(p, block.former)
             case d.Heading(title=title, numbering=sequence):
                 p = self.paragraph(_style_name(block))
-                self.number(p, self.heading_num(sequence), block.number_depth - 1)
+                self.number(p, self.heading_num(sequence, block.number_prefix),
+                            block.number_depth - 1)
                 self.inlines(p, title)
                 self.mark(p, block.id)
                 self.restyled(p, block.former)
@@ -410,6 +433,8 @@ class _BodyWriter:
                 self.blocks(inner)
             case d.PageBreak():
                 self.break_before = True
+            case d.Figure():
+                write_figure(self, block)
             case d.Revised(change=change, block=inner):
                 self.tracked(change, lambda: self.block(inner))
             case _:
@@ -420,10 +445,10 @@ class _BodyWriter:
         if former is not None and self.tracker is not None:
             self.tracker.restyle(p._p, self.style(_style_name(former)))
 
-    def heading_num(self, sequence: str) -> int:
+    def heading_num(self, sequence: str, prefix: str = "") -> int:
         if sequence not in self.heading_nums:
             start = self.doc.heading_start if sequence == "body" else 1
-            self.heading_nums[sequence] = self.numbering.headings(start)
+            self.heading_nums[sequence] = self.numbering.headings(start, prefix)
         return self.heading_nums[sequence]
 
     def list(self, block: d.ListBlock) -> None:
@@ -465,50 +490,27 @@ class _BodyWriter:
 
     def table(self, table: d.Table) -> None:
         assert self.anchor is not None
-        caption = self.paragraph("Table_NoTitle")
-        caption.add_run(table.caption)
-        self.mark(caption, table.id)
-        rows = 1 + len(table.rows)
-        word_table: WordTable = self.word.add_table(rows=rows, cols=len(table.header))
-        tbl_style = OxmlElement("w:tblStyle")
-        tbl_style.set(qn("w:val"), self.style("ITU Table"))
-        word_table._tbl.tblPr.insert(0, tbl_style)
-        word_table.autofit = False
-        widths = [round(TEXT_WIDTH_TWIPS * f) for f in table.widths]
-        widths[-1] = TEXT_WIDTH_TWIPS - sum(widths[:-1])
-        for grid_col, width in zip(word_table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_col.w = Twips(width)
-        word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        tbl_w = word_table._tbl.tblPr.find(qn("w:tblW"))
-        if tbl_w is not None:  # the full text width, as the grid
-            tbl_w.set(qn("w:type"), "dxa")
-            tbl_w.set(qn("w:w"), str(TEXT_WIDTH_TWIPS))
-        header_row = word_table.rows[0]
-        header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        for r, cells in enumerate((table.header, *table.rows)):
-            row = word_table.rows[r]
-            if r:
-                row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-            for c, cell in enumerate(cells):
-                word_cell = row.cells[c]
-                word_cell.width = Twips(widths[c])
-                p = word_cell.paragraphs[0]
-                self.set_style(p, "Table_head" if r == 0 else "Table_text")
-                if r and table.align[c] == "center":
-                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                self.inlines(p, cell.content)
-                self.mark(p, cell_id(table.id, r, c) if table.id else "")
+        if table.caption:
+            caption = self.paragraph("Table_NoTitle")
+            caption.add_run(table.caption)
+            self.mark(caption, table.id)
+        elif self.break_before or _follows_table(self.anchor._p):
+            # a layout table: a page break needs a paragraph to carry it, and two
+            # tables with nothing between them would become one
+            self.paragraph("Table_text")
+        result = word_table(self, table)
         if self.tracker is not None:
-            for r, change in enumerate(table.row_changes, start=1):
+            for r, change in enumerate(table.row_changes, start=len(table.header_rows)):
                 if change:
-                    self.tracker.mark_row(word_table.rows[r]._tr, change)
-        self.anchor._p.addprevious(word_table._tbl)
+                    self.tracker.mark_row(result.rows[r]._tr, change)
+        self.anchor._p.addprevious(result._tbl)
 
     def annex(self, annex: d.Annex) -> None:
         if annex.change and self.tracker is not None:
             self.tracked(annex.change, partial(self.annex, replace(annex, change="")))
             return
-        title = self.paragraph("Annex_NoTitle")
+        title = self.paragraph("Appendix_NoTitle" if annex.kind == "appendix"
+                               else "Annex_NoTitle")
         title.add_run(annex.label)
         run = title.add_run()
         run.add_break()
@@ -524,25 +526,27 @@ class _BodyWriter:
             p.add_run(annex.obligation)
         self.blocks(annex.blocks)
 
-    def end_mark(self) -> None:
+    def end_mark(self, text: str) -> None:
+        """The template's end-mark paragraph with ``text``, or removed when it is empty."""
         body = self.word.element.body
         style_id = self.style_ids.get(ENDMARK_STYLE.lower(), "")
         marks = [WordParagraph(p, self.word._body) for p in
-                 body.xpath(f"./w:p[w:pPr/w:pStyle/@w:val='{style_id}']")] if style_id else []
+                 body.xpath(f"./w:p[w:pPr/w:pStyle/@w:val='{style_id}' and not(w:pPr/w:sectPr)]")
+                 ] if style_id else []  # one that ends a section is an attached document's
         for extra in marks[:-1]:
             extra._p.getparent().remove(extra._p)
         if not marks:
-            if self.doc.end_mark:
+            if text:
                 raise TemplateProblem("the Word template has no end-mark paragraph "
                                       f"(style {ENDMARK_STYLE})")
             return
         last = marks[-1]
-        if not self.doc.end_mark:
+        if not text:
             last._p.getparent().remove(last._p)
             return
         for run in list(last.runs):
             run._r.getparent().remove(run._r)
-        last.add_run(self.doc.end_mark)
+        last.add_run(text)
 
     # --------------------------------------------------------------- inline
 

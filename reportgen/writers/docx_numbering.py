@@ -69,14 +69,17 @@ class Numbering:
             num.add_lvlOverride(ilvl=ilvl).add_startOverride(starts.get(ilvl, 1))
         return int(num.numId)
 
-    def headings(self, start: int) -> int:
-        """A heading sequence (``1``, ``1.1``, ``1.1.1`` + TAB); level 1 begins at ``start``."""
+    def headings(self, start: int, prefix: str = "") -> int:
+        """A heading sequence (``1``, ``1.1``, ``1.1.1`` + TAB); level 1 begins at ``start``.
+        A ``prefix`` ("II" in Appendix II) stands before every number: ``II.1``, ``II.1.1``."""
+        lead = f"{prefix}." if prefix else ""
         levels = "".join(
-            _lvl(i, "decimal", ".".join(f"%{k + 1}" for k in range(i + 1)), HEADING_INDENT,
-                 HEADING_INDENT, bold=True)
+            _lvl(i, "decimal", lead + ".".join(f"%{k + 1}" for k in range(i + 1)),
+                 HEADING_INDENT, HEADING_INDENT, bold=True)
             for i in range(3)
         )
-        return self._instance(self._abstract("headings", levels), {0: start})
+        key = f"headings:{prefix}" if prefix else "headings"
+        return self._instance(self._abstract(key, levels), {0: start})
 
     def list(self, counter: ListCounter, pattern: str, level: int, start: int) -> int:
         """A new list instance whose items sit at ``level`` (1..3) and start at ``start``."""

@@ -25,6 +25,7 @@ from reportgen.document import (
     DocRef,
     Document,
     Emphasis,
+    Figure,
     Footnote,
     Heading,
     Inline,
@@ -47,6 +48,8 @@ from reportgen.document import (
 from reportgen.layout import LIST_POSITIONS_CM as LIST_GEOMETRY
 from reportgen.layout import TEXT_WIDTH_CM
 from reportgen.paths import templates_dir
+from reportgen.tablegrid import bands, has_spans, place
+from reportgen.writers.html_figures import render_figure
 
 TEMPLATE_NAME = "report.html.j2"
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -77,7 +80,18 @@ def text_lines(text: str) -> Markup:
 
 
 def render_html(doc: Document) -> str:
-    """Render the whole document as one HTML page (cover, body, annexes, end mark)."""
+    """Render the whole document as one HTML page (cover, body, annexes, end mark), then
+    its attachments, each rendered by the same template and appended after it."""
+    html = _render_one(doc)
+    if doc.attachments:
+        from .html_attachments import append_attachments
+
+        html = append_attachments(html, [_render_one(a) for a in doc.attachments],
+                                  doc.attachments)
+    return html
+
+
+def _render_one(doc: Document) -> str:
     template = _environment().get_template(TEMPLATE_NAME)
     return template.render(
         lang=doc.metadata.language,
@@ -220,6 +234,8 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
         case Quote(blocks=blocks):
             return Markup('<blockquote class="quote">\n{}\n</blockquote>').format(
                 render_blocks(blocks))
+        case Figure():
+            return render_figure(block)
         case PageBreak():  # rendered with the block after it (render_blocks)
             return Markup("")
         case Revised(change=change, block=inner):
@@ -301,29 +317,64 @@ def _render_item(item: ListItem, geo: _ListGeometry, origin: float) -> Markup:
 
 
 def _render_table(table: Table) -> Markup:
+    """A table: its caption (none for a layout table), every header row in ``<thead>``
+    (repeated on each page), merged cells with ``colspan``/``rowspan``."""
     cols = Markup("").join(
         Markup('<col style="width:{:.3f}cm">').format(w * TEXT_WIDTH_CM) for w in table.widths)
     head = Markup("")
-    if table.header:
-        cells = Markup("").join(
-            Markup("<th>{}</th>").format(render_inlines(c.content)) for c in table.header)
-        head = Markup("<thead><tr>{}</tr></thead>\n").format(cells)
+    if table.header_rows:
+        head = Markup("<thead>{}</thead>\n").format(Markup("").join(
+            Markup("<tr>{}</tr>").format(Markup("").join(
+                Markup("<th{}>{}</th>").format(_spans(c), render_inlines(c.content))
+                for c in row))
+            for row in table.header_rows))
     changes = table.row_changes or ("",) * len(table.rows)
-    rows = Markup("\n").join(_render_row(row, table.align, change)
-                             for row, change in zip(table.rows, changes, strict=True))
+    columns = _start_columns(table.rows, len(table.widths))
+    rendered = [_render_row(row, table.align, change, starts)
+                for row, change, starts in zip(table.rows, changes, columns, strict=True)]
+    spans = [[c.span for c in row] for row in table.rows]
+    if has_spans(spans):  # rows joined by a row span stay on one page when they fit
+        body = Markup("\n").join(
+            Markup('<tbody class="band">\n{}\n</tbody>').format(
+                Markup("\n").join(rendered[band.start:band.stop]))
+            for band in bands(spans))
+    else:
+        body = Markup("<tbody>\n{}\n</tbody>").format(Markup("\n").join(rendered))
+    caption = Markup('<p class="table-title">{}</p>\n').format(table.caption) \
+        if table.caption else Markup("")
+    classes = "data" if table.caption else "data layout"
     return Markup(
-        '<p class="table-title">{caption}</p>\n'
-        '<table class="data">\n<colgroup>{cols}</colgroup>\n{head}<tbody>\n{rows}\n'
-        '</tbody>\n</table>'
-    ).format(caption=table.caption, cols=cols, head=head, rows=rows)
+        '{caption}<table class="{classes}">\n<colgroup>{cols}</colgroup>\n{head}{body}\n'
+        '</table>'
+    ).format(caption=caption, classes=classes, cols=cols, head=head, body=body)
 
 
-def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "") -> Markup:
+def _spans(cell: Cell) -> Markup:
+    out = Markup("")
+    if cell.colspan > 1:
+        out += Markup(' colspan="{}"').format(cell.colspan)
+    if cell.rowspan > 1:
+        out += Markup(' rowspan="{}"').format(cell.rowspan)
+    return out
+
+
+def _start_columns(rows: tuple[tuple[Cell, ...], ...], width: int) -> list[list[int]]:
+    """The grid column where each cell of each row starts (for its column's alignment)."""
+    placed, _ = place([[c.span for c in row] for row in rows], width)
+    out: list[list[int]] = [[0] * len(row) for row in rows]
+    for cell in placed:
+        out[cell.row][cell.index] = cell.col
+    return out
+
+
+def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "",
+                starts: list[int] | None = None) -> Markup:
+    starts = starts if starts is not None else list(range(len(row)))
     cells = Markup("").join(
-        Markup('<td class="{}">{}</td>').format(
-            "center" if i < len(align) and align[i] == "center" else "left",
-            render_inlines(cell.content))
-        for i, cell in enumerate(row))
+        Markup('<td class="{}"{}>{}</td>').format(
+            "center" if col < len(align) and align[col] == "center" else "left",
+            _spans(cell), render_inlines(cell.content))
+        for col, cell in zip(starts, row, strict=True))
     if change:
         return Markup('<tr class="rev-{}">{}</tr>').format(change, cells)
     return Markup("<tr>{}</tr>").format(cells)
@@ -341,10 +392,12 @@ def render_annex(annex: Annex) -> Markup:
     if annex.obligation:
         obligation = Markup('\n<p class="annex-obligation">{}</p>').format(annex.obligation)
     blocks = annex.blocks
-    classes = f"annex rev-{annex.change}" if annex.change else "annex"
+    classes = "annex appendix" if annex.kind == "appendix" else "annex"
+    classes = f"{classes} rev-{annex.change}" if annex.change else classes
     return Markup(
         '<section class="{classes}" id="{anchor}">\n'
-        '<h1 class="annex-title" data-bookmark="{bookmark}">{label}<br><br>{title}</h1>'
+        '<h1 class="annex-title{kind}" data-bookmark="{bookmark}">{label}<br><br>{title}</h1>'
         '{obligation}\n{blocks}\n</section>\n'
     ).format(classes=classes, anchor=annex.anchor, bookmark=bookmark, label=annex.label,
+             kind=" appendix-title" if annex.kind == "appendix" else "",
              title=title_lines, obligation=obligation, blocks=render_blocks(blocks))

@@ -8,11 +8,12 @@ first access: ``from reportgen.writers.pdf import SandboxFetcher`` imports Weasy
 from __future__ import annotations
 
 import atexit
+import hashlib
 import mimetypes
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from reportgen.images import CONTENT_TYPES, sniff
 from reportgen.paths import assets_dir, fonts_dir, templates_dir
 from reportgen.writers import script_fonts
 
@@ -49,6 +51,9 @@ class FetchRefused(PdfWriterError):
         super().__init__(f"refused to fetch {url!r}: {reason}")
         self.url = url
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[FetchRefused], tuple[str, str]]:
+        return (FetchRefused, (self.url, self.reason))  # it crosses from a forked render
 
 
 class FontMissing(PdfWriterError):
@@ -125,12 +130,18 @@ def _sandbox_fetcher_class() -> type[URLFetcher]:
         resource silently.
         """
 
-        def __init__(self, report_dir: Path, **kwargs: Any) -> None:
+        def __init__(self, report_dir: Path, pictures: Mapping[str, bytes] | None = None,
+                     **kwargs: Any) -> None:
             kwargs.update(allowed_protocols={"file", "data"}, allow_redirects=False,
                           fail_on_errors=True)
             super().__init__(**kwargs)
             self.roots = sandbox_roots(report_dir)
             self.fonts = tuple(p.resolve() for p in script_fonts.files())
+            # figures' images as they were read and checked when the report was loaded
+            # (by their URL in the HTML): served from memory, so a file changed since
+            # cannot slip past the checks, and a figure of the previous version that a
+            # marked copy shows needs no file
+            self.pictures = dict(pictures or {})
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             try:
@@ -139,6 +150,14 @@ def _sandbox_fetcher_class() -> type[URLFetcher]:
                 raise FetchRefused(url, f"malformed URL ({error})") from error
             if scheme == "data":
                 return super().fetch(url, headers)
+            picture = self.pictures.get(url)
+            if picture is not None:
+                kind = sniff(picture)
+                # answered under a name that is no file: else WeasyPrint reads the file
+                # again when it writes the PDF
+                name = "reportgen-picture:" + hashlib.sha256(picture).hexdigest()
+                return URLFetcherResponse(name, body=picture, headers={
+                    "Content-Type": CONTENT_TYPES[kind] if kind else "application/octet-stream"})
             if scheme != "file":
                 raise FetchRefused(url, "only file: URLs inside the report folder and "
                                         "data: URLs may be fetched")
@@ -154,9 +173,10 @@ def _sandbox_fetcher_class() -> type[URLFetcher]:
     return SandboxFetcher
 
 
-def make_fetcher(report_dir: Path) -> URLFetcher:
-    """A ``SandboxFetcher`` for one report."""
-    return _sandbox_fetcher_class()(report_dir)
+def make_fetcher(report_dir: Path, pictures: Mapping[str, bytes] | None = None
+                 ) -> URLFetcher:
+    """A ``SandboxFetcher`` for one report (``pictures``: figure URL -> checked bytes)."""
+    return _sandbox_fetcher_class()(report_dir, pictures)
 
 
 def __getattr__(name: str) -> Any:
@@ -205,12 +225,14 @@ def write_pdf(
     created: datetime,
     document_id: str = "",
     language: str = "",
+    pictures: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """Render ``html`` to PDF/A-3b bytes, the same bytes for the same input.
 
     ``document_id`` (the document number) and ``language`` go into the XMP metadata as
     ``dc:identifier`` and ``dc:language``, beside what WeasyPrint takes from the HTML.
 
+    ``pictures`` maps the figures' image URLs in the HTML to their checked bytes.
     ``attachments`` (name, content) are embedded as associated files with
     relationship "Source", dated ``created``; ``identifier`` is the first ``/ID`` entry.
     Raises ``FetchRefused`` when the HTML or CSS asks for anything outside the sandbox,
@@ -223,7 +245,7 @@ def write_pdf(
         script_fonts.check(scripts)
     except script_fonts.ScriptFontMissing as error:
         raise FontMissing(str(error)) from None
-    fetcher = make_fetcher(report_dir)
+    fetcher = make_fetcher(report_dir, pictures)
     stamp = _utc(created)
     with _RENDER_LOCK, _source_date_epoch(created):
         return _render(html, fetcher, attachments, identifier, stamp,
@@ -283,6 +305,12 @@ def _styles(key: tuple[float, int],
     # release the fonts before the interpreter tears down the libraries they use
     atexit.register(_styles.cache_clear)
     return font_config, tuple(sheets)
+
+
+def warm_up() -> None:
+    """Load WeasyPrint, the stylesheet and its fonts now: a resident process (watch)
+    does this once, and every render it forks starts with them loaded."""
+    _styles(_stylesheet_key())
 
 
 def _dublin_core(document_id: str, language: str) -> bytes:
