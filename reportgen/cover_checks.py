@@ -48,8 +48,8 @@ def check_cover(report: m.Report, add: Add) -> None:
         if meta.subtitle:
             add(("document", "subtitle"), "a subtitle is printed on a plain document only; "
                 f"this one is kind: {kind.value}", "error")
-    if isinstance(meta.purpose, str) and not isinstance(meta.purpose, m.Purpose):
-        known = [p.value for p in m.Purpose]
+    known = [p.value for p in m.Purpose]
+    if meta.purpose is not None and meta.purpose not in known:
         near = difflib.get_close_matches(meta.purpose, known, n=1, cutoff=0.75)
         if near:  # a slip of one of the translated values, most likely
             add(("document", "purpose"), f"{meta.purpose!r} is printed as written (and "

@@ -84,7 +84,7 @@ def build_document() -> Document:
         ),
         keywords="", abstract="This TD contains the report of the ad hoc group.",
         abstract_in_header=False, action="TSAG is invited to note this report.",
-        labels=ENGLISH_LABELS,
+        labels=ENGLISH_LABELS, running_header=MASTHEAD,
     )
     metadata = Metadata(
         title="Report of the TSAG ad hoc group on quantum", author="Convener",
