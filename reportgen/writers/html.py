@@ -306,11 +306,29 @@ def _render_item(item: ListItem, geo: _ListGeometry, origin: float) -> Markup:
     rest = Markup("")
     if blocks:
         rest = Markup('\n<div class="li-body" style="margin-inline-start:{:.2f}cm">\n{}\n'
-                      '</div>').format(
-            geo.text, render_blocks(blocks, origin + geo.text))
+                      '</div>').format(geo.text, _render_item_rest(blocks, origin + geo.text))
     if item.change:
         return Markup('<li class="rev-{}">{}{}</li>').format(item.change, head, rest)
     return Markup("<li>{}{}</li>").format(head, rest)
+
+
+def _render_item_rest(blocks: tuple[Block, ...], origin: float) -> Markup:
+    """An item's blocks after its first paragraph. A further paragraph is in the item's
+    enumlev style, as in the DOCX (4 pt before, under the text), not a Normal one."""
+    out: list[Markup] = []
+    run: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            if run:
+                out.append(render_blocks(tuple(run), origin))
+                run = []
+            out.append(Markup('<p class="enumlev">{}</p>').format(
+                render_inlines(block.content)))
+        else:
+            run.append(block)
+    if run:
+        out.append(render_blocks(tuple(run), origin))
+    return Markup("\n").join(out)
 
 
 # ------------------------------------------------------------------------- tables
