@@ -174,6 +174,10 @@ class ListBlock:
     items: tuple[ListItem, ...]
     instance: int  # unique per list instance in the document
     delimiter: str = field(default="", kw_only=True)  # as typed in Markdown: "." or ")"
+    # the formats of its part (a clause's list_formats) when not the document's; read
+    # when the list is numbered, which gives counter and pattern
+    formats: tuple[str, ...] = field(default=(), kw_only=True, compare=False,
+                                     metadata={"json": False})
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 

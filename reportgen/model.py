@@ -555,6 +555,10 @@ class Section(Strict):
                                examples=["introduction"])
     numbered: bool = Field(default=True, description="false gives an unnumbered heading",
                            examples=[True])
+    list_formats: list[ListFormat] | None = Field(
+        default=None, min_length=3, max_length=3,
+        description="the labels of the lists in this part's prose and its clauses, per "
+        "nesting level, in place of options.list_formats", examples=[["1-", "a)", "i)"]])
     text: str | None = Field(default=None, description="Markdown prose",
                              examples=["At the TSAG opening plenary, C54 was presented."])
     file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
@@ -570,6 +574,10 @@ class Section(Strict):
 class Preamble(Strict):
     """Text before the first clause, under no heading: text, file, then blocks."""
 
+    list_formats: list[ListFormat] | None = Field(
+        default=None, min_length=3, max_length=3,
+        description="the labels of the lists in this part's prose and its clauses, per "
+        "nesting level, in place of options.list_formats", examples=[["1-", "a)", "i)"]])
     text: str | None = Field(default=None, description="Markdown prose",
                              examples=["This report covers the ad hoc group's work."])
     file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
@@ -593,6 +601,10 @@ class Annex(Strict):
     obligation: str = Field(default="", description="the line under the title; empty for "
                             "none", examples=["(This annex forms an integral part of this "
                                               "Recommendation.)"])
+    list_formats: list[ListFormat] | None = Field(
+        default=None, min_length=3, max_length=3,
+        description="the labels of the lists in this part's prose and its clauses, per "
+        "nesting level, in place of options.list_formats", examples=[["1-", "a)", "i)"]])
     text: str | None = Field(default=None, description="Markdown prose",
                              examples=["The draft below is proposed for approval."])
     file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
@@ -617,6 +629,10 @@ class Appendix(Strict):
         "does not form an integral part of this document.)' in the document's language; "
         "empty for none", examples=["", "(This appendix does not form an integral part of "
                                         "this Recommendation.)"])
+    list_formats: list[ListFormat] | None = Field(
+        default=None, min_length=3, max_length=3,
+        description="the labels of the lists in this part's prose and its clauses, per "
+        "nesting level, in place of options.list_formats", examples=[["1-", "a)", "i)"]])
     text: str | None = Field(default=None, description="Markdown prose",
                              examples=["The studies below were considered."])
     file: str | None = Field(default=None, description="a Markdown file beside report.yaml",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -183,6 +184,7 @@ class _Preparer:
     def __post_init__(self) -> None:
         report = self.loaded.model
         self.report = report
+        self.list_formats: list[tuple[str, ...]] = []  # the parts' own, innermost last
         self.urls = document_urls(report)
         self.lang = i18n.locale(report.document.language)
         self.ctx = ProseContext(register={doc.id: doc.title for doc in report.documents},
@@ -257,13 +259,37 @@ class _Preparer:
             anchor = f"{sequence}-{label or 'u-' + section_id}".replace(".", "-")
             out.append(d.Heading(level, label, title, anchor, sequence, id=section_id,
                                  origin=self.loaded.origin(here)))
-            out.extend(self.content(section, here, section_id))
-            out.extend(self.sections(section.sections, (*here, "sections"), sequence,
-                                     level + 1, children_parent, children_count, section_id))
+            with self.list_formats_of(section):
+                out.extend(self.content(section, here, section_id))
+                out.extend(self.sections(section.sections, (*here, "sections"), sequence,
+                                         level + 1, children_parent, children_count,
+                                         section_id))
         return out
+
+    @contextmanager
+    def list_formats_of(self, holder: m.Section | m.Annex | m.Appendix | m.Preamble,
+                        ) -> Iterator[None]:
+        """The list formats of ``holder`` (when it gives some) for its content and its
+        clauses: an inner part's own formats win over an outer one's."""
+        given = holder.list_formats is not None
+        if holder.list_formats is not None:
+            self.list_formats.append(tuple(holder.list_formats))
+        try:
+            yield
+        finally:
+            if given:
+                self.list_formats.pop()
 
     def content(self, holder: m.Section | m.Annex | m.Appendix | m.Preamble, path: Path_,
                 prefix: str) -> list[d.Block]:
+        out = self._content(holder, path, prefix)
+        if self.list_formats:
+            formats = self.list_formats[-1]
+            out = [_with_list_formats(b, formats) for b in out]
+        return out
+
+    def _content(self, holder: m.Section | m.Annex | m.Appendix | m.Preamble, path: Path_,
+                 prefix: str) -> list[d.Block]:
         out: list[d.Block] = []
         if holder.text is not None:
             out.extend(self.prose((*path, "text"), f"{prefix}.text"))
@@ -449,9 +475,10 @@ class _Preparer:
             mark = {"arabic": str(a + 1), "letter": chr(ord("A") + a), "none": ""}[style]
             sequence = f"annex-{mark}" if mark else "annex"
             annex_id = self.block_id(annex.id, f"annex.{a + 1}", path)
-            blocks = self.content(annex, path, annex_id)
-            blocks.extend(self.sections(annex.sections, (*path, "sections"), sequence, 1, "",
-                                        _SiblingCount(0), annex_id))
+            with self.list_formats_of(annex):
+                blocks = self.content(annex, path, annex_id)
+                blocks.extend(self.sections(annex.sections, (*path, "sections"), sequence, 1,
+                                            "", _SiblingCount(0), annex_id))
             if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
                 # the first paragraph after the annex title keeps its distance (§5)
                 blocks[0] = replace(blocks[0], role="after_title")
@@ -468,9 +495,10 @@ class _Preparer:
             mark = roman(a + 1)
             sequence = f"appendix-{mark}"
             appendix_id = self.block_id(appendix.id, f"appendix.{a + 1}", path)
-            blocks = self.content(appendix, path, appendix_id)
-            blocks.extend(self.sections(appendix.sections, (*path, "sections"), sequence, 1,
-                                        mark, _SiblingCount(0), appendix_id))
+            with self.list_formats_of(appendix):
+                blocks = self.content(appendix, path, appendix_id)
+                blocks.extend(self.sections(appendix.sections, (*path, "sections"), sequence,
+                                            1, mark, _SiblingCount(0), appendix_id))
             if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
                 blocks[0] = replace(blocks[0], role="after_title")
             obligation = self.lang["appendix_obligation"] if appendix.obligation is None \
@@ -606,7 +634,8 @@ class _Numberer:
         counter, pattern = block.counter, block.pattern
         if not pattern:  # a Markdown list: the counter by depth, the delimiter as typed
             if block.ordered:
-                counter, pattern = markdown_pattern(self.list_formats[block.level - 1],
+                formats = block.formats or self.list_formats
+                counter, pattern = markdown_pattern(formats[block.level - 1],
                                                     block.delimiter)
             else:
                 counter, pattern = "bullet", DASH
@@ -706,8 +735,10 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
     p = _Preparer(loaded)
     for i, doc in enumerate(report.documents):
         p.cite(doc.revision_of, ("documents", i, "revision_of"))
-    body = p.content(report.preamble, ("preamble",), "preamble") \
-        if report.preamble is not None else []
+    body: list[d.Block] = []
+    if report.preamble is not None:
+        with p.list_formats_of(report.preamble):
+            body = p.content(report.preamble, ("preamble",), "preamble")
     body += p.sections(report.body, ("body",), "body", 1, "",
                        _SiblingCount(report.options.heading_start - 1), "body")
     numbered_body, annexes, list_count = p.number(body, p.annexes() + p.appendices())
@@ -743,3 +774,17 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         report_name=loaded.name,
         sources_digest=sources_digest(loaded.sources),
     )
+
+
+def _with_list_formats(block: d.Block, formats: tuple[str, ...]) -> d.Block:
+    """``block`` with every Markdown list in it (nested ones and those in quotes too)
+    labelled by ``formats``."""
+    match block:
+        case d.ListBlock(items=items):
+            items = tuple(replace(item, blocks=tuple(_with_list_formats(b, formats)
+                                                     for b in item.blocks))
+                          for item in items)
+            return replace(block, items=items, formats=block.formats or formats)
+        case d.Quote(blocks=inner):
+            return replace(block, blocks=tuple(_with_list_formats(b, formats) for b in inner))
+    return block

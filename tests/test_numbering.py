@@ -228,6 +228,17 @@ CASES: dict[str, tuple[dict[str, Any], list[Label]]] = {
              {"title": "Second appendix", "sections": [{"title": "K8"}]}]},
         [("1", "K1"), ("1", "K2"), ("I.1", "K3"), ("1.", "K4"), ("I.1.1", "K5"),
          ("I.2", "K7"), ("II.1", "K8")]),
+    "a clause's own list formats, for its sub-clauses and annexes too": (
+        {"body": [
+            {"title": "K1", "text": "1. K2\n", "list_formats": ["1-", "(a)", "(i)"],
+             "sections": [{"title": "K3", "text": "1. K4\n\n   1. K5\n"},
+                          {"title": "K6", "text": "1. K7\n",
+                           "list_formats": ["(1)", "A.", "i)"]}]},
+            {"title": "K8", "text": "1. K9\n"}],
+         "annexes": [{"title": "The annex", "list_formats": ["i-", "a-", "1-"],
+                      "text": "1. K10\n", "sections": [{"title": "K11", "text": "2. K12\n"}]}]},
+        [("1", "K1"), ("1-", "K2"), ("1.1", "K3"), ("1-", "K4"), ("(a)", "K5"), ("1.2", "K6"),
+         ("(1)", "K7"), ("2", "K8"), ("1.", "K9"), ("i-", "K10"), ("1", "K11"), ("ii-", "K12")]),
     "highlights in their own formats": (
         {"highlights": {"formats": ["(a)", "I-"], "items": [
             {"text": "K2", "items": ["K3", "K4"]}, {"text": "K5"}]},
