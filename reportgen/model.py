@@ -194,6 +194,11 @@ class Metadata(Strict):
     revision: int = Field(default=0, ge=0, le=99,
                           description="0 for the first version; 1 gives TD446-R1",
                           examples=[0, 1])
+    revision_form: Literal["-R1", "R1", "Rev.1"] = Field(
+        default="-R1", description="how the masthead and the running header write a "
+        "revision: -R1 (TSAG-TD433-R1, as now), R1 (TSAG-TD433R1) or Rev.1 (TD 433 Rev.1, "
+        "as in 2017); the file name is ITU's …-R1 whatever the form",
+        examples=["-R1", "R1", "Rev.1"])
     category: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}$")] = Field(
         default="GEN", description="the TD category of the ITU file name",
         examples=["GEN", "PLEN"])

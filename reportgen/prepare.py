@@ -47,14 +47,19 @@ def date_range(start: dt.date, end: dt.date, language: str = "E") -> str:
 
 
 def masthead_number(meta: m.Metadata) -> str:
-    """``TSAG-TD446``, ``TSAG-TD433-R1``, ``SG17-C1000``; "" for a draft not yet numbered.
+    """``TSAG-TD446``, ``TSAG-TD433-R1`` (or ``TSAG-TD433R1``, ``TD 433 Rev.1`` as
+    ``revision_form`` asks), ``SG17-C1000``; "" for a draft not yet numbered.
 
     A liaison statement (and a plain text) is posted as a TD and has a TD number."""
     if meta.number is None:
         return ""
     kind = "C" if meta.kind is m.DocumentKind.contribution else "TD"
+    if meta.revision_form == "Rev.1":  # the 2017 form: "TD 120 Rev.1"
+        text = f"{kind} {meta.number}"
+        return f"{text} Rev.{meta.revision}" if meta.revision else text
     text = f"{meta.group}-{kind}{meta.number}"
-    return f"{text}-R{meta.revision}" if meta.revision else text
+    suffix = "-R" if meta.revision_form == "-R1" else "R"
+    return f"{text}{suffix}{meta.revision}" if meta.revision else text
 
 
 def document_day(meta: m.Metadata) -> dt.date:

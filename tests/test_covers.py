@@ -24,6 +24,7 @@ from .conftest import (
     W,
     assert_in_order,
     build_into,
+    docx_paragraph_texts,
     libreoffice_pdf,
     normalise,
     run_cli,
@@ -449,3 +450,18 @@ def test_a_purpose_of_its_own_is_printed_and_a_slip_of_a_known_one_is_pointed_ou
     assert result.returncode == 0
     assert "warning: document.purpose: 'Infomation' is printed as written (and not " \
            "translated); did you mean 'Information'?" in result.stderr
+
+
+@pytest.mark.parametrize(("form", "shown"), [("-R1", "TSAG-TD250-R2"), ("R1", "TSAG-TD250R2"),
+                                             ("Rev.1", "TD 250 Rev.2")])
+def test_a_revision_is_written_in_the_form_asked_for(form: str, shown: str,
+                                                     tmp_path: Path) -> None:
+    text = (LS / "report.yaml").read_text(encoding="utf-8")
+    text = text.replace("  number: 250", f"  number: 250\n  revision: 2\n"
+                        f"  revision_form: \"{form}\"")
+    built = build_into(report_with(tmp_path / "r", text), tmp_path / "out", "--format",
+                       "docx")
+    assert shown in [c for row in cover_rows(built.docx) for c in row] or \
+        shown in " ".join(docx_paragraph_texts(built.docx))
+    assert header_lines(built.docx)[1] == shown
+    assert built.docx.name.startswith("T22-TSAG-") and "!R2!MSW-E" in built.docx.name
