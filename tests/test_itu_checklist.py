@@ -769,15 +769,37 @@ def test_item_11_table_captions(report: Report) -> None:
 
 
 def test_item_12_figure_captions(report: Report) -> None:
-    assert report.document.find(f".//{w('drawing')}") is None
+    """Each picture in a Figure paragraph with its caption right below it, in
+    Figure_NoTitle, numbered 1, 2 … in order, with an en dash; the same captions in our
+    PDF and LibreOffice's, and one image per picture in our PDF. A report without
+    figures has no picture, caption or media part at all."""
+    paragraphs = report.body_paragraphs
+    pictures = [p for p in paragraphs if p.find(f".//{w('drawing')}") is not None]
     assert report.document.find(f".//{w('pict')}") is None
     assert report.document.find(f".//{w('object')}") is None
-    assert not [p for p in report.body_paragraphs if p_style(p) in ("Figure", "FigureNoTitle")]
-    assert not [n for n in report.names if n.startswith("word/media/")]
-    assert not [p for p in report.body_paragraphs if re.match(r"^Figure \d", text_of(p))]
-    assert all(not page.images for page in PdfReader(report.built.pdf).pages)
-    pytest.skip("neither content report has a figure: pictures and their captions below "
-                "them (Figure, Figure_NoTitle) are checked in tests/test_figures.py")
+    captions = [p for p in paragraphs if p_style(p) == "FigureNoTitle"]
+    assert len(captions) == len(pictures)
+    media = [n for n in report.names if n.startswith("word/media/")]
+    # distinct images: WeasyPrint may list one image in the resources of every page
+    images = len({image.data for page in PdfReader(report.built.pdf).pages
+                  for image in page.images})
+    if not pictures:
+        assert not media and images == 0
+        assert not [p for p in paragraphs if re.match(r"^Figure \d", text_of(p))]
+        return
+    assert len(media) >= 1 and images == len(pictures)
+    numbers = []
+    for picture in pictures:
+        assert p_style(picture) == "Figure"
+        caption = paragraphs[paragraphs.index(picture) + 1]
+        assert p_style(caption) == "FigureNoTitle", text_of(caption)
+        match = re.match(r"^Figure (\d+) \u2013 \S", text_of(caption))
+        assert match, text_of(caption)
+        numbers.append(int(match.group(1)))
+    assert numbers == list(range(1, len(pictures) + 1))
+    for who, text in (("our PDF", report.flat_text()), ("LibreOffice", report.flat_text(True))):
+        for caption in captions:
+            assert normalise(text_of(caption)) in text, (who, text_of(caption))
 
 
 def table_borders(report: Report, table: etree._Element) -> dict[str, tuple[str | None, ...]]:
