@@ -15,7 +15,7 @@ import functools
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +67,7 @@ def build_in_pool(paths: list[Path], options: BuildOptions, jobs: int,
     """
     queue = deque(paths)
     active: list[_Report] = []
+    made: list[Path] = []  # output folders this run created: none is left empty
     owner: dict[Task, tuple[_Report, str]] = {}
     writers = [name for name in WRITERS if options.wants(name)]
     with WorkerPool(jobs, functools.partial(warm_up, writers), WORKER_RSS_LIMIT_MIB) as pool:
@@ -75,7 +76,7 @@ def build_in_pool(paths: list[Path], options: BuildOptions, jobs: int,
             while queue or active:
                 while queue and len(active) < AHEAD * jobs:
                     path = queue.popleft()
-                    started = _start(path, options, pool, owner)
+                    started = _start(path, options, pool, owner, made)
                     if isinstance(started, BuildResult):
                         on_done(path, started)
                     else:
@@ -90,10 +91,20 @@ def build_in_pool(paths: list[Path], options: BuildOptions, jobs: int,
         finally:
             for report in active:
                 report.lock.close()  # not committed: the folder is as it was
+            _remove_empty(made)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders left empty: an interrupt can land between creating a report's
+    folder and the lock's record of it."""
+    for folder in folders:
+        with suppress(OSError):  # not empty (a build's outputs), or gone
+            folder.rmdir()
 
 
 def _start(path: Path, options: BuildOptions, pool: WorkerPool,
-           owner: dict[Task, tuple[_Report, str]]) -> _Report | BuildResult:
+           owner: dict[Task, tuple[_Report, str]],
+           made: list[Path]) -> _Report | BuildResult:
     """Lock, load and prepare a report and hand its outputs to the workers; or its
     result when it is up to date or cannot be prepared."""
     report = _Report(path, report_name(path))
@@ -103,6 +114,8 @@ def _start(path: Path, options: BuildOptions, pool: WorkerPool,
             fp = _Fingerprint.of(path, options)
         report.name, report.fingerprint = fp.root.name, fp
         folder = options.out_root / fp.root.name
+        if not folder.exists():
+            made.append(folder)
         report.lock.enter_context(folder_lock(folder, options.lock_timeout,
                                               _waiting(options, report.name, folder)))
         tidy(folder)
