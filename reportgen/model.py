@@ -552,18 +552,10 @@ class Block(Strict):
         return self
 
 
-class Section(Strict):
-    """A clause: its heading, then text, file, blocks and sub-clauses, in that order."""
+class Part(Strict):
+    """What a clause, an annex, an appendix and the preamble hold: prose, a file, typed
+    blocks, and the list formats of their lists."""
 
-    title: Text = Field(description="the heading (plain text)", examples=["Introduction"])
-    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION,
-                               examples=["introduction"])
-    numbered: bool = Field(default=True, description="false gives an unnumbered heading",
-                           examples=[True])
-    list_formats: list[ListFormat] | None = Field(
-        default=None, min_length=3, max_length=3,
-        description="the labels of the lists in this part's prose and its clauses, per "
-        "nesting level, in place of options.list_formats", examples=[["1-", "a)", "i)"]])
     text: str | None = Field(default=None, description="Markdown prose",
                              examples=["At the TSAG opening plenary, C54 was presented."])
     file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
@@ -571,25 +563,27 @@ class Section(Strict):
     blocks: list[Block] = Field(default_factory=list,
                                 description="typed blocks, each with exactly one key",
                                 examples=[[{"note": "The draft is in TD433R1."}]])
+    list_formats: list[ListFormat] | None = Field(
+        default=None, min_length=3, max_length=3,
+        description="the labels of the lists in this part's prose and its clauses, per "
+        "nesting level, in place of options.list_formats", examples=[["1-", "a)", "i)"]])
+
+
+class Section(Part):
+    """A clause: its heading, then text, file, blocks and sub-clauses, in that order."""
+
+    title: Text = Field(description="the heading (plain text)", examples=["Introduction"])
+    id: BlockId | None = Field(default=None, description=ID_DESCRIPTION,
+                               examples=["introduction"])
+    numbered: bool = Field(default=True, description="false gives an unnumbered heading",
+                           examples=[True])
     sections: list[Section] = Field(default_factory=list,
                                     description="sub-clauses (three levels at most)",
                                     examples=[[{"title": "Scope", "text": "…"}]])
 
 
-class Preamble(Strict):
+class Preamble(Part):
     """Text before the first clause, under no heading: text, file, then blocks."""
-
-    list_formats: list[ListFormat] | None = Field(
-        default=None, min_length=3, max_length=3,
-        description="the labels of the lists in this part's prose and its clauses, per "
-        "nesting level, in place of options.list_formats", examples=[["1-", "a)", "i)"]])
-    text: str | None = Field(default=None, description="Markdown prose",
-                             examples=["This report covers the ad hoc group's work."])
-    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
-                             examples=["preamble.md"])
-    blocks: list[Block] = Field(default_factory=list,
-                                description="typed blocks, each with exactly one key",
-                                examples=[[{"note": "All documents are in TD425."}]])
 
     @model_validator(mode="after")
     def _not_empty(self) -> Preamble:
@@ -598,7 +592,7 @@ class Preamble(Strict):
         return self
 
 
-class Annex(Strict):
+class Annex(Part):
     """An annex, on a new page: Annex 1 (or A) and its title, then its content."""
 
     title: Text = Field(description="the annex title", examples=["Latest draft ToR status"])
@@ -606,23 +600,12 @@ class Annex(Strict):
     obligation: str = Field(default="", description="the line under the title; empty for "
                             "none", examples=["(This annex forms an integral part of this "
                                               "Recommendation.)"])
-    list_formats: list[ListFormat] | None = Field(
-        default=None, min_length=3, max_length=3,
-        description="the labels of the lists in this part's prose and its clauses, per "
-        "nesting level, in place of options.list_formats", examples=[["1-", "a)", "i)"]])
-    text: str | None = Field(default=None, description="Markdown prose",
-                             examples=["The draft below is proposed for approval."])
-    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
-                             examples=["annex1.md"])
-    blocks: list[Block] = Field(default_factory=list,
-                                description="typed blocks, each with exactly one key",
-                                examples=[[{"text": "…"}]])
     sections: list[Section] = Field(default_factory=list,
                                     description="the annex's clauses, numbered from 1",
                                     examples=[[{"title": "Scope", "text": "…"}]])
 
 
-class Appendix(Strict):
+class Appendix(Part):
     """An appendix, after the annexes and on a new page: Appendix I (II …) and its title,
     the line saying it is not an integral part, then its content."""
 
@@ -634,17 +617,6 @@ class Appendix(Strict):
         "does not form an integral part of this document.)' in the document's language; "
         "empty for none", examples=["", "(This appendix does not form an integral part of "
                                         "this Recommendation.)"])
-    list_formats: list[ListFormat] | None = Field(
-        default=None, min_length=3, max_length=3,
-        description="the labels of the lists in this part's prose and its clauses, per "
-        "nesting level, in place of options.list_formats", examples=[["1-", "a)", "i)"]])
-    text: str | None = Field(default=None, description="Markdown prose",
-                             examples=["The studies below were considered."])
-    file: str | None = Field(default=None, description="a Markdown file beside report.yaml",
-                             examples=["appendix1.md"])
-    blocks: list[Block] = Field(default_factory=list,
-                                description="typed blocks, each with exactly one key",
-                                examples=[[{"text": "…"}]])
     sections: list[Section] = Field(default_factory=list,
                                     description="the appendix's clauses, numbered I.1, I.1.1 …",
                                     examples=[[{"title": "Scope", "text": "…"}]])
