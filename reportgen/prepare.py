@@ -272,7 +272,7 @@ class _Preparer:
         return out
 
     @contextmanager
-    def list_formats_of(self, holder: m.Section | m.Annex | m.Appendix | m.Preamble,
+    def list_formats_of(self, holder: m.Part,
                         ) -> Iterator[None]:
         """The list formats of ``holder`` (when it gives some) for its content and its
         clauses: an inner part's own formats win over an outer one's."""
@@ -285,7 +285,7 @@ class _Preparer:
             if given:
                 self.list_formats.pop()
 
-    def content(self, holder: m.Section | m.Annex | m.Appendix | m.Preamble, path: Path_,
+    def content(self, holder: m.Part, path: Path_,
                 prefix: str) -> list[d.Block]:
         out = self._content(holder, path, prefix)
         if self.list_formats:
@@ -293,7 +293,7 @@ class _Preparer:
             out = [_with_list_formats(b, formats) for b in out]
         return out
 
-    def _content(self, holder: m.Section | m.Annex | m.Appendix | m.Preamble, path: Path_,
+    def _content(self, holder: m.Part, path: Path_,
                  prefix: str) -> list[d.Block]:
         out: list[d.Block] = []
         if holder.text is not None:
@@ -472,6 +472,19 @@ class _Preparer:
 
     # --------------------------------------------------------------- annexes
 
+    def part_blocks(self, part: m.Annex | m.Appendix, path: Path_, part_id: str,
+                    sequence: str, parent: str) -> list[d.Block]:
+        """An annex's or appendix's content, then its clauses (numbered under ``parent``:
+        "" for an annex, "I" for Appendix I)."""
+        with self.list_formats_of(part):
+            blocks = self.content(part, path, part_id)
+            blocks.extend(self.sections(part.sections, (*path, "sections"), sequence, 1,
+                                        parent, _SiblingCount(0), part_id))
+        if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
+            # the first paragraph after the title keeps its distance (§5)
+            blocks[0] = replace(blocks[0], role="after_title")
+        return blocks
+
     def annexes(self) -> list[d.Annex]:
         out = []
         for a, annex in enumerate(self.report.annexes):
@@ -480,13 +493,7 @@ class _Preparer:
             mark = {"arabic": str(a + 1), "letter": chr(ord("A") + a), "none": ""}[style]
             sequence = f"annex-{mark}" if mark else "annex"
             annex_id = self.block_id(annex.id, f"annex.{a + 1}", path)
-            with self.list_formats_of(annex):
-                blocks = self.content(annex, path, annex_id)
-                blocks.extend(self.sections(annex.sections, (*path, "sections"), sequence, 1,
-                                            "", _SiblingCount(0), annex_id))
-            if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
-                # the first paragraph after the annex title keeps its distance (§5)
-                blocks[0] = replace(blocks[0], role="after_title")
+            blocks = self.part_blocks(annex, path, annex_id, sequence, "")
             label = self.lang["annex"].format(n=mark).strip()
             out.append(d.Annex(label, annex.title, annex.obligation, tuple(blocks), sequence,
                                id=annex_id, origin=self.loaded.origin(path)))
@@ -500,12 +507,7 @@ class _Preparer:
             mark = roman(a + 1)
             sequence = f"appendix-{mark}"
             appendix_id = self.block_id(appendix.id, f"appendix.{a + 1}", path)
-            with self.list_formats_of(appendix):
-                blocks = self.content(appendix, path, appendix_id)
-                blocks.extend(self.sections(appendix.sections, (*path, "sections"), sequence,
-                                            1, mark, _SiblingCount(0), appendix_id))
-            if blocks and isinstance(blocks[0], d.Paragraph) and blocks[0].role == "normal":
-                blocks[0] = replace(blocks[0], role="after_title")
+            blocks = self.part_blocks(appendix, path, appendix_id, sequence, mark)
             obligation = self.lang["appendix_obligation"] if appendix.obligation is None \
                 else appendix.obligation
             out.append(d.Annex(self.lang["appendix"].format(n=mark), appendix.title,
