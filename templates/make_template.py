@@ -506,34 +506,13 @@ STYLES: tuple[Style, ...] = (
         para=Para(keep_lines=True, before=240, after=120, jc="center"),
         font=BOLD,
     ),
-    pstyle(
-        "Annex_NoTitle",
-        "AnnexNoTitle",
-        next_style="Normalaftertitle",
-        para=Para(
-            keep_next=True,
-            keep_lines=True,
-            page_break_before=True,
-            before=720,
-            jc="center",
-            outline=0,
-        ),
-        font=Font(bold=True, size=sz(layout.SIZE_ANNEX_TITLE)),
-    ),
-    pstyle(  # the same formatting as Annex_NoTitle (itu-style.md §5)
-        "Appendix_NoTitle",
-        "AppendixNoTitle",
-        next_style="Normalaftertitle",
-        para=Para(
-            keep_next=True,
-            keep_lines=True,
-            page_break_before=True,
-            before=720,
-            jc="center",
-            outline=0,
-        ),
-        font=Font(bold=True, size=sz(layout.SIZE_ANNEX_TITLE)),
-    ),
+    # an annex's and an appendix's title: the same formatting (itu-style.md §5)
+    *(pstyle(name, style_id, next_style="Normalaftertitle",
+             para=Para(keep_next=True, keep_lines=True, page_break_before=True, before=720,
+                       jc="center", outline=0),
+             font=Font(bold=True, size=sz(layout.SIZE_ANNEX_TITLE)))
+      for name, style_id in (("Annex_NoTitle", "AnnexNoTitle"),
+                             ("Appendix_NoTitle", "AppendixNoTitle"))),
     # Page furniture.
     pstyle("header", "Header", para=Para(before=0, after=0, jc="center"),
            font=Font(size=sz(layout.SIZE_HEADER))),
