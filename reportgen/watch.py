@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from .build import BuildOptions, BuildResult, Format, build_report
+from .build import BuildOptions, BuildResult, build_report
 from .locate import find_report
+from .writers import WRITERS
 
 Report = Callable[[BuildResult], None]
 
@@ -53,10 +54,9 @@ def watch(paths: list[Path], options: BuildOptions, on_result: Report,
     from watchfiles import watch as watch_changes
 
     roots = [find_report(p) for p in paths]
-    if options.wants(Format.pdf.value):
-        from .writers.pdf import warm_up
+    from .offload import warm_up
 
-        warm_up()
+    warm_up(name for name in WRITERS if options.wants(name))  # each forked render inherits
     for root in roots:
         rebuild(root, options, on_result)
     say(f"watching {len(roots)} report{'s' if len(roots) != 1 else ''} for changes "
