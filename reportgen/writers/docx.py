@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import re
 import secrets
 import zipfile
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from docx.text.run import Run
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from lxml.etree import SubElement
 from markupsafe import Markup, escape
 
 from .. import document as d
@@ -63,6 +65,12 @@ FOOTNOTE_TEXT_STYLE = "footnote text"
 FOOTNOTE_REFERENCE_STYLE = "footnote reference"
 LIST_STYLES = ("enumlev1", "enumlev2", "enumlev3")
 HEADING_STYLES = ("heading 1", "heading 2", "heading 3")
+W_P, W_PPR, W_PSTYLE, W_R, W_RPR = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:r"), qn("w:rPr")
+W_B, W_I, W_T, W_TAB, W_BR = qn("w:b"), qn("w:i"), qn("w:t"), qn("w:tab"), qn("w:br")
+W_VAL, W_ID, W_NAME = qn("w:val"), qn("w:id"), qn("w:name")
+W_BOOKMARK_START, W_BOOKMARK_END = qn("w:bookmarkStart"), qn("w:bookmarkEnd")
+XML_SPACE = qn("xml:space")
+RUN_BREAKS = re.compile("([\t\n\r])")
 PARAGRAPH_STYLES: dict[str, str] = {"normal": "Normal", "after_title": "Normal_after_title",
                                     "quotation": "Quotation", "centred": "Normal"}
 
@@ -214,6 +222,52 @@ def _fit(value: str, limit: int = 255) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "\u2026"
 
 
+def text_run(p: Any, text: str, bold: bool = False, italic: bool = False) -> None:
+    """Append to paragraph ``p`` the run python-docx's ``p.add_run(text)`` makes, bold
+    and italic then set (or None): the same elements, written directly, since python-docx
+    goes through a dozen layers of objects and checks of the schema's order for each.
+
+    A TAB becomes ``w:tab``, a line feed or carriage return ``w:br``, the rest ``w:t``
+    (``xml:space="preserve"`` when it begins or ends with white space)."""
+    run = SubElement(p, W_R)
+    r_pr = SubElement(run, W_RPR)
+    if bold:
+        SubElement(r_pr, W_B)
+    if italic:
+        SubElement(r_pr, W_I)
+    if not text:
+        return
+    for piece in RUN_BREAKS.split(text):
+        if piece == "\t":
+            SubElement(run, W_TAB)
+        elif piece in ("\n", "\r"):
+            SubElement(run, W_BR)
+        elif piece:
+            t = SubElement(run, W_T)
+            t.text = piece
+            if len(piece.strip()) < len(piece):
+                t.set(XML_SPACE, "preserve")
+
+
+def _last_child(element: Any) -> Any:
+    """The last child of ``element`` (None when it has none), found without counting
+    them all, as ``len`` does."""
+    try:
+        return element[-1]
+    except IndexError:
+        return None
+
+
+def _children_after(element: Any, last: Any) -> list[Any]:
+    """The children of ``element`` after ``last`` (all of them when ``last`` is None)."""
+    child = last.getnext() if last is not None else next(iter(element), None)
+    out = []
+    while child is not None:
+        out.append(child)
+        child = child.getnext()
+    return out
+
+
 def _follows_table(p: Any) -> bool:
     """True when the element before paragraph ``p`` is a table."""
     before = p.getprevious()
@@ -291,12 +345,17 @@ class _BodyWriter:
     def set_style(self, p: WordParagraph, name: str) -> None:
         """Give a paragraph a style (the default paragraph style is left implicit)."""
         style_id = self.style(name)
-        p._p.get_or_add_pPr().style = None if style_id == self.default_paragraph_style \
-            else style_id
+        value = None if style_id == self.default_paragraph_style else style_id
+        if len(p._p) == 0:  # a new paragraph: its properties are its first child
+            p_pr = SubElement(p._p, W_PPR)
+            if value is not None:
+                SubElement(p_pr, W_PSTYLE).set(W_VAL, value)
+            return
+        p._p.get_or_add_pPr().style = value
 
     def paragraph(self, name: str) -> WordParagraph:
         assert self.anchor is not None
-        element = OxmlElement("w:p")
+        element = self.anchor._p.makeelement(W_P)
         self.anchor._p.addprevious(element)
         p = WordParagraph(element, self.anchor._parent)
         self.set_style(p, name)
@@ -316,17 +375,14 @@ class _BodyWriter:
         if not block_id or self.unanchored:
             return
         number = str(next(self.bookmark_ids))
-        start = OxmlElement("w:bookmarkStart")
-        start.set(qn("w:id"), number)
-        start.set(qn("w:name"), bookmark_name(block_id))
-        end = OxmlElement("w:bookmarkEnd")
-        end.set(qn("w:id"), number)
-        p_pr = p._p.pPr
+        start = p._p.makeelement(W_BOOKMARK_START, {W_ID: number,
+                                                    W_NAME: bookmark_name(block_id)})
+        p_pr = p._p.find(W_PPR)
         if p_pr is not None:
             p_pr.addnext(start)
         else:
             p._p.insert(0, start)
-        p._p.append(end)
+        SubElement(p._p, W_BOOKMARK_END, {W_ID: number})
 
     def mark_cover(self) -> None:
         """Bookmark the cover's paragraphs that show a field of the content."""
@@ -500,9 +556,10 @@ class _BodyWriter:
             self.paragraph("Table_text")
         result = word_table(self, table)
         if self.tracker is not None:
+            trs = result._tbl.tr_lst
             for r, change in enumerate(table.row_changes, start=len(table.header_rows)):
                 if change:
-                    self.tracker.mark_row(result.rows[r]._tr, change)
+                    self.tracker.mark_row(trs[r], change)
         self.anchor._p.addprevious(result._tbl)
 
     def annex(self, annex: d.Annex) -> None:
@@ -555,9 +612,7 @@ class _BodyWriter:
         for node in nodes:
             match node:
                 case d.Text(text=text):
-                    run = p.add_run(text)
-                    run.bold = bold or None
-                    run.italic = italic or None
+                    text_run(p._p, text, bold, italic)
                 case d.DocRef(id=doc_id, url=str(url)):
                     run = Run(self.link(p, url, doc_id), p)
                     run.bold = bold or None
@@ -577,16 +632,16 @@ class _BodyWriter:
                 case d.Link(url=url, children=children):
                     self.link(p, url, d.plain_text(children))
                 case d.Inserted(children=children) | d.Deleted(children=children):
-                    start = len(p._p)
+                    last = _last_child(p._p)
                     self.inlines(p, children, bold, italic)
                     if self.tracker is not None:
                         change = "inserted" if isinstance(node, d.Inserted) else "deleted"
-                        self.tracker.wrap_runs(list(p._p)[start:], change)
+                        self.tracker.wrap_runs(_children_after(p._p, last), change)
                 case d.Reformatted(children=children, bold=was_bold, italic=was_italic):
-                    start = len(p._p)
+                    last = _last_child(p._p)
                     self.inlines(p, children, bold, italic)
                     if self.tracker is not None:
-                        self.tracker.reformat(list(p._p)[start:], was_bold, was_italic)
+                        self.tracker.reformat(_children_after(p._p, last), was_bold, was_italic)
                 case _:
                     raise TypeError(f"the DOCX writer has no rule for {type(node).__name__}")
 
