@@ -46,6 +46,7 @@ from .docx_figures import write_figure
 from .docx_footnotes import Footnotes, reference
 from .docx_language import apply_language
 from .docx_numbering import Numbering
+from .docx_relations import Relations
 from .docx_revisions import Tracker
 from .docx_tables import word_table
 
@@ -308,6 +309,8 @@ class _BodyWriter:
             if marks else None
         self.unanchored = 0  # > 0 while writing removed text: it carries no bookmarks
         self.footnotes = Footnotes(word.part)
+        self.relations = Relations()  # links, pictures and drawing ids, looked up fast
+        self.svg_fallbacks: dict[tuple[bytes, float], Any] = {}  # an SVG's PNG, by size
         self.break_before = False  # a page break waits for the next paragraph
 
     # ---------------------------------------------------------------- setup
@@ -657,7 +660,7 @@ class _BodyWriter:
 
     def link(self, p: WordParagraph, url: str, text: str) -> Any:
         """A hyperlink run in the Hyperlink style; returns the run (``w:r``)."""
-        r_id = p.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        r_id = self.relations.relate(p.part, url, RT.HYPERLINK, external=True)
         link = OxmlElement("w:hyperlink")
         link.set(qn("r:id"), r_id)
         run = OxmlElement("w:r")

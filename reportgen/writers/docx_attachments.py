@@ -121,19 +121,21 @@ def _copy_cover(writer: _BodyWriter, source: Any, marker: str, doc: d.Document,
         if element.tag == qn("w:sectPr"):
             break
         copied = copy.deepcopy(element)
-        _relink(copied, source.part, writer.word.part)
+        _relink(copied, source.part, writer)
         writer.anchor._p.addprevious(copied)
         for p in copied.iter(qn("w:p")) if copied.tag != qn("w:p") else [copied]:
             paragraph = WordParagraph(p, writer.anchor._parent)
             block_id = wanted.pop(paragraph.text, None)
             if block_id:
                 writer.mark(paragraph, block_id)
+    writer.relations.forget_shape_ids()  # the cover's drawings keep the template's ids
 
 
-def _relink(element: Any, source: Any, target: Any) -> None:
-    """Relationships of a copied element pointed at the same targets from ``target``."""
+def _relink(element: Any, source: Any, writer: _BodyWriter) -> None:
+    """Relationships of a copied element pointed at the same targets from the document."""
     from .docx import TemplateProblem
 
+    target = writer.word.part
     for node in element.iter():
         for attr in R_ATTRIBUTES:
             rid = node.get(attr)
@@ -141,7 +143,8 @@ def _relink(element: Any, source: Any, target: Any) -> None:
                 continue
             rel = source.rels[rid]
             if rel.is_external:
-                new = target.relate_to(rel.target_ref, rel.reltype, is_external=True)
+                new = writer.relations.relate(target, rel.target_ref, rel.reltype,
+                                              external=True)
             elif rel.reltype == RT.IMAGE:
                 new, _ = target.get_or_add_image(io.BytesIO(rel.target_part.blob))
             else:

@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from .. import document as d
 from ..errors import ContentError, Problem
 from ..images import CONTENT_TYPES
+from .docx_relations import Relations
 
 if TYPE_CHECKING:
     from .docx import _BodyWriter
@@ -43,7 +44,7 @@ def write_figure(writer: _BodyWriter, figure: d.Figure) -> None:
     """The picture paragraph, then the caption paragraph with the figure's bookmark."""
     p = writer.paragraph(PICTURE_STYLE)
     try:
-        picture(p, figure)
+        picture(p, figure, writer.relations, writer.svg_fallbacks)
     except FigureRenderError as exc:
         o = figure.origin
         raise ContentError([Problem(o.file if o else "", o.line if o else 0,
@@ -71,21 +72,29 @@ class _Header(BaseImageHeader):
         return "jpg" if self.fmt == "jpeg" else self.fmt
 
 
-def picture(p: WordParagraph, figure: d.Figure) -> None:
-    """An inline picture (``wp:inline``) of the figure's size in a run of ``p``."""
+def picture(p: WordParagraph, figure: d.Figure, relations: Relations,
+            fallbacks: dict[tuple[bytes, float], tuple[bytes, BaseImageHeader]] | None = None,
+            ) -> None:
+    """An inline picture (``wp:inline``) of the figure's size in a run of ``p``; an SVG's
+    PNG is drawn once for each size it is shown at (``fallbacks`` keeps them)."""
     pic = figure.picture
     if pic.format == "svg":
-        raster, header = svg_fallback(pic, figure.width_cm)
+        key = (pic.data, figure.width_cm)
+        drawn = fallbacks.get(key) if fallbacks is not None else None
+        if drawn is None:
+            drawn = svg_fallback(pic, figure.width_cm)
+            if fallbacks is not None:
+                fallbacks[key] = drawn
+        raster, header = drawn
     else:
         raster, header = pic.data, _Header(pic.format, pic.width_px, pic.height_px)
     image = DocxImage(raster, f"image.{header.default_ext}", header)
     part = p.part
     package = part.package
     assert package is not None
-    images = package.image_parts
-    image_part = images._get_by_sha1(image.sha1) or images._add_image_part(image)
-    r_id = part.relate_to(image_part, RT.IMAGE)
-    inline = CT_Inline.new_pic_inline(part.next_id, r_id, image.filename,
+    image_part = relations.image_part(package, image)
+    r_id = relations.relate(part, image_part, RT.IMAGE)
+    inline = CT_Inline.new_pic_inline(relations.shape_id(part), r_id, image.filename,
                                       Cm(figure.width_cm), Cm(figure.height_cm))
     p.add_run()._r.add_drawing(inline)
     for side in ("distT", "distB", "distL", "distR"):  # else LibreOffice pads 0.32 cm
@@ -94,7 +103,7 @@ def picture(p: WordParagraph, figure: d.Figure) -> None:
     doc_pr.set("name", f"Figure {figure.number}")
     doc_pr.set("descr", figure.alt)
     if pic.format == "svg":
-        _add_svg_blip(p, inline, pic.data)
+        _add_svg_blip(p, inline, pic.data, relations)
 
 
 def svg_fallback(pic: d.Picture, width_cm: float) -> tuple[bytes, BaseImageHeader]:
@@ -115,14 +124,14 @@ def svg_fallback(pic: d.Picture, width_cm: float) -> tuple[bytes, BaseImageHeade
     return png, _Header("png", width, height)
 
 
-def _add_svg_blip(p: WordParagraph, inline: object, svg: bytes) -> None:
+def _add_svg_blip(p: WordParagraph, inline: object, svg: bytes,
+                  relations: Relations) -> None:
     """Add the SVG part and point the picture's blip at it through the svgBlip extension."""
     part = p.part
     package = part.package
     assert package is not None
-    svg_part = Part(package.next_partname("/word/media/image%d.svg"), "image/svg+xml", svg,
-                    package)
-    r_id = part.relate_to(svg_part, RT.IMAGE)
+    svg_part = Part(relations.svg_partname(package), "image/svg+xml", svg, package)
+    r_id = relations.relate(part, svg_part, RT.IMAGE)
     blip = inline.xpath(".//a:blip")[0]  # type: ignore[attr-defined]
     ext_lst = OxmlElement("a:extLst")
     ext = OxmlElement("a:ext")
