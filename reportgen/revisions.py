@@ -7,13 +7,22 @@ order and compared word by word. The result is the new tree with marks: ``Insert
 list items and table rows with their change, and the cover fields that changed. The
 writers print the marks (tracked changes in the DOCX, colours in the PDF); numbers are
 not compared, since Word numbering recomputes them.
+
+Sequence matching (difflib's) can cost the product of the two lengths, and more for
+sequences with many repeated elements. It runs as it is on sequences whose lengths
+multiply to at most ``MATCH_WORK``; longer ones (thousands of clauses, a paragraph of
+thousands of words) are first cut at their common start and end and at the elements
+that occur once in each (patience diff's anchors), and each piece is matched the same
+way; a long piece with no such anchor is shown removed and added as a whole. A block is
+paired with at most ``PAIR_CANDIDATES`` new blocks after the last pair. So marking costs
+time in proportion to the length of the report, with a bounded factor.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -23,6 +32,124 @@ from .tablegrid import bands
 
 T = TypeVar("T")
 WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+MATCH_WORK = 250_000  # the largest product of two lengths difflib matches at once
+Opcode = tuple[str, int, int, int, int]
+
+
+def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
+    """difflib's opcodes turning ``a`` into ``b`` (``autojunk`` off), exactly as
+    ``SequenceMatcher`` gives them when ``len(a) * len(b) <= MATCH_WORK``; for longer
+    sequences, the matches found piece by piece between anchors (see the module's
+    docstring), in the same form."""
+    if len(a) * len(b) <= MATCH_WORK:
+        small: list[Opcode] = [*difflib.SequenceMatcher(None, a, b, autojunk=False)
+                               .get_opcodes()]
+        return small
+    blocks = _matching_blocks(a, b)
+    out: list[Opcode] = []
+    i = j = 0
+    for ai, bj, size in [*blocks, (len(a), len(b), 0)]:
+        tag = "replace" if i < ai and j < bj else "delete" if i < ai else \
+            "insert" if j < bj else ""
+        if tag:
+            out.append((tag, i, ai, j, bj))
+        i, j = ai + size, bj + size
+        if size:
+            out.append(("equal", ai, i, bj, j))
+    return out
+
+
+def _matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, int, int]]:
+    """The matching blocks ``(i, j, size)`` of two long sequences, in order and merged
+    where they touch. Pieces are taken from a stack, in order: each loses its common
+    start and end; then it is matched by difflib when small enough, else cut at its
+    anchors, which become blocks of one between the pieces around them."""
+    found: list[tuple[int, int, int]] = []
+    stack: list[tuple[int, int, int, int] | tuple[int, int, int]] = [(0, len(a), 0, len(b))]
+    while stack:
+        task = stack.pop()
+        if len(task) == 3:  # an anchor, or a common end, in its place
+            found.append(task)
+            continue
+        alo, ahi, blo, bhi = task
+        start = 0
+        while alo + start < ahi and blo + start < bhi and a[alo + start] == b[blo + start]:
+            start += 1
+        if start:
+            found.append((alo, blo, start))
+            alo, blo = alo + start, blo + start
+        end = 0
+        while ahi - end > alo and bhi - end > blo and a[ahi - end - 1] == b[bhi - end - 1]:
+            end += 1
+        ahi, bhi = ahi - end, bhi - end
+        later: list[tuple[int, int, int, int] | tuple[int, int, int]] = []
+        if end:
+            later.append((ahi, bhi, end))
+        if alo < ahi and blo < bhi:
+            if (ahi - alo) * (bhi - blo) <= MATCH_WORK:
+                matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi],
+                                                  autojunk=False)
+                found.extend((alo + i, blo + j, n)
+                             for i, j, n in matcher.get_matching_blocks() if n)
+            else:
+                pieces: list[tuple[int, int, int, int] | tuple[int, int, int]] = []
+                i0, j0 = alo, blo
+                for i, j in _anchors(a, b, alo, ahi, blo, bhi):
+                    pieces += [(i0, i, j0, j), (i, j, 1)]
+                    i0, j0 = i + 1, j + 1
+                if pieces:  # else no element is unique to both: replaced as a whole
+                    pieces.append((i0, ahi, j0, bhi))
+                    later = pieces + later
+        stack.extend(reversed(later))
+    merged: list[tuple[int, int, int]] = []
+    for i, j, n in found:
+        if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
+            merged[-1] = (merged[-1][0], merged[-1][1], merged[-1][2] + n)
+        elif n:
+            merged.append((i, j, n))
+    return merged
+
+
+def _anchors(a: Sequence[Hashable], b: Sequence[Hashable], alo: int, ahi: int, blo: int,
+             bhi: int) -> list[tuple[int, int]]:
+    """The elements found exactly once in ``a[alo:ahi]`` and once in ``b[blo:bhi]``, as
+    pairs of positions: the longest chain of them in the same order in both."""
+    seen_a: dict[Hashable, int] = {}
+    for i in range(alo, ahi):
+        seen_a[a[i]] = -1 if a[i] in seen_a else i
+    seen_b: dict[Hashable, int] = {}
+    for j in range(blo, bhi):
+        if seen_a.get(b[j], -1) >= 0:
+            seen_b[b[j]] = -1 if b[j] in seen_b else j
+    pairs = sorted((seen_a[x], j) for x, j in seen_b.items() if j >= 0)
+    # the longest increasing run of the j's (patience sorting), with back links
+    tails: list[int] = []  # index into pairs of the last element of each length
+    back: list[int] = []
+    for k, (_, j) in enumerate(pairs):
+        length = _bisect_tails(pairs, tails, j)
+        back.append(tails[length - 1] if length else -1)
+        if length == len(tails):
+            tails.append(k)
+        else:
+            tails[length] = k
+    chain: list[tuple[int, int]] = []
+    k = tails[-1] if tails else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
+
+
+def _bisect_tails(pairs: list[tuple[int, int]], tails: list[int], j: int) -> int:
+    """The first length whose chain ends at a j not below ``j``."""
+    lo, hi = 0, len(tails)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pairs[tails[mid]][1] < j:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 # ------------------------------------------------------------------ inline text
@@ -132,10 +259,8 @@ def diff_inlines(old: Sequence[d.Inline], new: Sequence[d.Inline]) -> tuple[d.In
     """``new`` with the words removed since ``old`` and those added marked."""
     a, b = _tokens(old), _tokens(new)
     plain: Status = ("", False, False)
-    matcher = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b],
-                                      autojunk=False)
     out: list[tuple[_Token, Status]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([t.key for t in a], [t.key for t in b]):
         if tag == "equal":
             out.extend((t, plain) for t in b[j1:j2])
         elif tag == "replace" and [t.shown for t in a[i1:i2]] == [t.shown for t in b[j1:j2]]:
@@ -205,10 +330,8 @@ Op = tuple[str, T | None, T | None]  # ("equal" | "changed" | change kind, old, 
 def _align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
            same_kind: Callable[[T, T], bool],
            text: Callable[[T], str] = lambda x: str(x)) -> list[Op[T]]:
-    matcher = difflib.SequenceMatcher(None, [key(o) for o in old], [key(n) for n in new],
-                                      autojunk=False)
     ops: list[Op[T]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([key(o) for o in old], [key(n) for n in new]):
         if tag == "equal":
             ops.extend(("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))
             continue
@@ -229,21 +352,27 @@ def _align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
 
 SIMILAR = 0.5  # how alike two blocks must be to be shown as one block changed
 SIMILARITY_CHARS = 2000  # enough text to tell two blocks apart, bounded in time
+PAIR_CANDIDATES = 50  # new blocks an old block is compared with, after the last pair
 
 
 def _pair(olds: list[T], news: list[T], text: Callable[[T], str],
           same_kind: Callable[[T, T], bool]) -> list[Op[T]]:
-    """Within a run of differing blocks, pair each old block with the most alike new one
-    after the last pair (in order); the rest were deleted or inserted."""
+    """Within a run of differing blocks, pair each old block with the most alike of the
+    next ``PAIR_CANDIDATES`` new ones after the last pair (in order); the rest were
+    deleted or inserted."""
     ops: list[Op[T]] = []
     start = 0
-    new_texts = [text(n)[:SIMILARITY_CHARS] for n in news]
+    matchers: dict[int, difflib.SequenceMatcher[str]] = {}  # by new block: its text read once
     for o in olds:
         best, best_ratio = -1, SIMILAR
         old_text = text(o)[:SIMILARITY_CHARS]
-        for k in range(start, len(news)):
+        for k in range(start, min(len(news), start + PAIR_CANDIDATES)):
             if same_kind(o, news[k]):
-                matcher = difflib.SequenceMatcher(None, old_text, new_texts[k])
+                matcher = matchers.get(k)
+                if matcher is None:
+                    matcher = difflib.SequenceMatcher(None, "", text(news[k])[:SIMILARITY_CHARS])
+                    matchers[k] = matcher
+                matcher.set_seq1(old_text)
                 if matcher.quick_ratio() < best_ratio:
                     continue
                 ratio = matcher.ratio()
