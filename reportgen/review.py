@@ -101,15 +101,23 @@ def place_paragraphs(paragraphs: list[ReviewedParagraph],
         if a.text.strip():
             by_text.setdefault(normalise(a.text), []).append(a)
     used: set[str] = set()
+    skipped: dict[str, int] = {}  # by text: how many of its anchors were found used
     placed: dict[int, Placed] = {}
     current: Anchor | None = None
     for para in paragraphs:
         anchor = next((by_bookmark[b] for b in para.bookmarks if b in by_bookmark), None)
         how = "bookmark"
         if anchor is None and para.old.strip():
-            candidates = [a for a in by_text.get(normalise(para.old), []) if a.id not in used]
-            if candidates:
-                anchor, how = candidates[0], "text"
+            # the first anchor of that text not used yet; an anchor once used stays used,
+            # so the search goes on from there next time (many equal texts cost no square)
+            text = normalise(para.old)
+            candidates = by_text.get(text, [])
+            k = skipped.get(text, 0)
+            while k < len(candidates) and candidates[k].id in used:
+                k += 1
+            skipped[text] = k
+            if k < len(candidates):
+                anchor, how = candidates[k], "text"
         if anchor is None and current is not None:
             anchor, how = current, "nearest"
         if anchor is not None:
