@@ -47,6 +47,9 @@ MAX_PROSE_DEPTH = 8
 # The text a report stands for, shared parts counted each time they are used (see
 # _check_size): a few lines of YAML could otherwise repeat a 2 MiB file thousands of times.
 MAX_TEXT_CHARS = 4_000_000
+# Rows of one table, a Markdown table or a table block: the largest builds (DOCX and
+# PDF) in under a minute on two cores; the PDF's renderer keeps every page in memory.
+MAX_TABLE_ROWS = 4_000
 # C0 controls other than TAB, LF, CR; non-characters; lone surrogates: not allowed in XML.
 INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -578,7 +581,8 @@ def _markdown_texts(loaded: LoadedReport) -> Iterator[tuple[Path_, str, Origin]]
 
 
 def _check_prose_nesting(loaded: LoadedReport) -> list[Problem]:
-    """Markdown nested deeper than MAX_PROSE_DEPTH, once per place where it goes too deep.
+    """Markdown nested deeper than MAX_PROSE_DEPTH, once per place where it goes too deep,
+    and Markdown tables of more than MAX_TABLE_ROWS rows, at their first line.
 
     Read from the parser's flat token stream, so that no depth of input can exhaust the
     stack here, and before anything deeper is silently dropped by the parser.
@@ -592,12 +596,20 @@ def _check_prose_nesting(loaded: LoadedReport) -> list[Problem]:
                                     "levels deep here; that is the limit"))
 
         depth = 0
+        table_line, rows = 0, 0
         for token in _markdown.parse(text):
             line = token.map[0] if token.map else 0
             before = depth
             depth += _CONTAINERS.get(token.type, 0)
             if depth > MAX_PROSE_DEPTH >= before:
                 add(line, "block quotes and lists")
+            if token.type == "table_open":
+                table_line, rows = line, 0
+            elif token.type == "tr_open":
+                rows += 1
+            elif token.type == "table_close" and rows - 1 > MAX_TABLE_ROWS:
+                problems.append(Problem(origin.file, origin.line + table_line, origin.col,
+                                        dotted(path), too_many_rows(rows - 1)))
             inner = 0
             for child in token.children or ():
                 inner += child.nesting
@@ -607,6 +619,11 @@ def _check_prose_nesting(loaded: LoadedReport) -> list[Problem]:
                 if child.type in {"softbreak", "hardbreak"}:
                     line += 1
     return problems
+
+
+def too_many_rows(rows: int) -> str:
+    return (f"a table of {rows} rows; the limit is {MAX_TABLE_ROWS} rows a table: split it "
+            "into tables of at most that many rows")
 
 
 def _check_consistency(loaded: LoadedReport) -> list[Problem]:
@@ -669,6 +686,9 @@ def _check_consistency(loaded: LoadedReport) -> list[Problem]:
         if block.highlights and report.highlights is None:
             add((*path, "highlights"), "the report has no 'highlights' to show")
         if block.table is not None:
+            if len(block.table.rows) > MAX_TABLE_ROWS:  # at the first row past the limit
+                add((*path, "table", "rows", MAX_TABLE_ROWS),
+                    too_many_rows(len(block.table.rows)))
             for where, message in table_geometry(block.table):
                 add((*path, "table", *where), message)
     check_cover(report, add)
