@@ -11,9 +11,10 @@ not compared, since Word numbering recomputes them.
 Sequence matching (difflib's) can cost the product of the two lengths, and more for
 sequences with many repeated elements. It runs as it is on sequences whose lengths
 multiply to at most ``MATCH_WORK``; longer ones (thousands of clauses, a paragraph of
-thousands of words) are first cut at their common start and end and at the elements
-that occur once in each (patience diff's anchors), and each piece is matched the same
-way; a long piece with no such anchor is shown removed and added as a whole. A block is
+thousands of words) are first cut at their common start and end and at the elements,
+or else the runs of up to 16 elements, that occur once in each (patience diff's
+anchors), and each piece is matched the same way; a long piece with no such anchor is
+shown removed and added as a whole. A block is
 paired with at most ``PAIR_CANDIDATES`` new blocks after the last pair. So marking costs
 time in proportion to the length of the report, with a bounded factor.
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -33,6 +34,8 @@ from .tablegrid import bands
 T = TypeVar("T")
 WORDS = re.compile(r"\s+|\w+|[^\w\s]")
 MATCH_WORK = 250_000  # the largest product of two lengths difflib matches at once
+ANCHOR_WIDTHS = (1, 2, 4, 8, 16)  # runs of elements tried as anchors, shortest first
+PIECE_WORK = 2_500  # past the bound, smaller pieces go to difflib, larger ones are cut
 Opcode = tuple[str, int, int, int, int]
 
 
@@ -62,8 +65,9 @@ def opcodes(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Opcode]:
 def _matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, int, int]]:
     """The matching blocks ``(i, j, size)`` of two long sequences, in order and merged
     where they touch. Pieces are taken from a stack, in order: each loses its common
-    start and end; then it is matched by difflib when small enough, else cut at its
-    anchors, which become blocks of one between the pieces around them."""
+    start and end; then it is cut at its anchors, which become blocks between the
+    pieces around them, unless it is small (``PIECE_WORK``); a piece left uncut is
+    matched by difflib when it is within ``MATCH_WORK``, else replaced as a whole."""
     found: list[tuple[int, int, int]] = []
     stack: list[tuple[int, int, int, int] | tuple[int, int, int]] = [(0, len(a), 0, len(b))]
     while stack:
@@ -86,20 +90,22 @@ def _matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple
         if end:
             later.append((ahi, bhi, end))
         if alo < ahi and blo < bhi:
-            if (ahi - alo) * (bhi - blo) <= MATCH_WORK:
+            work = (ahi - alo) * (bhi - blo)
+            anchors = _anchors(a, b, alo, ahi, blo, bhi) if work > PIECE_WORK else []
+            if anchors:
+                pieces: list[tuple[int, int, int, int] | tuple[int, int, int]] = []
+                i0, j0 = alo, blo
+                for i, j, n in anchors:
+                    pieces += [(i0, i, j0, j), (i, j, n)]
+                    i0, j0 = i + n, j + n
+                pieces.append((i0, ahi, j0, bhi))
+                later = pieces + later
+            elif work <= MATCH_WORK:
                 matcher = difflib.SequenceMatcher(None, a[alo:ahi], b[blo:bhi],
                                                   autojunk=False)
                 found.extend((alo + i, blo + j, n)
                              for i, j, n in matcher.get_matching_blocks() if n)
-            else:
-                pieces: list[tuple[int, int, int, int] | tuple[int, int, int]] = []
-                i0, j0 = alo, blo
-                for i, j in _anchors(a, b, alo, ahi, blo, bhi):
-                    pieces += [(i0, i, j0, j), (i, j, 1)]
-                    i0, j0 = i + 1, j + 1
-                if pieces:  # else no element is unique to both: replaced as a whole
-                    pieces.append((i0, ahi, j0, bhi))
-                    later = pieces + later
+            # else: nothing is unique to both, and it is too long for difflib: replaced
         stack.extend(reversed(later))
     merged: list[tuple[int, int, int]] = []
     for i, j, n in found:
@@ -111,18 +117,41 @@ def _matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple
 
 
 def _anchors(a: Sequence[Hashable], b: Sequence[Hashable], alo: int, ahi: int, blo: int,
-             bhi: int) -> list[tuple[int, int]]:
-    """The elements found exactly once in ``a[alo:ahi]`` and once in ``b[blo:bhi]``, as
-    pairs of positions: the longest chain of them in the same order in both."""
-    seen_a: dict[Hashable, int] = {}
-    for i in range(alo, ahi):
-        seen_a[a[i]] = -1 if a[i] in seen_a else i
-    seen_b: dict[Hashable, int] = {}
-    for j in range(blo, bhi):
-        if seen_a.get(b[j], -1) >= 0:
-            seen_b[b[j]] = -1 if b[j] in seen_b else j
-    pairs = sorted((seen_a[x], j) for x, j in seen_b.items() if j >= 0)
-    # the longest increasing run of the j's (patience sorting), with back links
+             bhi: int) -> list[tuple[int, int, int]]:
+    """Runs found exactly once in ``a[alo:ahi]`` and once in ``b[blo:bhi]``, as blocks
+    ``(i, j, size)``: the longest chain of them in the same order in both, without
+    overlaps. Single elements first; where none is unique to both (a long text of
+    common words), runs of 2, 4, 8 and 16 elements."""
+    for width in ANCHOR_WIDTHS:
+        seen_a: dict[Hashable, int] = {}
+        for key, i in _runs(a, alo, ahi, width):
+            seen_a[key] = -1 if key in seen_a else i
+        seen_b: dict[Hashable, int] = {}
+        for key, j in _runs(b, blo, bhi, width):
+            if seen_a.get(key, -1) >= 0:
+                seen_b[key] = -1 if key in seen_b else j
+        pairs = sorted((seen_a[key], j) for key, j in seen_b.items() if j >= 0)
+        chain: list[tuple[int, int, int]] = []
+        for i, j in _increasing(pairs):
+            if not chain or (i >= chain[-1][0] + width and j >= chain[-1][1] + width):
+                chain.append((i, j, width))
+        if chain:
+            return chain
+    return []
+
+
+def _runs(seq: Sequence[Hashable], lo: int, hi: int,
+          width: int) -> Iterator[tuple[Hashable, int]]:
+    """Each run of ``width`` elements of ``seq[lo:hi]`` (an element itself for 1), and
+    where it starts."""
+    if width == 1:
+        return ((seq[i], i) for i in range(lo, hi))
+    return ((tuple(seq[i:i + width]), i) for i in range(lo, hi - width + 1))
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``pairs`` (sorted by their first) whose seconds increase
+    (patience sorting, n log n)."""
     tails: list[int] = []  # index into pairs of the last element of each length
     back: list[int] = []
     for k, (_, j) in enumerate(pairs):
