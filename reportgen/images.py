@@ -22,6 +22,9 @@ from typing import Literal
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_IMAGE_BYTES = 100 * 1024 * 1024  # all the figures' files of one report
 MAX_IMAGE_PIXELS = 50_000_000
+# Elements of one SVG: each is drawn twice (the DOCX's PNG, the PDF), about a millisecond
+# in all; the largest builds in under a minute.
+MAX_SVG_ELEMENTS = 100_000
 DEFAULT_DPI = 96.0  # a raster image without a resolution, and an SVG's px
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -225,7 +228,11 @@ def _check_references(root: object, name: str) -> None:
     from lxml import etree
 
     assert isinstance(root, etree._Element)
-    for node in root.iter():
+    for count, node in enumerate(root.iter(), 1):
+        if count > MAX_SVG_ELEMENTS:
+            raise ImageProblem(f"{name!r} has more than {MAX_SVG_ELEMENTS} elements; that is "
+                               "the limit for an SVG figure: simplify the drawing, or use a "
+                               "PNG of it")
         if isinstance(node, etree._ProcessingInstruction):
             raise ImageProblem(f"{name!r} has a processing instruction <?{node.target} …?>; "
                                "SVG figures may not refer to other files")

@@ -340,3 +340,20 @@ def test_a_table_block_over_the_limit_is_refused_at_the_first_row_past_it(
     # rows start on line 21 of report.yaml: row 31 (index 30) is on line 51
     assert ":51:15: body[0].blocks[0].table.rows[30]: a table of 32 rows; the limit is " \
         "30 rows a table" in line, line
+
+
+def test_an_svg_over_the_element_limit_is_refused_at_its_figure(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen import images
+
+    monkeypatch.setattr(images, "MAX_SVG_ELEMENTS", 50)
+    body = ("  - title: Figure\n    blocks:\n"
+            "      - figure: {file: many.svg, title: Many shapes, alt: shapes}\n")
+    for shapes, refused in ((49, False), (50, True)):  # the svg element counts too
+        folder = report(tmp_path / str(shapes), body, {"many.svg": (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">'
+            + '<rect width="1" height="1"/>' * shapes + "</svg>")})
+        output = CliRunner().invoke(app, ["check", str(folder)]).output
+        assert ("'many.svg' has more than 50 elements; that is the limit" in output) == refused
+    assert ":17:18: body[0].blocks[0].figure.file: 'many.svg' has more than 50 elements" \
+        in output, output
