@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
@@ -556,7 +557,11 @@ def _load_markdown(loaded: LoadedReport, name: str, path: Path_, problems: list[
         loaded.prose[path] = (text, Origin(shown, 1))
 
 
-_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+# Blocks only: the inline text of a block is parsed here only when it holds enough of the
+# characters that open emphasis, strong text or links ("*", "_", "[", "<") to nest them
+# deeper than the limit; most text (a table's cells) has none, and is not parsed twice.
+_markdown = MarkdownIt("commonmark", {"html": False}).enable("table").disable("inline")
+_INLINE_OPENERS = re.compile(r"[*_\[<]")
 _CONTAINERS = {"blockquote_open": 1, "bullet_list_open": 1, "ordered_list_open": 1,
                "blockquote_close": -1, "bullet_list_close": -1, "ordered_list_close": -1}
 
@@ -597,7 +602,8 @@ def _check_prose_nesting(loaded: LoadedReport) -> list[Problem]:
 
         depth = 0
         table_line, rows = 0, 0
-        for token in _markdown.parse(text):
+        env: dict[str, Any] = {}
+        for token in _markdown.parse(text, env):
             line = token.map[0] if token.map else 0
             before = depth
             depth += _CONTAINERS.get(token.type, 0)
@@ -611,7 +617,11 @@ def _check_prose_nesting(loaded: LoadedReport) -> list[Problem]:
                 problems.append(Problem(origin.file, origin.line + table_line, origin.col,
                                         dotted(path), too_many_rows(rows - 1)))
             inner = 0
-            for child in token.children or ():
+            children: list[Token] = []
+            if token.type == "inline" and \
+                    len(_INLINE_OPENERS.findall(token.content)) > MAX_PROSE_DEPTH:
+                _markdown.inline.parse(token.content, _markdown, env, children)
+            for child in children:
                 inner += child.nesting
                 if inner > MAX_PROSE_DEPTH:
                     add(line, "emphasis, strong text and links")
