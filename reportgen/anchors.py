@@ -66,14 +66,7 @@ def anchors(doc: d.Document, cover_origins: dict[str, Origin] | None = None,
     (when ``attached``) those of each attachment, its cover's ids ``attachment.N.cover.*``;
     then the footnotes of all of them, in the order of the footnotes part (a note's
     paragraph starts with its number, which Word prints, and a TAB)."""
-    out: list[Anchor] = []
-    origins = cover_origins or {}
-    for name in COVER_FIELDS:
-        value = getattr(doc.cover, name)
-        if value:
-            prefix = COVER_PREFIXES.get(name, "")
-            out.append(Anchor(f"{cover_id}.{name}", "cover", origins.get(name),
-                              prefix + value, prefix))
+    out = cover_anchors(doc, cover_origins, cover_id)
     out.extend(_blocks(doc.body))
     for annex in doc.annexes:
         out.append(Anchor(annex.id, "annex", annex.origin, f"{annex.label}\n\n{annex.title}",
@@ -89,6 +82,20 @@ def anchors(doc: d.Document, cover_origins: dict[str, Origin] | None = None,
         for note in _footnotes((document.body, tuple(a.blocks for a in document.annexes))):
             out.append(Anchor(note.id, "footnote", note.origin,
                               "\t" + d.plain_text(note.content), "\t"))
+    return out
+
+
+def cover_anchors(doc: d.Document, cover_origins: dict[str, Origin] | None = None,
+                  cover_id: str = "cover") -> list[Anchor]:
+    """The anchored paragraphs of ``doc``'s cover fields, the first of ``anchors``."""
+    out: list[Anchor] = []
+    origins = cover_origins or {}
+    for name in COVER_FIELDS:
+        value = getattr(doc.cover, name)
+        if value:
+            prefix = COVER_PREFIXES.get(name, "")
+            out.append(Anchor(f"{cover_id}.{name}", "cover", origins.get(name),
+                              prefix + value, prefix))
     return out
 
 

@@ -41,7 +41,7 @@ from markupsafe import Markup, escape
 
 from .. import document as d
 from .. import layout
-from ..anchors import anchors, bookmark_name
+from ..anchors import bookmark_name, cover_anchors
 from .docx_figures import write_figure
 from .docx_footnotes import Footnotes, reference
 from .docx_language import apply_language
@@ -389,7 +389,7 @@ class _BodyWriter:
 
     def mark_cover(self) -> None:
         """Bookmark the cover's paragraphs that show a field of the content."""
-        wanted = {a.text: a.id for a in anchors(self.doc, attached=False) if a.kind == "cover"}
+        wanted = {a.text: a.id for a in cover_anchors(self.doc)}
         for table in self.word.tables:
             for row in table.rows:
                 for cell in row.cells:
