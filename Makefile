@@ -78,7 +78,8 @@ test: $(TEST_STAMP) system-deps
 	$(BIN)/python -m pytest
 
 # The peers of the benchmark: pandoc (installed here when missing, as system-deps does for
-# the test tools) and LibreOffice; then every figure of the targets table in one run.
+# the test tools) and LibreOffice; then every figure of the targets table in one run, and
+# how the cost grows with the size of a report (bench/scale.py).
 bench: $(STAMP)
 	@missing=""; command -v pandoc >/dev/null || missing="$$missing pandoc"; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
@@ -92,6 +93,7 @@ bench: $(STAMP)
 	  fi; \
 	fi
 	$(BIN)/python bench/run.py --all
+	$(BIN)/python bench/scale.py
 
 template: $(STAMP)  # the generator needs lxml; it reads reportgen/layout.py of this checkout
 	$(BIN)/python templates/make_template.py
