@@ -93,7 +93,7 @@ bench: $(STAMP)
 	fi
 	$(BIN)/python bench/run.py --all
 
-template: $(STAMP)  # the generator needs lxml; it reads reportgen/layout.py of this checkout
+template: $(STAMP)  # the generator needs lxml; it reads reportgen/prepare/layout.py of this checkout
 	$(BIN)/python templates/make_template.py
 
 clean:

@@ -22,9 +22,9 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from typer.testing import CliRunner
 
-from reportgen import load
 from reportgen.cli import app
-from reportgen.writers.docx import FOOTNOTES_CT, SafeDocxTemplate, literal
+from reportgen.content import load
+from reportgen.writers.docx.writer import FOOTNOTES_CT, SafeDocxTemplate, literal
 
 from .conftest import Built, build_into, docx_paragraph_texts, need_tool, normalise, run_cli
 from .test_bad_input import VALID

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from reportgen import i18n
-from reportgen.i18n import LANGUAGES, locale
+from reportgen.prepare import languages as i18n
+from reportgen.prepare.languages import LANGUAGES, locale
 from tests.conftest import build_into, docx_paragraph_texts, normalise, pdf_text
 
 REPORT = """\

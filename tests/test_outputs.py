@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import outputs
+from reportgen.build import outputs
 
 from .conftest import ROOT, SECOND, SEED, run_cli
 

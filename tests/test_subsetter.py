@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.subsetter import PACKAGE, WARNING
+from reportgen.writers.pdf.subsetter import PACKAGE, WARNING
 
 from .conftest import ROOT, SEED, run_cli
 

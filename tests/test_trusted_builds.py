@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
-from reportgen import __version__, build, outputs
+from reportgen import __version__
+from reportgen.build import one as build
+from reportgen.build import outputs
 
 from .conftest import ROOT, SEED, run_cli
 

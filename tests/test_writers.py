@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import document as d
-from reportgen.build import Format, Names, output_names
+from reportgen import tree as d
+from reportgen.build.one import Format, Names, output_names
 from reportgen.paths import templates_dir
 from reportgen.writers import WRITERS, RenderJob
-from reportgen.writers.docx import render_docx
-from reportgen.writers.html import render_html
+from reportgen.writers.docx.writer import render_docx
+from reportgen.writers.html.render import render_html
 
 from .test_pdf_writer import build_document
 
@@ -68,8 +68,8 @@ def test_the_pdf_writer_in_its_own_process_gives_the_same_bytes_and_errors(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """DOCX and PDF rendered side by side (the PDF in a forked side process) give the
     bytes of one after the other, and a writer's error reaches the build as itself."""
-    from reportgen.build import BuildOptions, _Timer, plan_outputs, render_outputs
-    from reportgen.offload import SideRenderer
+    from reportgen.build.offload import SideRenderer
+    from reportgen.build.one import BuildOptions, _Timer, plan_outputs, render_outputs
     from reportgen.writers import Writer
 
     from .conftest import SEED
