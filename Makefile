@@ -74,6 +74,7 @@ system-deps:
 test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/reportgen check
 	$(BIN)/python -m pytest
 

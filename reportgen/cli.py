@@ -18,7 +18,7 @@ import typer
 from reportgen import __version__
 
 if TYPE_CHECKING:
-    from reportgen.build.one import BuildResult
+    from reportgen.build.options import BuildResult
     from reportgen.review.report import ReviewedReport
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -48,7 +48,7 @@ def main_options(
 
 def _check_output_options(fmt: str, names: str, template: Path | None) -> None:
     """The options build and watch share: a usage error for a wrong value."""
-    from reportgen.build.one import Format, Names
+    from reportgen.build.options import Format, Names
 
     if fmt not in {f.value for f in Format}:
         _usage_error(f"--format must be docx, pdf or all, not {fmt!r}")
@@ -141,7 +141,7 @@ def build(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Build DOCX and PDF for each report."""
-    from reportgen.build.one import BuildOptions, Format, Names
+    from reportgen.build.options import BuildOptions, Format, Names
 
     _check_output_options(fmt, names, template)
     reports = _report_paths(paths)
@@ -172,7 +172,8 @@ def _cores() -> int:
 
 def _run_with_progress(reports: list[Path], options: object, jobs: int,
                        timings: bool) -> list[BuildResult]:
-    from reportgen.build.one import BuildOptions, build_many
+    from reportgen.build.many import build_many
+    from reportgen.build.options import BuildOptions
 
     assert isinstance(options, BuildOptions)
     show_bar = sys.stderr.isatty() and len(reports) > 1
@@ -268,7 +269,7 @@ def watch(
 ) -> None:
     """Build, then rebuild each report when one of its files is saved (DOCX first, then
     PDF) until Ctrl-C. Errors are printed and the last good outputs kept."""
-    from reportgen.build.one import BuildOptions, Format, Names
+    from reportgen.build.options import BuildOptions, Format, Names
     from reportgen.build.watch import watch as watch_reports
 
     _check_output_options(fmt, names, template)

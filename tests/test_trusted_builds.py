@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from reportgen import __version__
-from reportgen.build import one as build
+from reportgen.build import fingerprint as build
 from reportgen.build import outputs
 
 from .conftest import ROOT, SEED, run_cli

@@ -35,14 +35,13 @@ from reportgen.build.outputs import (
     JOURNAL,
     MANIFEST,
     Manifest,
-    atomic_write,
     backup_name,
     edited_outputs,
     remove_stale_temporaries,
     sha256,
-    stage,
 )
 from reportgen.errors import OutputConflict, display_path
+from reportgen.files import atomic_write, stage
 
 JOURNAL_VERSION = 1
 PAUSE_AT = "REPORTGEN_TEST_PAUSE_AT"  # test hook: "<step>" or "<step>:<seconds>"

@@ -20,16 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.build.commit import commit_outputs, tidy
+from reportgen.build.fingerprint import Fingerprint, skip_if_up_to_date
 from reportgen.build.lock import folder_lock
 from reportgen.build.offload import SIDE_WRITER, Timer, payload, render_payload, warm_up
-from reportgen.build.one import (
-    BuildOptions,
-    BuildResult,
-    _Fingerprint,
-    _waiting,
-    failed_result,
-    plan_outputs,
-)
+from reportgen.build.one import build_report, failed_result, plan_outputs, waiting
+from reportgen.build.options import BuildOptions, BuildResult
 from reportgen.build.parallel import Memory, WorkerPool
 from reportgen.content.locate import report_name
 from reportgen.writers import WRITERS
@@ -50,7 +45,7 @@ class _Report:
     name: str
     timer: Timer = field(default_factory=Timer)
     lock: ExitStack = field(default_factory=ExitStack)
-    fingerprint: _Fingerprint | None = None
+    fingerprint: Fingerprint | None = None
     warnings: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     tasks: set[Task] = field(default_factory=set)
@@ -111,13 +106,13 @@ def _start(path: Path, options: BuildOptions, pool: WorkerPool,
     timer = report.timer
     try:
         with timer.stage("hash"):
-            fp = _Fingerprint.of(path, options)
+            fp = Fingerprint.of(path, options)
         report.name, report.fingerprint = fp.root.name, fp
         folder = options.out_root / fp.root.name
         if not folder.exists():
             made.append(folder)
         report.lock.enter_context(folder_lock(folder, options.lock_timeout,
-                                              _waiting(options, report.name, folder)))
+                                              waiting(options, report.name, folder)))
         tidy(folder)
         if fp.current(options):
             report.lock.close()
@@ -176,3 +171,41 @@ def _finish(report: _Report, options: BuildOptions) -> BuildResult:
         return failed_result(report.path, report.name, exc, options, timer)
     finally:
         report.lock.close()
+
+
+def build_many(paths: list[Path], options: BuildOptions, jobs: int,
+               on_done: Callable[[BuildResult], None]) -> list[BuildResult]:
+    """Build reports, in parallel when there are several; one failure stops nothing.
+
+    Which reports are up to date is decided first, in this process and from hashes
+    alone, so a rebuild with nothing to do starts no worker and imports no writer.
+    Several reports go to ``jobs`` warm workers (``batch.build_in_pool``); one report,
+    with ``jobs`` of two or more, has its PDF rendered in a side process. With ``jobs``
+    of one, everything runs in this process, one report after the other.
+    KeyboardInterrupt (Ctrl-C, or SIGTERM through the CLI) cancels the reports not yet
+    started and stops those under way without a partial file, then propagates.
+    """
+    results_by_path: dict[Path, BuildResult] = {}
+    stale: list[Path] = []
+
+    def record(path: Path, result: BuildResult) -> None:
+        on_done(result)
+        results_by_path[path] = result
+
+    for path in paths:
+        skipped = skip_if_up_to_date(path, options)
+        if skipped is None:
+            stale.append(path)
+        else:
+            record(path, skipped)
+    if stale and options.wants("pdf") and options.notify is not None:
+        from reportgen.writers.pdf.subsetter import WARNING, uses_fonttools
+
+        if uses_fonttools():
+            options.notify(WARNING)  # once per build, not once per report
+    if jobs >= 2 and len(stale) >= 2:
+        build_in_pool(stale, options, jobs, record)
+    else:
+        for path in stale:
+            record(path, build_report(path, options, side_process=jobs >= 2))
+    return [results_by_path[p] for p in paths]

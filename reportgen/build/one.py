@@ -1,147 +1,25 @@
-"""One build = load -> prepare -> writers -> atomic outputs, for one or many reports."""
+"""One build = load -> prepare -> writers -> atomic outputs, for one report."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen import __version__
 from reportgen.build.commit import commit_outputs, tidy
 from reportgen.build.lock import folder_lock
 from reportgen.build.offload import SIDE_WRITER, SideRenderer, Timer
-from reportgen.build.outputs import Manifest, file_sha256, unsettled
-from reportgen.content.locate import find_report, report_name
+from reportgen.content.locate import report_name
 from reportgen.errors import ContentError, OutputConflict, Problem, display_path
-from reportgen.paths import fonts_dir, templates_dir
 from reportgen.writers import WRITERS, RenderJob, Writer
 
 if TYPE_CHECKING:
     from reportgen.tree import Document
 
-PACKAGE_DIR = Path(__file__).resolve().parents[1]
-
-
-class Format(StrEnum):
-    docx = "docx"
-    pdf = "pdf"
-    all = "all"
-
-
-class Names(StrEnum):
-    itu = "itu"
-    plain = "plain"
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    out_root: Path
-    formats: Format = Format.all
-    names: Names = Names.itu
-    force: bool = False
-    template: Path | None = None  # a restyled Word template; default the packaged one
-    debug: bool = False  # let unexpected exceptions through, with their traceback
-    lock_timeout: float = 120.0  # seconds to wait for another build into the same folder
-    notify: Callable[[str], None] | None = None  # tells the user why a build waits or is
-    # slow (a module function)
-    changes_from: str | None = None  # also write a copy marked against this version
-    # when set, the files of the faster writers (the DOCX) are committed as soon as they
-    # are ready, and reported here, before the PDF is done (watch: the DOCX first)
-    on_early: Callable[[BuildResult], None] | None = None
-
-    def wants(self, fmt: str) -> bool:
-        return self.formats in (Format.all, Format(fmt))
-
-
-@dataclass
-class BuildResult:
-    report: str
-    status: str  # "built", "skipped", "failed"
-    files: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    backups: list[Path] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    peak_rss_mib: float | None = None  # the peak memory of its writer processes, if any
-
-
-_Timer = Timer
-
-
-def source_date() -> dt.date | None:
-    """The date from SOURCE_DATE_EPOCH, when set (reproducible-builds convention)."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH")
-    if not raw:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(int(raw), dt.UTC).date()
-    except (ValueError, OverflowError, OSError):
-        raise ContentError([Problem("SOURCE_DATE_EPOCH", 0, 0, "",
-                                    f"not a number of seconds: {raw!r}")]) from None
-
-
-def content_files(root: Path, outputs: Path | None = None) -> dict[str, str]:
-    """SHA-256 of every file of a report folder (relative POSIX name -> hash).
-
-    Hidden files and folders (backups, editor files) do not count, nor does the report's
-    own output folder when it lies inside (``build .`` run in the report's folder writes
-    to ``./output/<report>/``).
-    """
-    skip = _inside(outputs.resolve(), root) if outputs is not None else None
-    found = {}
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if p.is_file() and not any(part.startswith(".") for part in rel.parts) and (
-                skip is None or rel.parts[:len(skip)] != skip):
-            found[rel.as_posix()] = file_sha256(p)
-    return found
-
-
-def _inside(path: Path, root: Path) -> tuple[str, ...] | None:
-    """The parts of ``path`` relative to ``root``; None when it is not strictly below it."""
-    return path.relative_to(root).parts if path.is_relative_to(root) and path != root \
-        else None
-
-
-def code_digest(package: Path, templates: Path, fonts: Path) -> str:
-    """SHA-256 over every ``.py`` of the package and every file of the templates and fonts.
-
-    Names count as well as bytes; caches (``__pycache__``) and hidden files do not.
-    """
-    h = hashlib.sha256()
-    for label, root, pattern in (("reportgen", package, "*.py"), ("templates", templates, "*"),
-                                 ("fonts", fonts, "*")):
-        found = {p.relative_to(root).as_posix(): p for p in root.rglob(pattern) if p.is_file()}
-        for rel, path in sorted(found.items()):
-            if not any(part == "__pycache__" or part.startswith(".") for part in rel.split("/")):
-                h.update(f"{label}/{rel} {file_sha256(path)}\n".encode())
-    return h.hexdigest()
-
-
-@functools.cache
-def tool_digest() -> str:
-    """The digest of the reportgen that is running: computed once per process."""
-    return code_digest(PACKAGE_DIR, templates_dir(), fonts_dir())
-
-
-def inputs_digest(inputs: dict[str, str], options: BuildOptions, template: Path) -> str:
-    """Everything of the report and the command line that decides the outputs' bytes.
-
-    The tool itself (version, code, templates, fonts) is recorded apart, in the manifest.
-    """
-    h = hashlib.sha256()
-    h.update(f"formats={options.formats.value} names={options.names.value}\n".encode())
-    h.update(f"date={os.environ.get('SOURCE_DATE_EPOCH', '')}\n".encode())
-    for name, digest in sorted(inputs.items()):
-        h.update(f"content {name} {digest}\n".encode())
-    h.update(f"template {file_sha256(template)}\n".encode())
-    return h.hexdigest()
+from reportgen.build.fingerprint import Fingerprint, inputs_digest
+from reportgen.build.options import BuildOptions, BuildResult, Format, Names, source_date
 
 
 def output_names(stem: str, language: str, report_name: str, names: Names) -> dict[str, str]:
@@ -149,46 +27,6 @@ def output_names(stem: str, language: str, report_name: str, names: Names) -> di
     if names is Names.plain:
         return {w.name: f"{report_name}.{w.extension}" for w in WRITERS.values()}
     return {w.name: f"{stem}!{w.itu_code}-{language}.{w.extension}" for w in WRITERS.values()}
-
-
-def up_to_date(folder: Path, digest: str) -> bool:
-    """True when the manifest says these exact inputs made the files that are there now."""
-    manifest = Manifest.read(folder)
-    if manifest is None or manifest.inputs_digest != digest or not manifest.outputs:
-        return False
-    if (manifest.reportgen, manifest.tool_digest) != (__version__, tool_digest()):
-        return False  # built by another version, or another state of the code
-    for name, expected in manifest.outputs.items():
-        path = folder / name
-        if not path.is_file() or file_sha256(path) != expected:
-            return False
-    return True
-
-
-@dataclass(frozen=True)
-class _Fingerprint:
-    """A report's inputs and the hash that decides whether its outputs are current."""
-
-    root: Path
-    template: Path
-    inputs: dict[str, str]
-    digest: str
-
-    @staticmethod
-    def of(path: Path, options: BuildOptions) -> _Fingerprint:
-        root = find_report(path)
-        template = options.template or templates_dir() / "itu-td.docx"
-        inputs = content_files(root, options.out_root / root.name)
-        return _Fingerprint(root, template, inputs, inputs_digest(inputs, options, template))
-
-    def manifest(self) -> Manifest:
-        """The manifest of a build from these inputs by this tool, less its outputs."""
-        return Manifest(self.digest, self.inputs, {}, __version__, tool_digest())
-
-    def current(self, options: BuildOptions) -> bool:
-        """Marked copies depend on another version too: they are always rebuilt."""
-        return not options.force and options.changes_from is None and \
-            up_to_date(options.out_root / self.root.name, self.digest)
 
 
 def build_report(path: Path, options: BuildOptions,
@@ -200,15 +38,15 @@ def build_report(path: Path, options: BuildOptions,
     and writes the DOCX: a build then costs about the PDF alone, its imports overlapping
     the rest (or none, in a process that has them already, as ``watch`` does).
     """
-    timer = _Timer()
+    timer = Timer()
     name = report_name(path)
     side: SideRenderer | None = None
     try:
         with timer.stage("hash"):
-            fp = _Fingerprint.of(path, options)
+            fp = Fingerprint.of(path, options)
         name = fp.root.name
         folder = options.out_root / name
-        with folder_lock(folder, options.lock_timeout, _waiting(options, name, folder)):
+        with folder_lock(folder, options.lock_timeout, waiting(options, name, folder)):
             tidy(folder)
             if fp.current(options):
                 return BuildResult(name, "skipped", timings=timer.times)
@@ -233,7 +71,7 @@ def build_report(path: Path, options: BuildOptions,
 
 
 def failed_result(path: Path, name: str, exc: Exception, options: BuildOptions,
-                  timer: _Timer) -> BuildResult:
+                  timer: Timer) -> BuildResult:
     """The result of a build that raised ``exc``: its problems, each with its place.
     An unexpected exception is raised again with ``--debug``."""
     if isinstance(exc, ContentError):
@@ -248,8 +86,8 @@ def failed_result(path: Path, name: str, exc: Exception, options: BuildOptions,
     return BuildResult(name, "failed", errors=[message], timings=timer.times)
 
 
-def _early_commit(folder: Path, fp: _Fingerprint, options: BuildOptions,
-                  report: Callable[[BuildResult], None], timer: _Timer,
+def _early_commit(folder: Path, fp: Fingerprint, options: BuildOptions,
+                  report: Callable[[BuildResult], None], timer: Timer,
                   done: list[Path]) -> Callable[[dict[str, bytes]], None]:
     """Commit the first writers' files as soon as they are ready. Their manifest is the
     one a build of those formats alone would write: until the rest is committed, a
@@ -271,7 +109,7 @@ def _format_of(files: dict[str, bytes]) -> Format:
     return Format(suffixes.pop()) if len(suffixes) == 1 else Format.all
 
 
-def _waiting(options: BuildOptions, name: str, folder: Path) -> Callable[[], None] | None:
+def waiting(options: BuildOptions, name: str, folder: Path) -> Callable[[], None] | None:
     """What to say when another build holds the folder."""
     notify = options.notify
     if notify is None:
@@ -291,7 +129,7 @@ class Output:
 
 
 def plan_outputs(root: Path, template: Path, options: BuildOptions,
-                 timer: _Timer) -> tuple[list[Output], list[str]]:
+                 timer: Timer) -> tuple[list[Output], list[str]]:
     """Load and prepare the report (and the marked copy): the files to render, and the
     warnings. Each stage's time includes importing the libraries it needs."""
     with timer.stage("load"):
@@ -316,7 +154,7 @@ def plan_outputs(root: Path, template: Path, options: BuildOptions,
     return outputs, list(doc.warnings)
 
 
-def render_outputs(outputs: list[Output], timer: _Timer, side: SideRenderer | None = None,
+def render_outputs(outputs: list[Output], timer: Timer, side: SideRenderer | None = None,
                    ready: Callable[[dict[str, bytes]], None] | None = None,
                    ) -> dict[str, bytes]:
     """Each output's bytes. The side process's writer renders there, sent first, while
@@ -369,56 +207,3 @@ def marked_name(name: str) -> str:
     marked against the version before it."""
     stem, dot, ext = name.rpartition(".")
     return f"{stem}-marked{dot}{ext}"
-
-
-def build_many(paths: list[Path], options: BuildOptions, jobs: int,
-               on_done: Callable[[BuildResult], None]) -> list[BuildResult]:
-    """Build reports, in parallel when there are several; one failure stops nothing.
-
-    Which reports are up to date is decided first, in this process and from hashes
-    alone, so a rebuild with nothing to do starts no worker and imports no writer.
-    Several reports go to ``jobs`` warm workers (``batch.build_in_pool``); one report,
-    with ``jobs`` of two or more, has its PDF rendered in a side process. With ``jobs``
-    of one, everything runs in this process, one report after the other.
-    KeyboardInterrupt (Ctrl-C, or SIGTERM through the CLI) cancels the reports not yet
-    started and stops those under way without a partial file, then propagates.
-    """
-    results_by_path: dict[Path, BuildResult] = {}
-    stale: list[Path] = []
-
-    def record(path: Path, result: BuildResult) -> None:
-        on_done(result)
-        results_by_path[path] = result
-
-    for path in paths:
-        skipped = _skip_if_up_to_date(path, options)
-        if skipped is None:
-            stale.append(path)
-        else:
-            record(path, skipped)
-    if stale and options.wants("pdf") and options.notify is not None:
-        from reportgen.writers.pdf.subsetter import WARNING, uses_fonttools
-
-        if uses_fonttools():
-            options.notify(WARNING)  # once per build, not once per report
-    if jobs >= 2 and len(stale) >= 2:
-        from reportgen.build.many import build_in_pool
-
-        build_in_pool(stale, options, jobs, record)
-    else:
-        for path in stale:
-            record(path, build_report(path, options, side_process=jobs >= 2))
-    return [results_by_path[p] for p in paths]
-
-
-def _skip_if_up_to_date(path: Path, options: BuildOptions) -> BuildResult | None:
-    """A "skipped" result when the report's outputs are current; None otherwise."""
-    timer = _Timer()
-    try:
-        with timer.stage("hash"):
-            fp = _Fingerprint.of(path, options)
-    except (ContentError, OSError):
-        return None  # let the build report it
-    if unsettled(options.out_root / fp.root.name) or not fp.current(options):
-        return None  # a build writes there now, or a killed one left work: wait and tidy
-    return BuildResult(fp.root.name, "skipped", timings=timer.times)

@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from reportgen.build.one import BuildOptions, BuildResult, build_report
+from reportgen.build.one import build_report
+from reportgen.build.options import BuildOptions, BuildResult
 from reportgen.content.locate import find_report
 from reportgen.writers import WRITERS
 

@@ -18,6 +18,9 @@ from reportgen import tree as d
 from reportgen.errors import Origin
 
 PREFIX = "_rg_"
+# the custom document properties that name the report and the digest of its sources
+REPORT_PROPERTY = "reportgen-report"
+SOURCES_PROPERTY = "reportgen-sources"
 MAX_BOOKMARK = 40  # Word's limit on a bookmark name
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9.]+$")
 COVER_FIELDS = ("masthead_number", "source", "title", "purpose", "keywords", "abstract",

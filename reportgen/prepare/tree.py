@@ -16,8 +16,7 @@ from typing import TypeVar
 
 from reportgen import tree as d
 from reportgen.content import model as m
-from reportgen.content.attachments import prefixed
-from reportgen.content.load import LoadedReport, Path_, dotted
+from reportgen.content.loaded import LoadedReport, Path_
 from reportgen.content.markdown import (
     ProseContext,
     as_quotation,
@@ -25,9 +24,11 @@ from reportgen.content.markdown import (
     to_blocks,
     to_inlines,
 )
+from reportgen.content.yaml_source import dotted
 from reportgen.errors import ContentError, Origin, Problem
 from reportgen.prepare import languages as i18n
 from reportgen.prepare.anchors import cell_id
+from reportgen.prepare.attachments import prefixed
 from reportgen.prepare.doclinks import document_url
 from reportgen.prepare.labels import DASH, format_label, markdown_pattern, parse_format
 from reportgen.prepare.layout import END_MARK, FIGURE_MAX_HEIGHT_CM, TEXT_WIDTH_CM

@@ -22,9 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.build.outputs import atomic_write
 from reportgen.content.load import load
 from reportgen.errors import ContentError
+from reportgen.files import atomic_write
 from reportgen.prepare.anchors import Anchor, anchors
 from reportgen.prepare.tree import prepare
 from reportgen.review.read import ReviewedParagraph

@@ -12,14 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.content.load import LoadedReport, load
+from reportgen.content.load import load
+from reportgen.content.loaded import LoadedReport
 from reportgen.content.locate import REPORT_FILE
 from reportgen.errors import Origin, display_path
-from reportgen.prepare.anchors import COVER_FIELDS, Anchor, anchors
+from reportgen.prepare.anchors import (
+    COVER_FIELDS,
+    REPORT_PROPERTY,
+    SOURCES_PROPERTY,
+    Anchor,
+    anchors,
+)
 from reportgen.prepare.tree import prepare, sources_digest
 from reportgen.review.read import Finding, Review, ReviewedParagraph, read_review
 from reportgen.tree import Document
-from reportgen.writers.docx.writer import REPORT_PROPERTY, SOURCES_PROPERTY
 
 
 class ReviewError(Exception):

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from reportgen import tree as d
+from reportgen.content.tablegrid import bands
 from reportgen.prepare.anchors import COVER_FIELDS
-from reportgen.prepare.tablegrid import bands
 
 T = TypeVar("T")
 WORDS = re.compile(r"\s+|\w+|[^\w\s]")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -24,19 +24,17 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from reportgen import tree as d
 from reportgen.prepare.anchors import COVER_FIELDS, COVER_PREFIXES
+from reportgen.writers.docx import oxml
+from reportgen.writers.docx.body import BodyWriter
 from reportgen.writers.docx.language import SECTPR_ORDER, child
-
-if TYPE_CHECKING:
-    from reportgen.writers.docx.writer import _BodyWriter
+from reportgen.writers.docx.template import TemplateProblem, render_template
 
 R_ATTRIBUTES = (qn("r:id"), qn("r:embed"), qn("r:link"))
 ENDMARK_STYLE = "Endmark"
 
 
-def write_attachments(writer: _BodyWriter) -> d.Document:
+def write_attachments(writer: BodyWriter) -> d.Document:
     """Write every attachment of ``writer.doc`` before the body anchor; the last one."""
-    from reportgen.writers.docx.writer import TemplateProblem, render_template
-
     report = writer.doc
     if writer.template is None:
         raise TemplateProblem("attachments need the Word template to render their covers")
@@ -91,7 +89,7 @@ def _restart_notes(sect_pr: Any) -> None:
         notes.append(restart)
 
 
-def _end_section(writer: _BodyWriter, doc: d.Document, final: Any, header_rid: str,
+def _end_section(writer: BodyWriter, doc: d.Document, final: Any, header_rid: str,
                  attached: bool) -> None:
     """End the section of ``doc`` (the report or an attachment) with its end mark, if
     it has one, in a paragraph that carries the section's properties."""
@@ -101,10 +99,10 @@ def _end_section(writer: _BodyWriter, doc: d.Document, final: Any, header_rid: s
     sect_pr = copy.deepcopy(final)
     if attached:  # an attachment's section; the report's keeps the template's header
         _section_header(sect_pr, header_rid)
-    p._p.get_or_add_pPr().append(sect_pr)
+    oxml.element(p).get_or_add_pPr().append(sect_pr)
 
 
-def _copy_cover(writer: _BodyWriter, source: Any, marker: str, doc: d.Document,
+def _copy_cover(writer: BodyWriter, source: Any, marker: str, doc: d.Document,
                 n: int) -> None:
     """Copy the rendered cover (every body element before the marker) before the anchor,
     its hyperlinks and pictures re-related, its fields bookmarked ``attachment.n.cover.*``."""
@@ -122,9 +120,9 @@ def _copy_cover(writer: _BodyWriter, source: Any, marker: str, doc: d.Document,
             break
         copied = copy.deepcopy(element)
         _relink(copied, source.part, writer.word.part)
-        writer.anchor._p.addprevious(copied)
+        oxml.element(writer.anchor).addprevious(copied)
         for p in copied.iter(qn("w:p")) if copied.tag != qn("w:p") else [copied]:
-            paragraph = WordParagraph(p, writer.anchor._parent)
+            paragraph = WordParagraph(p, oxml.parent(writer.anchor))
             block_id = wanted.pop(paragraph.text, None)
             if block_id:
                 writer.mark(paragraph, block_id)
@@ -132,8 +130,6 @@ def _copy_cover(writer: _BodyWriter, source: Any, marker: str, doc: d.Document,
 
 def _relink(element: Any, source: Any, target: Any) -> None:
     """Relationships of a copied element pointed at the same targets from ``target``."""
-    from reportgen.writers.docx.writer import TemplateProblem
-
     for node in element.iter():
         for attr in R_ATTRIBUTES:
             rid = node.get(attr)
@@ -150,7 +146,7 @@ def _relink(element: Any, source: Any, target: Any) -> None:
             node.set(attr, new)
 
 
-def _copy_header(writer: _BodyWriter, source: Any) -> str:
+def _copy_header(writer: BodyWriter, source: Any) -> str:
     """The attachment's rendered default header as a new part of the report's package."""
     final = source.element.body.find(qn("w:sectPr"))
     rid = _header_rid(final) if final is not None else ""

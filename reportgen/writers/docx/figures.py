@@ -9,7 +9,7 @@ at, with external resources refused (the SVG was checked to have none when loade
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from docx.image.image import BaseImageHeader
 from docx.image.image import Image as DocxImage
@@ -24,9 +24,15 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from reportgen import tree as d
 from reportgen.content.images import CONTENT_TYPES
 from reportgen.errors import ContentError, Problem
+from reportgen.writers.docx import oxml
 
-if TYPE_CHECKING:
-    from reportgen.writers.docx.writer import _BodyWriter
+
+class Body(Protocol):
+    """What a figure needs of the body writer: a new paragraph, and its bookmark."""
+
+    def paragraph(self, name: str) -> WordParagraph: ...
+
+    def mark(self, p: WordParagraph, block_id: str) -> None: ...
 
 PICTURE_STYLE = "Figure"
 CAPTION_STYLE = "Figure_NoTitle"
@@ -39,7 +45,7 @@ class FigureRenderError(Exception):
     """An SVG's PNG rendering could not be made."""
 
 
-def write_figure(writer: _BodyWriter, figure: d.Figure) -> None:
+def write_figure(writer: Body, figure: d.Figure) -> None:
     """The picture paragraph, then the caption paragraph with the figure's bookmark."""
     p = writer.paragraph(PICTURE_STYLE)
     try:
@@ -82,12 +88,10 @@ def picture(p: WordParagraph, figure: d.Figure) -> None:
     part = p.part
     package = part.package
     assert package is not None
-    images = package.image_parts
-    image_part = images._get_by_sha1(image.sha1) or images._add_image_part(image)
-    r_id = part.relate_to(image_part, RT.IMAGE)
+    r_id = part.relate_to(oxml.image_part(package, image), RT.IMAGE)
     inline = CT_Inline.new_pic_inline(part.next_id, r_id, image.filename,
                                       Cm(figure.width_cm), Cm(figure.height_cm))
-    p.add_run()._r.add_drawing(inline)
+    oxml.element(p.add_run()).add_drawing(inline)
     for side in ("distT", "distB", "distL", "distR"):  # else LibreOffice pads 0.32 cm
         inline.set(side, "0")
     doc_pr = inline.docPr

@@ -21,6 +21,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from reportgen.writers.docx import oxml
+
 SEPARATORS = (
     f'<w:footnotes {nsdecls("w", "r")}>'
     '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr>'
@@ -92,8 +94,8 @@ class Footnotes:
         """Write the notes into a part that python-docx holds as bytes."""
         if self.part is not None and self.root is not None and \
                 not isinstance(self.part, XmlPart):
-            self.part._blob = etree.tostring(self.root, xml_declaration=True,
-                                             encoding="UTF-8", standalone=True)
+            oxml.set_blob(self.part, etree.tostring(self.root, xml_declaration=True,
+                                             encoding="UTF-8", standalone=True))
 
 
 def styled_run(style: str, content: etree._Element) -> etree._Element:

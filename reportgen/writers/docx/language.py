@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from reportgen import tree as d
+from reportgen.writers.docx import oxml
 
 FONT_COMPLEX = "Traditional Arabic"  # ITU's Arabic files (itu-style.md §9)
 LANGUAGE_TAGS = {"en": "en-GB", "fr": "fr-FR", "es": "es-ES", "ru": "ru-RU", "ar": "ar-SA",
@@ -148,5 +149,5 @@ def _parts(word: WordDocument) -> list[Any]:
         for hf in (section.header, section.first_page_header, section.even_page_header,
                    section.footer, section.first_page_footer, section.even_page_footer):
             if not hf.is_linked_to_previous:
-                roots.append(hf._element)
+                roots.append(oxml.element(hf))
     return list({id(r): r for r in roots}.values())

@@ -22,9 +22,10 @@ from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from reportgen import tree as d
+from reportgen.content.tablegrid import bands, has_spans, place
 from reportgen.prepare.anchors import cell_id
 from reportgen.prepare.layout import TEXT_WIDTH as TEXT_WIDTH_TWIPS
-from reportgen.prepare.tablegrid import bands, has_spans, place
+from reportgen.writers.docx import oxml
 
 
 class TableWriter(Protocol):
@@ -57,18 +58,18 @@ def word_table(w: TableWriter, table: d.Table) -> WordTable:
     result: WordTable = w.word.add_table(rows=len(rows), cols=width)
     tbl_style = OxmlElement("w:tblStyle")
     tbl_style.set(qn("w:val"), w.style("ITU Table"))
-    result._tbl.tblPr.insert(0, tbl_style)
+    oxml.element(result).tblPr.insert(0, tbl_style)
     result.autofit = False
     widths = grid_widths(table)
-    for grid_col, twips in zip(result._tbl.tblGrid.gridCol_lst, widths, strict=True):
+    for grid_col, twips in zip(oxml.element(result).tblGrid.gridCol_lst, widths, strict=True):
         grid_col.w = Twips(twips)
     result.alignment = WD_TABLE_ALIGNMENT.CENTER
-    tbl_w = result._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w = oxml.element(result).tblPr.find(qn("w:tblW"))
     if tbl_w is not None:  # the full text width, as the grid
         tbl_w.set(qn("w:type"), "dxa")
         tbl_w.set(qn("w:w"), str(TEXT_WIDTH_TWIPS))
     for r, row in enumerate(result.rows):
-        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr = oxml.element(row).get_or_add_trPr()
         tr_pr.append(OxmlElement("w:tblHeader" if r < heads else "w:cantSplit"))
         for cell, twips in zip(row.cells, widths, strict=True):
             cell.width = Twips(twips)
@@ -93,7 +94,7 @@ def word_table(w: TableWriter, table: d.Table) -> WordTable:
             w.mark(p, cell_id(table.id, r, cell.index) if table.id else "")
     if spans:
         for r, row in enumerate(result.rows):
-            for p in row._tr.iter(qn("w:p")):
+            for p in oxml.element(row).iter(qn("w:p")):
                 if p.pPr is None or p.pPr.pStyle is None:  # a continued cell's paragraph
                     w.set_style(WordParagraph(p, result),
                                 "Table_head" if r < heads else "Table_text")
@@ -108,5 +109,5 @@ def keep_bands_together(result: WordTable, table: d.Table) -> None:
     heads = len(table.header_rows)
     for band in bands([[c.span for c in row] for row in table.rows]):
         for r in range(band.start, band.stop - 1):
-            for p in result.rows[heads + r]._tr.iter(qn("w:p")):
+            for p in oxml.element(result.rows[heads + r]).iter(qn("w:p")):
                 WordParagraph(p, result).paragraph_format.keep_with_next = True

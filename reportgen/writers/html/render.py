@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from reportgen.content.tablegrid import bands, has_spans, place
 from reportgen.paths import templates_dir
 from reportgen.prepare.layout import LIST_POSITIONS_CM as LIST_GEOMETRY
 from reportgen.prepare.layout import TEXT_WIDTH_CM
-from reportgen.prepare.tablegrid import bands, has_spans, place
 from reportgen.tree import (
     Annex,
     Block,
