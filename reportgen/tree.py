@@ -151,6 +151,11 @@ class Note:
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
+    @property
+    def prefix(self) -> str:
+        """What the note's paragraph shows before its text: ``NOTE 2 – ``."""
+        return f"{self.label} \u2013 "
+
 
 @dataclass(frozen=True)
 class ListItem:
@@ -285,8 +290,16 @@ class Annex:
     kind: Literal["annex", "appendix"] = field(default="annex", kw_only=True)
     change: Change = field(default="", kw_only=True)  # a whole annex added or removed
     title_marks: tuple[Inline, ...] = field(default=(), kw_only=True)  # a changed title
+    # "I" in Appendix I: its clauses, tables and figures are I.1, I.2 … (shown in the
+    # label and the sequence already, so not repeated in a dump)
+    number_prefix: str = field(default="", kw_only=True, metadata={"json": False})
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+    @property
+    def title_prefix(self) -> str:
+        """What the title paragraph shows before the title: the label, two line breaks."""
+        return f"{self.label}\n\n"
 
 
 @dataclass(frozen=True)

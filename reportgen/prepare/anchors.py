@@ -79,8 +79,8 @@ def anchors(doc: d.Document, cover_origins: dict[str, Origin] | None = None,
                               prefix + value, prefix))
     out.extend(_blocks(doc.body))
     for annex in doc.annexes:
-        out.append(Anchor(annex.id, "annex", annex.origin, f"{annex.label}\n\n{annex.title}",
-                          f"{annex.label}\n\n"))
+        out.append(Anchor(annex.id, "annex", annex.origin, annex.title_prefix + annex.title,
+                          annex.title_prefix))
         out.extend(_blocks(annex.blocks))
     documents = [doc]
     if attached:
@@ -115,10 +115,9 @@ def _blocks(blocks: tuple[d.Block, ...]) -> Iterator[Anchor]:
                 yield Anchor(block.id, "heading", block.origin, d.plain_text(title))
             case d.Paragraph(content=content):
                 yield Anchor(block.id, "paragraph", block.origin, d.plain_text(content))
-            case d.Note(label=label, content=content):
-                prefix = f"{label} \u2013 "
-                yield Anchor(block.id, "note", block.origin, prefix + d.plain_text(content),
-                             prefix)
+            case d.Note(content=content):
+                yield Anchor(block.id, "note", block.origin,
+                             block.prefix + d.plain_text(content), block.prefix)
             case d.ListBlock(items=items):
                 for item in items:
                     yield from _item(item)

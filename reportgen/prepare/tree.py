@@ -30,7 +30,13 @@ from reportgen.prepare import languages as i18n
 from reportgen.prepare.anchors import cell_id
 from reportgen.prepare.attachments import prefixed
 from reportgen.prepare.doclinks import document_url
-from reportgen.prepare.labels import DASH, format_label, markdown_pattern, parse_format
+from reportgen.prepare.labels import (
+    DASH,
+    counter_text,
+    format_label,
+    markdown_pattern,
+    parse_format,
+)
 from reportgen.prepare.layout import END_MARK, FIGURE_MAX_HEIGHT_CM, TEXT_WIDTH_CM
 
 T = TypeVar("T")
@@ -497,7 +503,8 @@ class _Preparer:
         for a, annex in enumerate(self.report.annexes):
             path: Path_ = ("annexes", a)
             style = self.report.options.annex_label
-            mark = {"arabic": str(a + 1), "letter": chr(ord("A") + a), "none": ""}[style]
+            mark = {"arabic": str(a + 1), "letter": counter_text("upper-letter", a + 1),
+                    "none": ""}[style]
             sequence = f"annex-{mark}" if mark else "annex"
             annex_id = self.block_id(annex.id, f"annex.{a + 1}", path)
             blocks = self.part_blocks(annex, path, annex_id, sequence, "")
@@ -511,7 +518,7 @@ class _Preparer:
         out = []
         for a, appendix in enumerate(self.report.appendices):
             path: Path_ = ("appendices", a)
-            mark = roman(a + 1)
+            mark = counter_text("upper-roman", a + 1)
             sequence = f"appendix-{mark}"
             appendix_id = self.block_id(appendix.id, f"appendix.{a + 1}", path)
             blocks = self.part_blocks(appendix, path, appendix_id, sequence, mark)
@@ -519,7 +526,8 @@ class _Preparer:
                 else appendix.obligation
             out.append(d.Annex(self.lang["appendix"].format(n=mark), appendix.title,
                                obligation, tuple(blocks), sequence, kind="appendix",
-                               id=appendix_id, origin=self.loaded.origin(path)))
+                               number_prefix=mark, id=appendix_id,
+                               origin=self.loaded.origin(path)))
         return out
 
     # ------------------------------------------------------------- numbering
@@ -533,7 +541,7 @@ class _Preparer:
         numbered_annexes = []
         for annex in annexes:  # tables in an appendix: Table I.1, I.2 … (itu-style.md §3)
             if annex.kind == "appendix":
-                numberer.table_prefix, numberer.prefixed = annex.label.split()[-1], 0
+                numberer.table_prefix, numberer.prefixed = annex.number_prefix, 0
                 numberer.prefixed_figures = 0
             numbered_annexes.append(replace(annex, blocks=numberer.blocks(annex.blocks)))
         return numbered_body, tuple(numbered_annexes), numberer.lists
@@ -711,17 +719,6 @@ def _table(title: str, header: tuple[d.Cell, ...], rows: tuple[tuple[d.Cell, ...
            widths: tuple[float, ...], align: tuple[str, ...]) -> d.Table:
     """A table not yet numbered (the numbering pass gives it its number and caption)."""
     return d.Table(0, "", header, rows, widths, align, title=title)  # type: ignore[arg-type]
-
-
-def roman(n: int) -> str:
-    """``4`` -> ``IV``: the numbers of appendices."""
-    out = ""
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
-                           (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
-                           (4, "IV"), (1, "I")):
-        count, n = divmod(n, value)
-        out += letters * count
-    return out
 
 
 def sources_digest(sources: dict[str, bytes]) -> str:

@@ -256,9 +256,9 @@ class BodyWriter:
                 self.inlines(p, content)
                 self.mark(p, block.id)
                 self.restyled(p, block.former)
-            case d.Note(label=label, content=content):
+            case d.Note(content=content):
                 p = self.paragraph("Note")
-                p.add_run(f"{label} \u2013 ")
+                p.add_run(block.prefix)
                 self.inlines(p, content)
                 self.mark(p, block.id)
             case d.ListBlock():

@@ -224,9 +224,9 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
         case Paragraph(content=content, role=role):
             return Markup('<p class="{}">{}</p>').format(
                 PARAGRAPH_CLASSES[role], render_inlines(content))
-        case Note(label=label, content=content):
-            return Markup('<p class="note">{} \u2013 {}</p>').format(
-                label, render_inlines(content))
+        case Note(content=content):
+            return Markup('<p class="note">{}{}</p>').format(
+                block.prefix, render_inlines(content))
         case ListBlock():
             return _render_list(block, origin)
         case Table():
