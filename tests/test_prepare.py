@@ -80,7 +80,7 @@ def test_only_a_decimal_list_may_start_at_zero(tmp_path: Path, fmt: str,
     folder = report(tmp_path / "r", options={"list_formats": [fmt, "a)", "i)"]},
                     body=[{"title": "Introduction", "text": "0. zero\n1. one\n"}])
     if accepted:
-        items = [b for b in prepare(load(folder)).body if isinstance(b, d.ListBlock)][0].items
+        items = next(b for b in prepare(load(folder)).body if isinstance(b, d.ListBlock)).items
         assert [i.label for i in items] == ["0.", "1."]  # the marker typed
         return
     with pytest.raises(ContentError) as caught:
