@@ -76,7 +76,7 @@ test: $(TEST_STAMP) system-deps
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/reportgen check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The peers of the benchmark: pandoc (installed here when missing, as system-deps does for
 # the test tools) and LibreOffice; then every figure of the targets table in one run.
