@@ -494,6 +494,57 @@ def review(
         _apply_review(report, dry_run, force)
 
 
+@app.command("import")
+def import_(
+    docx: Annotated[Path, typer.Argument(help="The Word document (DOCX) to import.",
+                                         show_default=False)],
+    folder: Annotated[Path, typer.Argument(help="The new report folder (must not exist, or "
+                                                "be empty; see --force).", show_default=False)],
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="td, contribution, ls or plain; default: read from the cover.",
+        show_default=False)] = None,
+    accept_changes: Annotated[bool, typer.Option(
+        "--accept-changes", help="Import the text with its tracked changes accepted "
+        "(comments are listed and left out).")] = False,
+    reject_changes: Annotated[bool, typer.Option(
+        "--reject-changes", help="Import the text as it was before its tracked changes "
+        "(comments are listed and left out).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace FOLDER if it exists with content.")] = False,
+) -> None:
+    """Turn a Word document into a new report folder (report.yaml + Markdown) that checks
+    and builds; every paragraph the format cannot hold, or would print otherwise, is
+    reported."""
+    from reportgen.errors import display_path
+    from reportgen.importer import ImportRefused, import_docx
+
+    kinds = ("td", "contribution", "ls", "plain")
+    if kind is not None and kind not in kinds:
+        _usage_error(f"--kind must be td, contribution, ls or plain, not {kind!r}")
+    if accept_changes and reject_changes:
+        _usage_error("--accept-changes and --reject-changes exclude each other")
+    if not docx.is_file():
+        _usage_error(f"{docx}: no such file")
+    changes = "accept" if accept_changes else "reject" if reject_changes else None
+    try:
+        result = import_docx(docx, folder, kind, changes, force)  # type: ignore[arg-type]
+    except ImportRefused as exc:
+        typer.echo(f"reportgen: error: {exc}", err=True)
+        raise typer.Exit(EXIT_CONTENT) from None
+    except OSError as exc:
+        typer.echo(f"reportgen: error: {folder}: cannot write: {exc.strerror or exc}",
+                   err=True)
+        raise typer.Exit(EXIT_CONTENT) from None
+    for line in result.comments:
+        typer.echo(line, err=True)
+    for line in result.notes:
+        typer.echo(f"warning: {line}" if not line.startswith("warning") else line, err=True)
+    typer.echo(f"imported {docx.name} into {display_path(folder)}: {len(result.files)} files; "
+               f"{result.equal} of {result.paragraphs} paragraphs rebuild the same")
+    typer.echo(f"next: reportgen check {display_path(folder)} && "
+               f"reportgen build {display_path(folder)}")
+
+
 def _apply_review(report: ReviewedReport, dry_run: bool, force: bool) -> None:
     from reportgen.errors import display_path
     from reportgen.review.apply import plan, write
