@@ -230,7 +230,10 @@ class BodyImporter:
             self.report(p, f"a level-{level} heading: kept as a level-3 clause (the format "
                            "has three levels)")
             level = 3
-        level = min(level, len(self.stack) + 1)
+        if level > len(self.stack) + 1:
+            self.report(p, f"a level-{level} heading under a level-{len(self.stack)} one: "
+                           f"kept as a level-{len(self.stack) + 1} clause")
+            level = len(self.stack) + 1
         if numbered and not label and self.word_numbers_headings():
             numbered = False
         if numbered and self.first_heading and self.in_annex is None and label == "0":

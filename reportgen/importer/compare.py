@@ -49,8 +49,9 @@ def outline(doc: WordDocument) -> list[Line]:
     for p in doc.paragraphs():
         text = _text(p)
         if text or p.label is not None:
+            label = "•" if p.label is not None and p.label.bullet else p.label_text
             out.append(Line(p.index, "table cell paragraph" if p.in_table else "paragraph",
-                            p.style, p.label_text, text))
+                            p.style, label, text))
     for note_id, paragraphs in doc.footnotes.items():
         texts = [_text(p) for p in paragraphs if _text(p)]
         if texts:

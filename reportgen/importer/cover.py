@@ -22,6 +22,7 @@ ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
 NUMBER_RE = re.compile(r"^(?P<group>\S+?)-(?P<kind>TD|C)(?P<n>\d{1,5})"
                        r"(?:(?P<form>-R|R)(?P<rev>\d{1,2}))?$")
 OLD_NUMBER_RE = re.compile(r"^(?P<kind>TD|C) (?P<n>\d{1,5})(?: Rev\.(?P<rev>\d{1,2}))?$")
+TITLE_STYLES = {"rectitle", "title"}  # ITU's Recommendation title; Word's and pandoc's
 LIAISON_KEYS = ("for_action", "for_comment", "for_information", "approval", "deadline")
 
 
@@ -111,7 +112,7 @@ def read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
     """Read the cover at the start of ``blocks``; ``kind`` forces the document kind."""
     cover = Cover()
     first = blocks[0] if blocks else None
-    if (isinstance(first, Paragraph) and _norm(first.style) == "rectitle") or \
+    if (isinstance(first, Paragraph) and _norm(first.style) in TITLE_STYLES) or \
             not isinstance(first, Table) or kind == "plain":
         return _plain(blocks, cover, kind)
     tables = [first]
@@ -198,7 +199,7 @@ def _plain(blocks: list[Paragraph | Table], cover: Cover, kind: str | None) -> C
     doc = cover.document
     doc["kind"] = kind or "plain"
     first = blocks[0] if blocks else None
-    if isinstance(first, Paragraph) and _norm(first.style) == "rectitle":
+    if isinstance(first, Paragraph) and _norm(first.style) in TITLE_STYLES:
         doc["title"] = _clean(first.text)
         cover.used = 1
         nxt = blocks[1] if len(blocks) > 1 else None
