@@ -171,9 +171,9 @@ def _with_changes(source: Path, out: Path, comment: bool = False) -> Path:
     parts["word/document.xml"] = xml.encode()
     if comment:
         parts["word/comments.xml"] = (
-            '<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
-            'main"><w:comment w:id="0" w:author="Chair" w:date="2023-06-01T00:00:00Z"><w:p>'
-            '<w:r><w:t>Which day?</w:t></w:r></w:p></w:comment></w:comments>').encode()
+            b'<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+            b'main"><w:comment w:id="0" w:author="Chair" w:date="2023-06-01T00:00:00Z"><w:p>'
+            b'<w:r><w:t>Which day?</w:t></w:r></w:p></w:comment></w:comments>')
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
             z.writestr(name, data)
