@@ -28,7 +28,9 @@ from reportgen.writers.docx.writer import render_docx
 from tests.conftest import CONTENT, ROOT, need_tool, run_cli
 
 DATA = ROOT / "tests" / "data" / "import"
-EXAMPLES = sorted(p.name for p in CONTENT.iterdir() if (p / "report.yaml").is_file())
+KITCHEN_SINK = DATA / "kitchen-sink"  # every construct of the format, in one report
+REPORTS = {p.name: p for p in sorted(CONTENT.iterdir()) if (p / "report.yaml").is_file()}
+REPORTS[KITCHEN_SINK.name] = KITCHEN_SINK
 
 
 def built_docx(report: Path, out: Path) -> Path:
@@ -47,10 +49,10 @@ def assert_reads_as(source: Path, imported: Path, tmp: Path) -> None:
     assert len(before) > 10
 
 
-@pytest.mark.parametrize("name", EXAMPLES)
+@pytest.mark.parametrize("name", sorted(REPORTS))
 def test_every_example_imports_and_rebuilds_paragraph_for_paragraph(name: str,
                                                                      tmp_path: Path) -> None:
-    source = built_docx(CONTENT / name, tmp_path / f"{name}.docx")
+    source = built_docx(REPORTS[name], tmp_path / f"{name}.docx")
     result = import_docx(source, tmp_path / "imported")
     assert result.paragraphs == result.equal
     assert not [n for n in result.notes if "rebuilt" in n or "not in the rebuilt" in n]
@@ -67,6 +69,40 @@ def test_the_cover_fields_come_back(tmp_path: Path) -> None:
         assert getattr(imported, field) == getattr(original, field), field
 
 
+def test_every_construct_comes_back_where_it_was(tmp_path: Path) -> None:
+    """The kitchen sink: cover fields, list formats, footnotes, merged cells, a layout
+    table, a figure, a NOTE, a page break, an unnumbered clause, annexes and appendices."""
+    source = built_docx(KITCHEN_SINK, tmp_path / "ks.docx")
+    folder = tmp_path / "ks"
+    import_docx(source, folder)
+    imported, original = load(folder).model, load(KITCHEN_SINK).model
+    for name in ("kind", "layout", "group", "study_period", "number", "revision",
+                 "revision_form", "english_only", "meeting", "questions", "source", "title",
+                 "purpose", "keywords", "abstract", "action"):
+        assert getattr(imported.document, name) == getattr(original.document, name), name
+    assert imported.document.contacts[0] == original.document.contacts[0]
+    assert imported.options.list_formats == ["1-", "(a)", "(i)"]
+    assert imported.options.annex_label == "letter"
+    assert imported.documents == original.documents
+    assert _titles(_yaml(folder)["body"]) == _titles(_yaml(KITCHEN_SINK)["body"])
+    unnumbered = imported.body[1].sections[1]
+    assert (unnumbered.title, unnumbered.numbered) == ("A note without number", False)
+    kinds = [next(k for k, v in b.model_dump().items() if v is not None and k != "id")
+             for b in unnumbered.blocks]
+    assert kinds == ["note", "page_break", "table", "table", "figure"]
+    merged = unnumbered.blocks[2].table
+    assert merged is not None and merged.header_rows == original.body[1].sections[1] \
+        .blocks[2].table.header_rows  # type: ignore[union-attr]
+    figure = unnumbered.blocks[4].figure
+    assert figure is not None and figure.title == "Timeline of the work"
+    assert (folder / figure.file).read_bytes() == (KITCHEN_SINK / "timeline.png").read_bytes()
+    texts = "".join(p.read_text() for p in folder.glob("*.md"))
+    assert "[^1]: Presented at the previous meeting." in texts
+    assert "2 \\* 3 = 6, a\\_b, \\[x\\], \\<tag\\>" in texts
+    assert [a.title for a in imported.appendices] == ["Bibliography", "Examples"]
+    assert (imported.appendices[0].obligation, imported.appendices[1].obligation) == (None, "")
+
+
 def libreoffice_resave(docx: Path, work: Path) -> Path:
     soffice = need_tool("soffice")
     out = work / "resaved"
@@ -79,11 +115,12 @@ def libreoffice_resave(docx: Path, work: Path) -> Path:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", ["tsag-2022-12-rg-wpr-meeting"])
+@pytest.mark.parametrize("name", ["tsag-2022-12-rg-wpr-meeting", "kitchen-sink"])
 def test_a_libreoffice_resave_imports_and_rebuilds_the_same(name: str, tmp_path: Path) -> None:
-    """LibreOffice renames style ids, merges the cover's two tables and writes a list
-    instance per restart: the import reads through all of it."""
-    source = built_docx(CONTENT / name, tmp_path / f"{name}.docx")
+    """LibreOffice renames style ids, merges the cover's two tables, adds an empty
+    paragraph before a leading table and writes a list instance per restart: the import
+    reads through all of it."""
+    source = built_docx(REPORTS[name], tmp_path / f"{name}.docx")
     resaved = libreoffice_resave(source, tmp_path)
     result = import_docx(resaved, tmp_path / "imported")
     assert result.paragraphs == result.equal

@@ -221,6 +221,9 @@ class BodyImporter:
             level = min(self.last_numbered_level + 1, 3) if self.stack else 1
         else:
             level = int(key[7:]) if key[7:].isdigit() else 3
+        depth = _bookmark_depth(p.bookmarks)
+        if depth:
+            level = depth  # a document reportgen wrote says where the clause stands
         if numbered and not label:
             typed = TYPED_HEADING_NUMBER.match(title)
             if typed:
@@ -640,6 +643,19 @@ class BodyImporter:
             if picture.description and picture.description != title:
                 spec["alt"] = picture.description
             self.current.pieces.append(Piece(block={"figure": spec}))
+
+
+CLAUSE_BOOKMARK = re.compile(r"^_rg_(?:body|annex_\d+|appendix_\d+)((?:_\d+)+)$")
+
+
+def _bookmark_depth(bookmarks: list[str]) -> int:
+    """The depth of the clause a reportgen bookmark names (``_rg_body_2_1`` -> 2), 0 when
+    none does."""
+    for name in bookmarks:
+        m = CLAUSE_BOOKMARK.match(name)
+        if m:
+            return min(m.group(1).count("_"), 3)
+    return 0
 
 
 def cell_text_plain(cell: Cell) -> str:

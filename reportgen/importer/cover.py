@@ -110,6 +110,16 @@ def _lines(paragraphs: list[Paragraph]) -> list[str]:
 
 def read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
     """Read the cover at the start of ``blocks``; ``kind`` forces the document kind."""
+    skip = 0  # LibreOffice may add an empty paragraph before a leading table
+    while skip < len(blocks) and isinstance(blocks[skip], Paragraph) and \
+            not blocks[skip].text.strip() and not blocks[skip].pictures:  # type: ignore[union-attr]
+        skip += 1
+    cover = _read_cover(blocks[skip:], kind)
+    cover.used += skip
+    return cover
+
+
+def _read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
     cover = Cover()
     first = blocks[0] if blocks else None
     if (isinstance(first, Paragraph) and _norm(first.style) in TITLE_STYLES) or \
