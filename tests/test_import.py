@@ -189,6 +189,9 @@ def test_a_libreoffice_docx_with_itu_styles_imports_every_heading(tmp_path: Path
     after = [(line.label, line.text) for line in outline(read_docx(rebuilt))]
     assert [x for x in before if x not in after] == []
     assert ("1.1", "Tasks") in after and ("a)", "of SG13;") in after
+    # labels typed by hand before a tab become lists with the same labels
+    assert ("•", "a dash typed by hand;") in before and ("b)", "the second.") in before
+    assert ("•", "a dash typed by hand;") in after and ("b)", "the second.") in after
 
 
 def _with_changes(source: Path, out: Path, comment: bool = False) -> Path:

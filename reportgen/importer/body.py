@@ -17,6 +17,7 @@ from typing import Any
 
 from reportgen.content.markdown import DOC_ID_IN_TEXT
 from reportgen.content.model import DOC_ID_PATTERN
+from reportgen.importer.compare import TYPED_LABEL
 from reportgen.importer.markdown import LINK_SCHEMES, escape, inline
 from reportgen.prepare.languages import Locale
 from reportgen.read import Cell, Paragraph, Span, Table, WordDocument
@@ -37,9 +38,6 @@ TABLE_CAPTIONS = {"tablenotitle", "tabletitle", "tablecaption", "tablelegend"}
 FIGURE_CAPTIONS = {"figurenotitle", "figuretitle", "imagecaption", "figurecaption"}
 CAPTIONS = {"caption"}
 FIGURES = {"figure", "capturedfigure", "captionedfigure"}
-TYPED_LABEL = re.compile(
-    r"^(?:(?P<bullet>[–—•\-·])|\((?P<inner>\d{1,3}|[a-z]{1,4}|[A-Z]{1,4})\)|"
-    r"(?P<counter>\d{1,3}|[a-z]{1,4}|[A-Z]{1,4})(?P<punct>[.)-]))\t(?P<rest>.*)$", re.S)
 TYPED_HEADING_NUMBER = re.compile(
     r"^(?P<n>\d{1,3}(?:\.\d{1,3}){0,4})\.?(?:\t| {1,4})(?P<rest>\S.*)$", re.S)
 ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.I)

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from reportgen.read import Paragraph, WordDocument
 
+# a label typed before a tab, as ITU texts often have them: "–", "a)", "(iv)", "3."
+TYPED_LABEL = re.compile(
+    r"^(?:(?P<bullet>[–—•\-·])|\((?P<inner>\d{1,3}|[a-z]{1,4}|[A-Z]{1,4})\)|"
+    r"(?P<counter>\d{1,3}|[a-z]{1,4}|[A-Z]{1,4})(?P<punct>[.)-]))\t(?P<rest>.*)$", re.S)
 BULLETS = {"–", "—", "-", "•", "·", "◦", "▪", "", "o"}
 
 
@@ -40,7 +44,11 @@ def _label_key(label: str) -> str:
 
 
 def _text(p: Paragraph) -> str:
-    return re.sub(r"[ \t]+", " ", p.text.replace("\u00a0", " ")).strip()
+    return _text_of(p.text)
+
+
+def _text_of(text: str) -> str:
+    return re.sub(r"[ \t]+", " ", text.replace("\u00a0", " ")).strip()
 
 
 def outline(doc: WordDocument) -> list[Line]:
@@ -48,8 +56,12 @@ def outline(doc: WordDocument) -> list[Line]:
     out = []
     for p in doc.paragraphs():
         text = _text(p)
+        label = "•" if p.label is not None and p.label.bullet else p.label_text
+        typed = TYPED_LABEL.match(p.text) if p.label is None else None
+        if typed is not None:
+            label = "•" if typed.group("bullet") else p.text[:p.text.index("\t")]
+            text = _text_of(typed.group("rest"))
         if text or p.label is not None:
-            label = "•" if p.label is not None and p.label.bullet else p.label_text
             out.append(Line(p.index, "table cell paragraph" if p.in_table else "paragraph",
                             p.style, label, text))
     for note_id, paragraphs in doc.footnotes.items():
