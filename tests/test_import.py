@@ -304,3 +304,33 @@ def test_the_readme_example_imports(tmp_path: Path) -> None:
     assert "imported draft-tor.docx into content/draft-tor: 7 files" in done.stdout
     checked = run_cli("check", "content/draft-tor", cwd=work, env=env)
     assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+
+
+def test_what_has_no_place_in_the_format_is_kept_and_reported(tmp_path: Path) -> None:
+    """A Word document with a style of its own, hidden text and a picture inside a
+    sentence: the paragraph is kept as a plain one, the picture as a figure, and each
+    is a report line naming the paragraph."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    word = docx.Document()
+    word.add_heading("Background", level=1)
+    word.styles.add_style("Foo", WD_STYLE_TYPE.PARAGRAPH)
+    word.add_paragraph("A paragraph in a style of its own.", style="Foo")
+    p = word.add_paragraph("Visible text. ")
+    p.add_run("Hidden text.").font.hidden = True
+    p = word.add_paragraph("A picture in a sentence: ")
+    p.add_run().add_picture(str(KITCHEN_SINK / "timeline.png"))
+    word.save(str(tmp_path / "own.docx"))
+    done = run_cli("import", str(tmp_path / "own.docx"), str(tmp_path / "own"))
+    assert done.returncode == 0, done.stderr
+    assert 'own.docx: paragraph 2 (style "Foo"): kept as a plain paragraph' in done.stderr
+    assert "own.docx: paragraph 3 (style \"Normal\"): hidden text left out: 'Hidden text.'" \
+        in done.stderr
+    assert "paragraph 4 (style \"Normal\"): a picture without a caption" in done.stderr
+    texts = "".join(p.read_text() for p in (tmp_path / "own").glob("*.md"))
+    assert "A paragraph in a style of its own." in texts
+    report = _yaml(tmp_path / "own")
+    figure = report["body"][0]["blocks"][0]["figure"]
+    assert (tmp_path / "own" / figure["file"]).read_bytes() == \
+        (KITCHEN_SINK / "timeline.png").read_bytes()

@@ -159,6 +159,13 @@ class BodyImporter:
     def paragraph(self, p: Paragraph) -> None:
         key = norm(p.style)
         text = p.text
+        if p.hidden:
+            self.report(p, f"hidden text left out: {p.hidden[:60]!r}")
+        if p.text_boxes:
+            self.report(p, f"{p.text_boxes} text box(es): their text left out")
+        if p.drawings:
+            self.report(p, f"{p.drawings} drawing(s) or equation(s) that are not pictures: "
+                           "left out")
         if key == "endmark":
             self.end_mark = True
             if text.strip() != "_" * 20:
@@ -203,6 +210,8 @@ class BodyImporter:
             if p.centred and key not in PLAIN:
                 pass
             self.add_markdown(self.prose(p))
+        if p.pictures:  # pictures inside text: each a figure after the paragraph
+            self.figure(p, None)
         if any(s.kind == "page" for s in p.spans):
             self.page_break = True
 
@@ -511,6 +520,10 @@ class BodyImporter:
         many = any(len([q for q in c.paragraphs if q.text.strip()]) > 1
                    for row in table.rows for c in row)
         header_rows = table.header_rows
+        if header_rows == 0 and len(table.rows) > 1 and table.rows[0] and all(
+                q.style and norm(q.style) == "tablehead"
+                for c in table.rows[0] for q in c.paragraphs):
+            header_rows = 1  # a header set in Table_head but not marked to repeat
         if many:
             self.report(None, f"table at paragraph {table.index}: a cell with several "
                               "paragraphs, joined into one")

@@ -72,6 +72,8 @@ def read_date_range(text: str, lang: Locale) -> tuple[dt.date, dt.date] | None:
     for year in years:
         for first_year in (year, year - 1):
             for m1, m2 in itertools.product(range(1, 13), repeat=2):
+                if (m2 - m1) % 12 > 2:
+                    continue  # a meeting is not longer than two months
                 for d1, d2 in itertools.product(days, repeat=2):
                     try:
                         start = dt.date(first_year, m1, d1)
@@ -83,7 +85,15 @@ def read_date_range(text: str, lang: Locale) -> tuple[dt.date, dt.date] | None:
     for start, end in candidates:
         if lang.date_range(start, end) == text:
             return start, end
+    loose = _loose(text)  # "30 May – 2 June 2023", as typed in Word
+    for start, end in candidates:
+        if _loose(lang.date_range(start, end)) == loose:
+            return start, end
     return None
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"\s*[-\u2013\u2014]\s*", "-", text.strip())
 
 
 def read_date(text: str, lang: Locale) -> dt.date | None:

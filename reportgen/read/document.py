@@ -52,6 +52,8 @@ class Paragraph:
     centred: bool = False
     in_table: bool = False
     text_boxes: int = 0  # text boxes anchored in it (their text is not the paragraph's)
+    drawings: int = 0  # drawings that are not pictures (charts, shapes, equations)
+    hidden: str = ""  # text formatted as hidden, not read as its text
 
     @property
     def text(self) -> str:

@@ -34,6 +34,7 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 V = "{urn:schemas-microsoft-com:vml}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 DCTERMS = "{http://purl.org/dc/terms/}"
 CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
@@ -318,6 +319,8 @@ class _Reader:
                 content = el.find(f"{W}sdtContent")
                 if content is not None:
                     self.inline(content, out, link, depth + 1)
+            elif tag in (f"{M}oMath", f"{M}oMathPara"):
+                out.drawings += 1
             elif tag == f"{MC}AlternateContent":
                 fallback = el.find(f"{MC}Fallback")
                 chosen = fallback if fallback is not None else el.find(f"{MC}Choice")
@@ -348,6 +351,7 @@ class _Reader:
             italic = i if i is not None else italic
             hidden = _on(r_pr.find(f"{W}vanish")) is True
         if hidden:
+            out.hidden += "".join(t.text or "" for t in r.iter(f"{W}t"))
             return
         spans = out.spans
         for el in r:
@@ -391,6 +395,10 @@ class _Reader:
                 picture = self.picture(el)
                 if picture is not None:
                     spans.append(Span("picture", picture=picture))
+                elif not any(True for _ in el.iter(f"{W}txbxContent")):
+                    out.drawings += 1
+            elif tag == f"{M}oMath" or tag == f"{M}oMathPara":
+                out.drawings += 1
 
     def picture(self, el: etree._Element) -> Picture | None:
         rid = ""
