@@ -103,6 +103,7 @@ class BodyImporter:
         self.page_break = False
         self.last_numbered_level = 0
         self.pending_notes: list[str] = []
+        self.seen_titles: dict[str, dict[str, str]] = {}  # id -> title, source from tables
         self.list_state: ListState | None = None
         self.expect_obligation: Part | None = None
 
@@ -512,6 +513,7 @@ class BodyImporter:
                               "cells' text kept in the outer cell")
         if not table.rows:
             return
+        self.remember_titles(table)
         doc_table = self.documents_table(table, title)
         if doc_table is not None:
             self.current.pieces.append(Piece(block={"documents_table": doc_table}))
@@ -593,6 +595,25 @@ class BodyImporter:
             cells = [self.cell_md(c) or " " for c in row]
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines)
+
+    def remember_titles(self, table: Table) -> None:
+        """Titles and sources of documents listed in any table with a Title column, for
+        ids the text cites but no documents table lists."""
+        if not table.rows:
+            return
+        heads = [cell_text_plain(c) for c in table.rows[0]]
+        names = self.lang.documents_table
+        if names["title"] not in heads or any(c.colspan > 1 for c in table.rows[0]):
+            return
+        at = {key: heads.index(names[key]) for key in ("title", "source")
+              if names[key] in heads}
+        for row in table.rows[1:]:
+            if len(row) != len(heads):
+                continue
+            doc_id = cell_text_plain(row[0])
+            if re.match(DOC_ID_PATTERN, doc_id) and doc_id not in self.seen_titles:
+                self.seen_titles[doc_id] = {key: cell_text_plain(row[i])
+                                            for key, i in at.items() if cell_text_plain(row[i])}
 
     def documents_table(self, table: Table, title: str | None) -> dict[str, Any] | None:
         if not title or table.header_rows != 1 or table.columns not in (2, 3) or \

@@ -161,9 +161,14 @@ def convert(word: WordDocument, shown: str, kind: Kind | None,
     known = set(importer.register)
     texts = [data.decode("utf-8") for name, data in files.items() if name.endswith(".md")]
     texts += writer.inline_texts
-    missing = [i for i in cited_ids(texts) if i not in known]
-    for doc_id in missing:
-        register.append({"id": doc_id, "title": doc_id})
+    cited = [i for i in cited_ids(texts) if i not in known]
+    missing = []
+    for doc_id in cited:
+        seen = importer.seen_titles.get(doc_id, {})
+        register.append({"id": doc_id, "title": seen.get("title", doc_id),
+                         **({"source": seen["source"]} if "source" in seen else {})})
+        if "title" not in seen:
+            missing.append(doc_id)
     if missing:
         notes.append(f"{shown}: {len(missing)} document id{'s' * (len(missing) != 1)} cited "
                      f"in the text but listed in no documents table "
