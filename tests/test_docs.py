@@ -1,7 +1,8 @@
 """The guide (README.md and docs/*.md): its links resolve, its YAML examples are content.
 
 Links: every relative link and image, outside code, names a file or folder of the
-repository, and its ``#anchor`` a heading of the page it points to (GitHub's slugs).
+repository, and its ``#anchor`` a heading of the page it points to (GitHub's slugs); a
+repository path written as code (``reportgen/…``, ``tests/…``) exists.
 
 YAML examples: every fenced ``yaml`` block is checked as ``reportgen check`` checks a
 report (load, then prepare), in-process:
@@ -147,6 +148,34 @@ def test_link_resolves(page: Path, target: str) -> None:
     if anchor:
         assert file.suffix == ".md", f"{target}: an anchor in a file that is not Markdown"
         assert anchor in anchors(file), f"{target}: no heading #{anchor} in {file.name}"
+
+
+PATH_SPAN = re.compile(r"`((?:reportgen|templates|tests|bench|content|docs)/[^`\s]*)`")
+ONLY_IN_A_WHEEL = {"reportgen/templates/"}  # the templates, copied into the package
+
+
+def paths_named() -> list[tuple[str, str]]:
+    """Repository paths named in code spans (`reportgen/…`, `tests/…`), with
+    ``{a,b}`` expanded; placeholders such as ``content/<report>`` are left out."""
+    found = []
+    for page in PAGES:
+        text = prose(page, code_spans=True)
+        for m in PATH_SPAN.finditer(text):
+            where = f"{page.relative_to(ROOT)}:{text.count(chr(10), 0, m.start()) + 1}"
+            path = m.group(1)
+            if "<" in path or "…" in path or path in ONLY_IN_A_WHEEL:
+                continue
+            choices = re.search(r"\{([^}]*)\}", path)
+            for choice in choices.group(1).split(",") if choices else [""]:
+                found.append((where, path[:choices.start()] + choice + path[choices.end():]
+                              if choices else path))
+    return found
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=f"{w} {p}") for w, p in paths_named()])
+def test_named_path_exists(path: str) -> None:
+    """A file the guide names in code (``reportgen/…``, ``templates/…``) is where it says."""
+    assert (ROOT / path).exists(), f"{path}: no such file or folder in the repository"
 
 
 def test_the_guide_has_links() -> None:
