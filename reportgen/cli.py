@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from . import __version__
+from reportgen import __version__
 
 if TYPE_CHECKING:
-    from .build import BuildResult
-    from .review import ReviewedReport
+    from reportgen.build.options import BuildResult
+    from reportgen.review.report import ReviewedReport
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 VERIFY_WAIT = 120.0  # seconds verify waits for a build that is writing into a folder
@@ -48,7 +48,7 @@ def main_options(
 
 def _check_output_options(fmt: str, names: str, template: Path | None) -> None:
     """The options build and watch share: a usage error for a wrong value."""
-    from .build import Format, Names
+    from reportgen.build.options import Format, Names
 
     if fmt not in {f.value for f in Format}:
         _usage_error(f"--format must be docx, pdf or all, not {fmt!r}")
@@ -74,7 +74,7 @@ def _default_content() -> Path:
 
 def _report_paths(paths: list[Path] | None) -> list[Path]:
     """Expand the arguments: a report folder, its report.yaml, or a folder of reports."""
-    from .locate import discover, is_report
+    from reportgen.content.locate import discover, is_report
 
     if not paths:
         paths = [_default_content()]
@@ -97,7 +97,7 @@ def _notify(message: str) -> None:
 
 def _warn_if_slow_subsetter() -> None:
     """Once per command: WeasyPrint would subset fonts with fontTools (much slower)."""
-    from .subsetter import WARNING, uses_fonttools
+    from reportgen.writers.pdf.subsetter import WARNING, uses_fonttools
 
     if uses_fonttools():
         typer.echo(WARNING, err=True)
@@ -141,7 +141,7 @@ def build(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Build DOCX and PDF for each report."""
-    from .build import BuildOptions, Format, Names
+    from reportgen.build.options import BuildOptions, Format, Names
 
     _check_output_options(fmt, names, template)
     reports = _report_paths(paths)
@@ -172,7 +172,8 @@ def _cores() -> int:
 
 def _run_with_progress(reports: list[Path], options: object, jobs: int,
                        timings: bool) -> list[BuildResult]:
-    from .build import BuildOptions, build_many
+    from reportgen.build.many import build_many
+    from reportgen.build.options import BuildOptions
 
     assert isinstance(options, BuildOptions)
     show_bar = sys.stderr.isatty() and len(reports) > 1
@@ -197,7 +198,7 @@ def _run_with_progress(reports: list[Path], options: object, jobs: int,
 
 
 def _result_line(result: BuildResult) -> str:
-    from .errors import display_path
+    from reportgen.errors import display_path
 
     if result.status == "built":
         files = ", ".join(display_path(f) for f in result.files)
@@ -268,8 +269,8 @@ def watch(
 ) -> None:
     """Build, then rebuild each report when one of its files is saved (DOCX first, then
     PDF) until Ctrl-C. Errors are printed and the last good outputs kept."""
-    from .build import BuildOptions, Format, Names
-    from .watch import watch as watch_reports
+    from reportgen.build.options import BuildOptions, Format, Names
+    from reportgen.build.watch import watch as watch_reports
 
     _check_output_options(fmt, names, template)
     reports = _report_paths(paths)
@@ -296,9 +297,9 @@ def check(
         show_default=False)] = None,
 ) -> None:
     """Validate content without writing anything; print errors and warnings."""
-    from .errors import ContentError
-    from .load import load
-    from .prepare import prepare
+    from reportgen.content.load import load
+    from reportgen.errors import ContentError
+    from reportgen.prepare.tree import prepare
 
     failed = 0
     for path in _report_paths(paths):
@@ -325,9 +326,9 @@ def verify(
 
     A build that was killed while it replaced files is finished first (from its journal).
     """
-    from .commit import settle
-    from .errors import OutputConflict
-    from .outputs import JOURNAL, MANIFEST, verify_folder
+    from reportgen.build.commit import settle
+    from reportgen.build.outputs import JOURNAL, MANIFEST, verify_folder
+    from reportgen.errors import OutputConflict
 
     if not folder.is_dir():
         _usage_error(f"no such folder: {folder}")
@@ -367,9 +368,9 @@ def schema(
 ) -> None:
     """Print the JSON Schema of report.yaml (draft-07, for editors), or with --write add
     the line that makes editors use it."""
-    from .editor import schema_text, write_modeline
-    from .errors import display_path
-    from .locate import REPORT_FILE
+    from reportgen.content.locate import REPORT_FILE
+    from reportgen.content.schema import schema_text, write_modeline
+    from reportgen.errors import display_path
 
     if not write:
         if paths:
@@ -399,9 +400,9 @@ def new(
         help="The cover layout: 2022 or 2017-2020.")] = "2022",
 ) -> None:
     """Create a report folder whose every key is commented; it checks and builds as is."""
-    from .errors import display_path
-    from .model import CoverLayout, DocumentKind
-    from .scaffold import FolderNotEmpty, new_report
+    from reportgen.content.model import CoverLayout, DocumentKind
+    from reportgen.content.scaffold import FolderNotEmpty, new_report
+    from reportgen.errors import display_path
 
     kinds = [k.value for k in DocumentKind]
     layouts = [v.value for v in CoverLayout]
@@ -431,10 +432,10 @@ def tree(
     label, exactly as the writers receive it."""
     import json
 
-    from .document import to_json
-    from .errors import ContentError, display_path
-    from .load import load
-    from .prepare import prepare
+    from reportgen.content.load import load
+    from reportgen.errors import ContentError, display_path
+    from reportgen.prepare.tree import prepare
+    from reportgen.tree import to_json
 
     try:
         loaded = load(path)
@@ -466,9 +467,9 @@ def review(
     content; with --apply, make the tracked changes in the sources."""
     import json
 
-    from .errors import ContentError
-    from .review import ReviewError, lines, open_review
-    from .review import as_json as findings_json
+    from reportgen.errors import ContentError
+    from reportgen.review.report import ReviewError, lines, open_review
+    from reportgen.review.report import as_json as findings_json
 
     if not docx.is_file():
         _usage_error(f"{docx}: no such file")
@@ -494,8 +495,8 @@ def review(
 
 
 def _apply_review(report: ReviewedReport, dry_run: bool, force: bool) -> None:
-    from .errors import display_path
-    from .review_apply import plan, write
+    from reportgen.errors import display_path
+    from reportgen.review.apply import plan, write
 
     if report.stale and not force:
         typer.echo("reportgen: the sources changed since this DOCX was built: nothing was "

@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
-from reportgen import __version__, build, outputs
+from reportgen import __version__
+from reportgen.build import fingerprint as build
+from reportgen.build import outputs
 
 from .conftest import ROOT, SEED, run_cli
 
@@ -155,7 +157,7 @@ def test_code_digest_covers_code_templates_and_fonts(tmp_path: Path) -> None:
     first = digest()
     assert first == build.code_digest(ROOT / "reportgen", ROOT / "templates",
                                       ROOT / "reportgen" / "assets" / "fonts")
-    writer = code / "writers" / "docx.py"
+    writer = code / "writers" / "docx" / "writer.py"
     original = writer.read_bytes()
     for change in (lambda: writer.write_bytes(original + b"# changed\n"),
                    lambda: (templates / "report.css").write_text("p { color: red }"),
@@ -179,7 +181,7 @@ def test_a_changed_writer_rebuilds(report: Path, tmp_path: Path) -> None:
     args = ("build", str(report), "--out", str(out), "--format", "docx")
     assert run_cli(*args).returncode == 0
     pkg, _, _ = tool_copy(tmp_path)
-    writer = pkg / "reportgen" / "writers" / "docx.py"
+    writer = pkg / "reportgen" / "writers" / "docx" / "writer.py"
     writer.write_text(writer.read_text("utf-8") + "\n# a newer writer\n", "utf-8")
 
     newer = run_cli(*args, cwd=pkg)  # ``python -m reportgen`` imports the copy
