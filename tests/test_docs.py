@@ -42,10 +42,10 @@ def _reportgen() -> tuple[Any, Any, type[Exception], set[str]]:
     """reportgen's entry points this test uses, imported in this one place: ``load``
     and ``prepare`` (what ``reportgen check`` runs), the error they raise, and the
     top-level keys of report.yaml."""
+    from reportgen.content.load import load
+    from reportgen.content.model import Report
     from reportgen.errors import ContentError
-    from reportgen.load import load
-    from reportgen.model import Report
-    from reportgen.prepare import prepare
+    from reportgen.prepare.tree import prepare
 
     return load, prepare, ContentError, set(Report.model_fields)
 
