@@ -334,3 +334,28 @@ def test_what_has_no_place_in_the_format_is_kept_and_reported(tmp_path: Path) ->
     figure = report["body"][0]["blocks"][0]["figure"]
     assert (tmp_path / "own" / figure["file"]).read_bytes() == \
         (KITCHEN_SINK / "timeline.png").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["tsag-2018-12-quantum-adhoc", "kitchen-sink"])
+def test_the_reader_labels_paragraphs_as_word_numbering_does(name: str, tmp_path: Path) -> None:
+    """The reader's labels agree with the tests' own evaluator of Word's rules."""
+    from tests.wordnum import word_labels
+
+    source = built_docx(REPORTS[name], tmp_path / f"{name}.docx")
+    read = [p.label_text for p in read_docx(source).paragraphs() if p.label is not None]
+    assert read == [n.label for n in word_labels(source)]
+    assert len(read) > 10
+
+
+def test_reading_tracked_changes_lists_them_and_settles_them(tmp_path: Path) -> None:
+    source = built_docx(CONTENT / "tsag-2023-05-ls-example", tmp_path / "ls.docx")
+    changed = _with_changes(source, tmp_path / "reviewed.docx", comment=True)
+    accepted, rejected = read_docx(changed, "accept"), read_docx(changed, "reject")
+    assert [(c.kind, c.author, c.text) for c in accepted.changes] == [
+        ("deletion", "Chair", "In December "), ("insertion", "Chair", "In late December ")]
+    assert [(c.author, c.text, c.anchored) for c in accepted.comments] == [
+        ("Chair", "Which day?", "In late December")]  # as settled
+    first = next(p for p in accepted.paragraphs() if "TSAG set up" in p.text)
+    assert first.text.startswith("In late December 2022 TSAG set up")
+    assert next(p for p in rejected.paragraphs() if "TSAG set up" in p.text).text \
+        .startswith("In December 2022 TSAG set up")

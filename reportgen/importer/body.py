@@ -18,7 +18,7 @@ from typing import Any
 from reportgen.content.markdown import DOC_ID_IN_TEXT
 from reportgen.content.model import DOC_ID_PATTERN
 from reportgen.importer.compare import TYPED_LABEL
-from reportgen.importer.markdown import LINK_SCHEMES, escape, inline
+from reportgen.importer.markdown import LINK_SCHEMES, inline
 from reportgen.prepare.languages import Locale
 from reportgen.read import Cell, Paragraph, Span, Table, WordDocument
 
@@ -103,6 +103,7 @@ class BodyImporter:
         self.page_break = False
         self.last_numbered_level = 0
         self.pending_notes: list[str] = []
+        self.last_counter: dict[int, str] = {}  # level -> counter of a typed label
         self.seen_titles: dict[str, dict[str, str]] = {}  # id -> title, source from tables
         self.list_state: ListState | None = None
         self.expect_obligation: Part | None = None
@@ -208,8 +209,6 @@ class BodyImporter:
             if key not in PLAIN and key not in FIGURES:
                 self.report(p, "kept as a plain paragraph")
             self.close_list()
-            if p.centred and key not in PLAIN:
-                pass
             self.add_markdown(self.prose(p))
         if p.pictures:  # pictures inside text: each a figure after the paragraph
             self.figure(p, None)
@@ -245,8 +244,6 @@ class BodyImporter:
             self.report(p, f"a level-{level} heading under a level-{len(self.stack)} one: "
                            f"kept as a level-{len(self.stack) + 1} clause")
             level = len(self.stack) + 1
-        if numbered and not label and self.word_numbers_headings():
-            numbered = False
         if numbered and self.first_heading and self.in_annex is None and label == "0":
             self.heading_start = 0
         if numbered and self.in_annex is None:
@@ -266,9 +263,6 @@ class BodyImporter:
         self.current = part
         if numbered:
             self.last_numbered_level = level
-
-    def word_numbers_headings(self) -> bool:
-        return False
 
     def annex(self, p: Paragraph, appendix: bool) -> None:
         self.close_list()
@@ -414,7 +408,8 @@ class BodyImporter:
             else:
                 counter = typed.group("inner") or typed.group("counter")
                 shape = "({c})" if typed.group("inner") else "{c}" + typed.group("punct")
-                kind, number = _counter(counter, self.last_counter_kind(level))
+                kind, number = _counter(counter, self.last_counter.get(level, ""))
+                self.last_counter[level] = kind
                 fmt = shape.format(c=kind)
         level = max(1, min(level or 1, 3))
         self.add_item(p, level, bullet, fmt, number, self.inline_md(spans))
@@ -431,9 +426,6 @@ class BodyImporter:
         if m.group(1):
             return f"({counter})"
         return counter + m.group(2)
-
-    def last_counter_kind(self, level: int) -> str:
-        return ""
 
     def add_item(self, p: Paragraph, level: int, bullet: bool, fmt: str, number: int,
                  md: str) -> None:
@@ -499,6 +491,7 @@ class BodyImporter:
 
     def close_list(self) -> None:
         self.list_state = None
+        self.last_counter = {}
 
     # ------------------------------------------------------------ tables
 
@@ -582,7 +575,7 @@ class BodyImporter:
                 out.append(text)
         return out
 
-    def cell_md(self, cell: Cell, pipe: bool = False) -> str:
+    def cell_md(self, cell: Cell) -> str:
         parts = [self.inline_md(q.spans, table=True) for q in cell.paragraphs]
         return " ".join(t for t in parts if t.strip())
 
@@ -725,7 +718,8 @@ def _counter(text: str, previous: str) -> tuple[str, int]:
     """The counter kind (1, a, A, i, I) and the number of a typed label."""
     if text.isdigit():
         return "1", int(text)
-    if ROMAN.match(text) and (len(text) > 1 or previous in ("i", "I")):
+    if ROMAN.match(text) and (len(text) > 1 or previous in ("i", "I")
+                              or (text in ("i", "I") and not previous)):
         value = _roman(text.lower())
         return ("i" if text.islower() else "I"), value
     n = 0
@@ -761,7 +755,3 @@ def cited_ids(texts: list[str]) -> list[str]:
         for m in DOC_ID_IN_TEXT.finditer(text):
             out.setdefault(m.group().replace("-R", "R"), None)
     return list(out)
-
-
-def escape_title(text: str) -> str:
-    return escape(text)
