@@ -160,6 +160,8 @@ def test_a_pandoc_docx_imports_with_its_headings_lists_tables_and_footnotes(
     assert "[^1]: As agreed at the TSAG meeting of May 2023." in texts
     assert "Table: Planned deliverables\n| Deliverable | Date |" in texts
     assert "> The group works by e-mail and online meetings." in texts
+    assert "```\noptions: {annex_label: none}\nannexes: [{title: Terms of reference}]\n```" \
+        in texts
     built = run_cli("build", str(folder), "--format", "docx", "--out", str(tmp_path / "o"))
     assert built.returncode == 0, built.stderr
     rebuilt = next((tmp_path / "o").rglob("*.docx"))
@@ -294,14 +296,18 @@ def test_a_hostile_docx_is_refused_with_a_sentence(kind: str, tmp_path: Path) ->
     assert not (tmp_path / "out").exists()
 
 
-def test_the_readme_example_imports(tmp_path: Path) -> None:
-    """The README's session: import, the report lines, then check."""
+def test_the_guide_shows_what_an_import_prints(tmp_path: Path) -> None:
+    """docs/import.md's session is what the import prints, line for line; the folder
+    then checks without a warning."""
+    page = (ROOT / "docs" / "import.md").read_text()
+    session = page.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    assert session[0] == "$ reportgen import draft-tor.docx content/draft-tor"
     work = Path(tempfile.mkdtemp(dir=tmp_path))
     shutil.copy(DATA / "pandoc.docx", work / "draft-tor.docx")
     env = {"PYTHONPATH": str(ROOT)}  # this checkout's reportgen, run from elsewhere
     done = run_cli("import", "draft-tor.docx", "content/draft-tor", cwd=work, env=env)
     assert done.returncode == 0, done.stderr
-    assert "imported draft-tor.docx into content/draft-tor: 7 files" in done.stdout
+    assert done.stderr.splitlines() + done.stdout.splitlines() == session[1:]
     checked = run_cli("check", "content/draft-tor", cwd=work, env=env)
     assert checked.returncode == 0 and checked.stderr == "", checked.stderr
 

@@ -33,6 +33,7 @@ LIST_STYLES = {"enumlev1": 1, "enumlev2": 2, "enumlev3": 3, "listparagraph": 0,
                "listbullet": 1, "listbullet2": 2, "listbullet3": 3, "listnumber": 1,
                "listnumber2": 2, "listnumber3": 3, "list": 1, "list2": 2, "list3": 3,
                "listcontinue": 0}
+CODE = {"sourcecode", "htmlpreformatted", "code", "preformattedtext", "macrotext"}
 QUOTES = {"quotation", "blocktext", "quote", "intensequote"}
 TABLE_CAPTIONS = {"tablenotitle", "tabletitle", "tablecaption", "tablelegend"}
 FIGURE_CAPTIONS = {"figurenotitle", "figuretitle", "imagecaption", "figurecaption"}
@@ -197,6 +198,9 @@ class BodyImporter:
             self.note(p)
         elif p.label is not None or key in LIST_STYLES:
             self.list_item(p, key)
+        elif key in CODE:
+            self.close_list()
+            self.add_markdown(_fenced(p.text))
         elif key in QUOTES:
             self.close_list()
             self.add_markdown(self.prose(p, "> "))
@@ -681,6 +685,13 @@ def _bookmark_depth(bookmarks: list[str]) -> int:
         if m:
             return min(m.group(1).count("_"), 3)
     return 0
+
+
+def _fenced(text: str) -> str:
+    """A code block that prints ``text`` line for line, as it is."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{text}\n{fence}"
 
 
 def cell_text_plain(cell: Cell) -> str:

@@ -24,6 +24,7 @@ from reportgen.prepare.languages import locale
 from reportgen.read import NotReadable, WordDocument, read_docx
 
 DEFAULT_FORMATS = ["1)", "a)", "i)"]
+FENCED = re.compile(r"^(`{3,})\n.*?\n\1$", re.S | re.M)
 Kind = Literal["td", "contribution", "ls", "plain"]
 
 
@@ -108,7 +109,9 @@ def convert(word: WordDocument, shown: str, kind: Kind | None,
     notes.extend(importer.notes)
     doc = cover.document
     if "title" not in doc or not doc["title"]:
-        doc["title"] = word.properties.get("title") or Path(shown).stem
+        heading = next((p.text.strip() for p in word.paragraphs()
+                        if p.style.lower().startswith("heading") and p.text.strip()), "")
+        doc["title"] = word.properties.get("title") or heading or Path(shown).stem
         notes.append(f"{shown}: cover: no title found: titled {doc['title']!r}")
     doc.setdefault("group", "TSAG")
     doc.setdefault("study_period", "2025-2028")
@@ -159,7 +162,8 @@ def convert(word: WordDocument, shown: str, kind: Kind | None,
         notes.append(f"{shown}: the document has no text after its cover")
     register = list(importer.register.values())
     known = set(importer.register)
-    texts = [data.decode("utf-8") for name, data in files.items() if name.endswith(".md")]
+    texts = [FENCED.sub("", data.decode("utf-8")) for name, data in files.items()
+             if name.endswith(".md")]  # code blocks cite nothing
     texts += writer.inline_texts
     cited = [i for i in cited_ids(texts) if i not in known]
     missing = []
@@ -343,7 +347,7 @@ def _verify(work: Path, target: Path, word: WordDocument, result: ImportResult,
     from reportgen.writers.docx.writer import render_docx
 
     def here(text: str) -> str:
-        return text.replace(str(work), str(target))
+        return text.replace(str(work), str(target)).replace(work.name, target.name)
 
     try:
         doc = prepare(load(work))
