@@ -365,3 +365,35 @@ def test_reading_tracked_changes_lists_them_and_settles_them(tmp_path: Path) -> 
     assert first.text.startswith("In late December 2022 TSAG set up")
     assert next(p for p in rejected.paragraphs() if "TSAG set up" in p.text).text \
         .startswith("In December 2022 TSAG set up")
+
+
+def test_a_damaged_document_gets_a_sentence_never_a_traceback(tmp_path: Path) -> None:
+    """Elements cut at random out of a real document: the import either succeeds or
+    refuses with a sentence, and never leaves a folder behind when it refuses."""
+    import random
+
+    from lxml import etree
+
+    source = built_docx(KITCHEN_SINK, tmp_path / "ks.docx")
+    with zipfile.ZipFile(source) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    rng = random.Random(20261208)
+    for attempt in range(8):
+        root = etree.fromstring(parts["word/document.xml"])
+        elements = list(root.iter())[2:]
+        for el in rng.sample(elements, 25):
+            if el.getparent() is not None:
+                el.getparent().remove(el)
+        damaged = tmp_path / f"damaged-{attempt}.docx"
+        with zipfile.ZipFile(damaged, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, etree.tostring(root) if name == "word/document.xml"
+                           else data)
+        folder = tmp_path / f"out-{attempt}"
+        try:
+            import_docx(damaged, folder)
+        except ImportRefused as exc:
+            assert str(exc) and "Traceback" not in str(exc)
+            assert not folder.exists()
+        else:
+            assert (folder / "report.yaml").is_file()

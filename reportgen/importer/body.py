@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -416,6 +417,11 @@ class BodyImporter:
                 self.last_counter[level] = kind
                 fmt = shape.format(c=kind)
         level = max(1, min(level or 1, 3))
+        if not bullet and (number < 0 or (number < 1 and fmt.strip("()")[0] != "1") or
+                           number > 32767):
+            self.report(p, f"a list item numbered {number}, which Word cannot show in this "
+                           "format: numbered 1")
+            number = 1
         self.add_item(p, level, bullet, fmt, number, self.inline_md(spans))
 
     def list_format(self, p: Paragraph, word_fmt: str, text: str, ilvl: int) -> str:
@@ -502,14 +508,23 @@ class BodyImporter:
     def table(self, table: Table, caption: Paragraph | None) -> None:
         self.close_list()
         title = self.plain_title(caption, "table") if caption is not None else None
+        if caption is not None and not title:
+            self.report(caption, "a table caption without a title: the table kept without "
+                                 "a caption")
+            title = None
         if caption is not None and caption.notes:
             self.report(caption, "a footnote in a table title: left out")
         nested = sum(c.nested_tables for row in table.rows for c in row)
         if nested:
             self.report(None, f"a table inside a table (at paragraph {table.index}): its "
                               "cells' text kept in the outer cell")
-        if not table.rows:
+        if not table.rows or not table.columns:
             return
+        if table.header_rows == 0 and len(table.rows) > 1 and table.rows[0] and all(
+                q.style and norm(q.style) == "tablehead"
+                for c in table.rows[0] for q in c.paragraphs):
+            table.header_rows = 1  # a header set in Table_head but not marked to repeat
+        table = _regular(table, self.report_table)
         self.remember_titles(table)
         doc_table = self.documents_table(table, title)
         if doc_table is not None:
@@ -519,10 +534,6 @@ class BodyImporter:
         many = any(len([q for q in c.paragraphs if q.text.strip()]) > 1
                    for row in table.rows for c in row)
         header_rows = table.header_rows
-        if header_rows == 0 and len(table.rows) > 1 and table.rows[0] and all(
-                q.style and norm(q.style) == "tablehead"
-                for c in table.rows[0] for q in c.paragraphs):
-            header_rows = 1  # a header set in Table_head but not marked to repeat
         if many:
             self.report(None, f"table at paragraph {table.index}: a cell with several "
                               "paragraphs, joined into one")
@@ -563,6 +574,9 @@ class BodyImporter:
         spec["rows"] = rows
         self.current.pieces.append(Piece(block={"table": spec}, notes=self.pending_notes))
         self.pending_notes = []
+
+    def report_table(self, table: Table, message: str) -> None:
+        self.report(None, f"table at paragraph {table.index}: {message}")
 
     def yaml_row(self, row: list[Cell]) -> list[Any]:
         out: list[Any] = []
@@ -660,9 +674,9 @@ class BodyImporter:
             number = len(self.figures) + 1
             name = f"figures/figure-{number}.{kind}"
             self.figures[name] = picture.data
-            if caption is not None and n == len(p.pictures) - 1:
-                title = self.plain_title(caption, "figure")
-            else:
+            title = self.plain_title(caption, "figure") \
+                if caption is not None and n == len(p.pictures) - 1 else ""
+            if not title:
                 title = picture.description or f"Figure {number}"
                 self.report(p, f"a picture without a caption: given the title {title!r}")
             spec: dict[str, Any] = {"file": name, "title": title}
@@ -685,6 +699,49 @@ def _bookmark_depth(bookmarks: list[str]) -> int:
         if m:
             return min(m.group(1).count("_"), 3)
     return 0
+
+
+def _regular(table: Table, report: Callable[[Table, str], None]) -> Table:
+    """The table with a regular grid: spans cut where they would run past the last row
+    of their part (header or body), overlap or leave the grid, and a position no cell
+    covers filled with an empty cell, as the content format requires."""
+    columns = table.columns
+    header = table.header_rows if table.header_rows < len(table.rows) else 0
+    out: list[list[Cell]] = []
+    taken: set[tuple[int, int]] = set()
+    changed = False
+    for r, row in enumerate(table.rows):
+        end = header if r < header else len(table.rows)
+        queue = list(row)
+        cells: list[Cell] = []
+        for col in range(columns):
+            if (r, col) in taken:
+                continue
+            cell = queue.pop(0) if queue else None
+            if cell is None:
+                cell = Cell([])
+                changed = True
+            width = 1
+            while width < cell.colspan and col + width < columns and \
+                    (r, col + width) not in taken:
+                width += 1
+            height = 1
+            while height < cell.rowspan and r + height < end and all(
+                    (r + height, c) not in taken for c in range(col, col + width)):
+                height += 1
+            if (width, height) != (cell.colspan, cell.rowspan):
+                changed = True
+            cells.append(Cell(cell.paragraphs, width, height, cell.nested_tables))
+            taken.update((r + dr, col + dc) for dr in range(height) for dc in range(width))
+        if queue:
+            changed = True
+            cells[-1:] = [Cell(cells[-1].paragraphs + [q for c in queue for q in c.paragraphs],
+                               cells[-1].colspan, cells[-1].rowspan)] if cells else []
+        out.append(cells)
+    if changed:
+        report(table, "cells that did not fit its grid were evened out (spans cut, empty "
+                      "cells added, extra cells joined to the last)")
+    return Table(out, columns, header, table.widths)
 
 
 def _fenced(text: str) -> str:

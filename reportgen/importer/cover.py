@@ -154,6 +154,8 @@ def _read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
     for t_index, table in enumerate(tables):
         for r, row in enumerate(table.rows):
             texts = [c.text for c in row]
+            if not row:
+                continue
             if t_index == 0 and r == 0:
                 _masthead(row, lang, doc, cover)
                 continue

@@ -51,6 +51,17 @@ def import_docx(source: Path, target: Path, kind: Kind | None = None,
         raise ImportRefused(f"{target} already exists with content: choose a new folder, "
                             "or pass --force to replace it")
     try:
+        return _import(source, target, kind, changes, shown)
+    except (ImportRefused, OSError):
+        raise
+    except Exception as exc:  # a document no rule foresaw: a sentence, not a traceback
+        raise ImportRefused(f"{shown}: could not be imported ({type(exc).__name__}: "
+                            f"{str(exc)[:200]}); nothing was written") from None
+
+
+def _import(source: Path, target: Path, kind: Kind | None,
+            changes: Literal["accept", "reject"] | None, shown: str) -> ImportResult:
+    try:
         word = read_docx(source, changes or "accept")
     except NotReadable as exc:
         raise ImportRefused(f"{shown}: cannot be read: {exc}") from None
@@ -211,6 +222,7 @@ def _ordered_document(doc: dict[str, Any]) -> dict[str, Any]:
              "revision_form", "original", "english_only", "date", "meeting", "questions",
              "source", "title", "subtitle", "purpose", "liaison", "contacts", "keywords",
              "abstract", "action"]
+    doc = {k: v for k, v in doc.items() if v != "" and v != [] and v != {}}
     out = {k: doc[k] for k in order if k in doc}
     if out.get("kind") == "td":
         del out["kind"]
