@@ -105,6 +105,10 @@ class BodyImporter:
         self.page_break = False
         self.last_numbered_level = 0
         self.pending_notes: list[str] = []
+        self.shown_notes: dict[str, int] = {}  # note id -> the number Word shows
+        for q in word.paragraphs():
+            for note_id in q.notes:
+                self.shown_notes.setdefault(note_id, len(self.shown_notes) + 1)
         self.last_counter: dict[int, str] = {}  # level -> counter of a typed label
         self.seen_titles: dict[str, dict[str, str]] = {}  # id -> title, source from tables
         self.list_state: ListState | None = None
@@ -225,6 +229,8 @@ class BodyImporter:
     def heading(self, p: Paragraph, key: str) -> None:
         self.close_list()
         title = p.text.replace("\n", " ").strip()
+        if p.notes:
+            self.report(p, "a footnote in a heading: left out (titles are plain text)")
         label = p.label_text
         numbered = key not in UNNUMBERED_HEADINGS
         if key in HEADINGS:
@@ -299,33 +305,52 @@ class BodyImporter:
         pieces[-1].notes.extend(self.pending_notes)
         self.pending_notes = []
 
-    def note_label(self, note_id: str) -> str:
+    def note_text(self, note_id: str) -> str | None:
+        """The Markdown of a footnote's text (its paragraphs joined); None if missing."""
         paragraphs = self.word.footnotes.get(note_id)
-        self.note_count += 1
-        label = str(self.note_count)
         if paragraphs is None:
-            self.report(None, f"footnote {note_id} is referred to but missing: its "
-                              "reference kept as [^{label}] text")
-            return label
-        if note_id.startswith("e"):
-            self.report(None, f"endnote {note_id[1:]} kept as footnote {label}")
-        texts = [self.inline_md(q.spans, allow_notes=False) for q in paragraphs]
+            return None
+        texts = [self.inline_md(q.spans, notes="drop") for q in paragraphs]
         texts = [t for t in texts if t.strip()]
         if len(texts) > 1:
-            self.report(None, f"footnote {label} has {len(texts)} paragraphs: joined into "
-                              "one")
-        body = " ".join(t.replace("\\\n", " ") for t in texts).strip() or "\u00a0"
-        self.pending_notes.append(f"[^{label}]: {body}")
-        return label
+            self.report(None, f"footnote {self.shown(note_id)} has {len(texts)} paragraphs: "
+                              "joined into one")
+        return " ".join(t.replace("\\\n", " ") for t in texts).strip() or "\u00a0"
 
-    def inline_md(self, spans: list[Span], allow_notes: bool = True,
-                  table: bool = False) -> str:
+    def shown(self, note_id: str) -> str:
+        """A footnote as the reader sees it: its number, or an endnote's."""
+        if note_id.startswith("e"):
+            return f"(endnote) {note_id[1:]}"
+        return str(self.shown_notes.get(note_id, note_id))
+
+    def note_reference(self, note_id: str) -> str:
+        body = self.note_text(note_id)
+        if body is None:
+            self.report(None, f"footnote {self.shown(note_id)} is referred to but missing "
+                              "from the footnotes: its reference left out")
+            return ""
+        self.note_count += 1
+        label = str(self.note_count)
+        if note_id.startswith("e"):
+            self.report(None, f"endnote {note_id[1:]} kept as footnote {label}")
+        self.pending_notes.append(f"[^{label}]: {body}")
+        return f"[^{label}]"
+
+    def inline_md(self, spans: list[Span], notes: str = "refs", table: bool = False) -> str:
+        """Markdown of ``spans``; footnotes as references (``refs``), as their text in
+        parentheses where a reference cannot stand (``text``), or left out (``drop``)."""
         def note(note_id: str) -> str:
-            if not allow_notes:
-                self.report(None, f"a footnote inside a footnote or a caption ({note_id}): "
-                                  "its reference left out")
+            if notes == "refs":
+                return self.note_reference(note_id)
+            body = self.note_text(note_id) if notes == "text" else None
+            if body is None:
+                self.report(None, f"footnote {self.shown(note_id)} inside a footnote or a "
+                                  "title: left out")
                 return ""
-            return self.note_label(note_id)
+            self.report(None, f"footnote {self.shown(note_id)} where a reference cannot "
+                              "stand (a table with merged cells, a NOTE): its text kept in "
+                              "parentheses")
+            return f" ({body})"
 
         def keep(url: str, text: str) -> bool:
             if DOC_ID_IN_TEXT.fullmatch(text):
@@ -336,10 +361,7 @@ class BodyImporter:
                               "address: kept as its text")
             return False
 
-        spans = [s for s in spans if s.kind != "note" or allow_notes] if not allow_notes \
-            else spans
-        md = inline(spans, note, keep, table)
-        return md.replace("[^]", "")
+        return inline(spans, note, keep, table)
 
     def prose(self, p: Paragraph, prefix: str = "") -> str:
         md = self.inline_md(p.spans)
@@ -361,16 +383,15 @@ class BodyImporter:
 
     def note(self, p: Paragraph) -> None:
         self.close_list()
-        md = self.inline_md(p.spans)
         prefix = re.match(rf"^{re.escape(self.lang['note'])}(?:\s+\d+)?\s*[–—-]\s*", p.text)
+        spans = p.spans
         if prefix is None:
             self.report(p, "a Note paragraph without 'NOTE –': kept as a NOTE")
         else:
-            cut = len(prefix.group())
-            md = self.inline_md(_drop_chars(p.spans, cut))
-            if re.match(r"NOTE\s+\d", prefix.group()):
+            spans = _drop_chars(p.spans, len(prefix.group()))
+            if re.match(r"\S+\s+\d", prefix.group()):
                 self.report(p, "a numbered NOTE: printed as 'NOTE –'")
-        self.flush_pending_notes_into_block({"note": md})
+        self.flush_pending_notes_into_block({"note": self.inline_md(spans, notes="text")})
 
     def flush_pending_notes_into_block(self, block: dict[str, Any]) -> None:
         if self.pending_notes:
@@ -581,7 +602,7 @@ class BodyImporter:
     def yaml_row(self, row: list[Cell]) -> list[Any]:
         out: list[Any] = []
         for cell in row:
-            text = self.cell_md(cell)
+            text = self.cell_md(cell, notes="text")
             if cell.colspan > 1 or cell.rowspan > 1:
                 entry: dict[str, Any] = {"text": text}
                 if cell.colspan > 1:
@@ -593,8 +614,8 @@ class BodyImporter:
                 out.append(text)
         return out
 
-    def cell_md(self, cell: Cell) -> str:
-        parts = [self.inline_md(q.spans, table=True) for q in cell.paragraphs]
+    def cell_md(self, cell: Cell, notes: str = "refs") -> str:
+        parts = [self.inline_md(q.spans, notes, table=True) for q in cell.paragraphs]
         return " ".join(t for t in parts if t.strip())
 
     def pipe_table(self, table: Table, title: str, aligns: list[str]) -> str:
@@ -674,6 +695,8 @@ class BodyImporter:
             number = len(self.figures) + 1
             name = f"figures/figure-{number}.{kind}"
             self.figures[name] = picture.data
+            if caption is not None and caption.notes:
+                self.report(caption, "a footnote in a figure title: left out")
             title = self.plain_title(caption, "figure") \
                 if caption is not None and n == len(p.pictures) - 1 else ""
             if not title:

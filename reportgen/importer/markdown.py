@@ -25,13 +25,13 @@ def escape(text: str, table: bool = False) -> str:
 def inline(spans: list[Span], note: Callable[[str], str], keep_link: Callable[[str, str], bool],
            table: bool = False) -> str:
     """The Markdown of a paragraph's spans: emphasis, links, line breaks and footnote
-    references (``note(id)`` gives the label to write)."""
+    references (``note(id)`` gives what to write in the reference's place)."""
     out: list[str] = []
     for span in spans:
         if span.kind == "break":
             out.append(" " if table else "\\\n")
         elif span.kind == "note":
-            out.append(f"[^{note(span.note)}]")
+            out.append(note(span.note))
         elif span.kind == "text" and span.text:
             text = span.text.replace("\t", " ").replace("\n", " ")
             core = text.strip(" ")
