@@ -59,6 +59,9 @@ def read_docx(path: Path, changes: Choice = "accept") -> WordDocument:
         document = package.xml(main)
         if document is None:
             raise NotReadable(f"no {main}: not a Word document")
+        if document.tag.startswith("{http://purl.oclc.org/ooxml/"):
+            raise NotReadable("a Strict Open XML document: save it as a Word Document "
+                              "(.docx, not Strict) and import that")
         body = document.find(f"{W}body")
         if body is None:
             raise NotReadable("the document has no body")
