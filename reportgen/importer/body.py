@@ -58,7 +58,7 @@ class Piece:
 
     markdown: list[str] | None = None  # Markdown blocks, joined by blank lines
     block: dict[str, Any] | None = None
-    notes: list[str] = field(default_factory=list)  # footnote definitions of the text
+    notes: list[str] = field(default_factory=list)  # the footnote definitions of a text
 
 
 @dataclass
@@ -391,18 +391,7 @@ class BodyImporter:
             spans = _drop_chars(p.spans, len(prefix.group()))
             if re.match(r"\S+\s+\d", prefix.group()):
                 self.report(p, "a numbered NOTE: printed as 'NOTE –'")
-        self.flush_pending_notes_into_block({"note": self.inline_md(spans, notes="text")})
-
-    def flush_pending_notes_into_block(self, block: dict[str, Any]) -> None:
-        if self.pending_notes:
-            # a typed block cannot carry footnote definitions: keep them in a text
-            block = dict(block)
-            key = next(iter(block))
-            block[key] = str(block[key])
-            self.current.pieces.append(Piece(block=block, notes=self.pending_notes))
-            self.pending_notes = []
-        else:
-            self.current.pieces.append(Piece(block=block))
+        self.current.pieces.append(Piece(block={"note": self.inline_md(spans, notes="text")}))
 
     # ------------------------------------------------------------------ lists
 
@@ -593,8 +582,7 @@ class BodyImporter:
                 spec["header_rows"] = [self.yaml_row(r) for r in table.rows[:header_rows]]
         rows = [self.yaml_row(r) for r in table.rows[header_rows:]]
         spec["rows"] = rows
-        self.current.pieces.append(Piece(block={"table": spec}, notes=self.pending_notes))
-        self.pending_notes = []
+        self.current.pieces.append(Piece(block={"table": spec}))
 
     def report_table(self, table: Table, message: str) -> None:
         self.report(None, f"table at paragraph {table.index}: {message}")

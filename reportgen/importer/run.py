@@ -20,6 +20,7 @@ from reportgen.errors import ContentError
 from reportgen.importer.body import BodyImporter, Part, cited_ids
 from reportgen.importer.compare import differences, outline
 from reportgen.importer.cover import read_cover
+from reportgen.prepare.anchors import REPORT_PROPERTY
 from reportgen.prepare.languages import locale
 from reportgen.read import NotReadable, WordDocument, read_docx
 
@@ -301,20 +302,13 @@ class _Writer:
                     blocks.append({"file": name})
             elif piece.block is not None:
                 block = piece.block
-                if piece.notes:
-                    self.notes.append(f"{self.shown}: footnotes in a table or NOTE "
-                                      f"({', '.join(n.split(':')[0] for n in piece.notes)}): "
-                                      "kept as text after it")
                 blocks.append(block)
-                for key in ("note",):
-                    if key in block:
-                        self.inline_texts.append(str(block[key]))
+                if "note" in block:
+                    self.inline_texts.append(str(block["note"]))
                 if "table" in block:
                     for row in block["table"]["rows"]:
                         self.inline_texts.extend(c if isinstance(c, str) else c["text"]
                                                  for c in row)
-                if piece.notes:
-                    blocks.append({"text": "\n".join(piece.notes)})
         if blocks:
             entry["blocks"] = blocks
         if part.sections:
@@ -377,8 +371,8 @@ def _verify(work: Path, target: Path, word: WordDocument, result: ImportResult,
         os.unlink(name)
     source_lines = outline(word)
     built_lines = outline(rebuilt)
-    made_here = bool(word.custom_properties) or \
-        "reportgen" in word.properties.get("author", "").lower()
+    # styles are compared in documents reportgen made (other tools name theirs otherwise)
+    made_here = REPORT_PROPERTY in word.custom_properties
     found = differences(source_lines, built_lines, styles=made_here)
     result.paragraphs = len(source_lines)
     result.equal = len(source_lines) - sum(1 for f in found
