@@ -409,3 +409,15 @@ def test_a_damaged_document_gets_a_sentence_never_a_traceback(tmp_path: Path) ->
             assert not folder.exists()
         else:
             assert (folder / "report.yaml").is_file()
+
+
+def test_the_kind_read_from_the_cover_can_be_overridden(tmp_path: Path) -> None:
+    source = built_docx(CONTENT / "tsag-2023-05-ls-example", tmp_path / "ls.docx")
+    done = run_cli("import", str(source), str(tmp_path / "td"), "--kind", "td")
+    assert done.returncode == 0, done.stderr
+    assert "ls.docx: cover: the liaison statement's rows (for_action, for_information, " \
+           "approval, deadline) left out: a td has none" in done.stderr
+    assert load(tmp_path / "td").model.document.kind == "td"
+    wrong = run_cli("import", str(source), str(tmp_path / "x"), "--kind", "memo")
+    assert wrong.returncode == 2 and "--kind must be td, contribution, ls or plain" in \
+        wrong.stderr

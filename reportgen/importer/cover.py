@@ -205,8 +205,11 @@ def _read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
                 liaison[key] = [v.strip() for v in value.split(",") if v.strip()]
     if contacts:
         doc["contacts"] = contacts
-    if liaison:
+    if liaison and doc["kind"] == "ls":
         doc["liaison"] = liaison
+    elif liaison:
+        cover.notes.append(f"the liaison statement's rows ({', '.join(liaison)}) left out: "
+                           f"a {doc['kind']} has none")
     if keywords_row or abstract_in_first:
         doc["layout"] = "2017-2020"
     cover.used = len(tables)
