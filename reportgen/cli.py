@@ -511,13 +511,21 @@ def _apply_review(report: ReviewedReport, dry_run: bool, force: bool) -> None:
     comments = sum(1 for f in report.review.findings if f.kind in ("comment", "reply"))
     if comments:
         typer.echo(f"{comments} comment(s) above remain to be dealt with by hand")
+    applied = sum(1 for o in result.outcomes if o.applied)
+    refused = len(result.outcomes) - applied
     if dry_run:
         typer.echo(result.diff(), nl=False)
-        return
-    backup = write(report, result)
-    if backup is not None:
-        typer.echo(f"changed {len(result.files)} file(s); the originals are in "
-                   f"{display_path(backup)}")
+    else:
+        backup = write(report, result)
+        if backup is not None:
+            typer.echo(f"changed {len(result.files)} file(s); the originals are in "
+                       f"{display_path(backup)}")
+    would = "would be " if dry_run else ""
+    summary = f"{applied} {would}applied, {refused} not applied"
+    if refused:
+        typer.echo(f"{summary}: make those by hand (the lines above say why)", err=True)
+        raise typer.Exit(EXIT_CONTENT)
+    typer.echo(summary)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ findings in it. The reviewed file is only read.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 CHANGE_KINDS = {f"{W}ins": "insertion", f"{W}del": "deletion", f"{W}moveFrom": "move from",
                 f"{W}moveTo": "move to"}
 TEXT_OF = {f"{W}t": "", f"{W}delText": "", f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
@@ -53,6 +55,11 @@ class ReviewedParagraph:
     new: str  # the text with every change accepted
     mark_deleted: bool = False  # its paragraph mark is a tracked deletion (joins the next)
     mark_inserted: bool = False
+    # where each bookmark starts in ``new`` (a paragraph joined without tracking holds
+    # the bookmarks of both, the second where the second's text begins)
+    starts: dict[str, int] = field(default_factory=dict)
+    ends: list[str] = field(default_factory=list)  # bookmarks that end here (a split)
+    joined: bool = False  # its mark was removed without tracking (set by the comparison)
 
 
 @dataclass
@@ -61,6 +68,8 @@ class Review:
     findings: list[Finding] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)  # custom document properties
     identifier: str = ""  # core property dc:identifier
+    last_modified_by: str = ""  # who saved it last: the author of untracked edits
+    modified: str = ""  # when (W3CDTF)
 
 
 def _read_part(z: zipfile.ZipFile, name: str) -> etree._Element | None:
@@ -77,10 +86,11 @@ def _read_part(z: zipfile.ZipFile, name: str) -> etree._Element | None:
         raise NotReadable(f"{name} is not well-formed XML: {exc}") from None
 
 
-def read_review(path: Path) -> Review:
-    """Everything a reviewer left in ``path``, in document order."""
+def read_review(path: Path | bytes) -> Review:
+    """Everything a reviewer left in ``path`` (a file, or a DOCX's bytes), in document
+    order."""
     try:
-        z = zipfile.ZipFile(path)
+        z = zipfile.ZipFile(io.BytesIO(path) if isinstance(path, bytes) else path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise NotReadable(f"not a DOCX (a ZIP package) file: {exc}") from None
     with z:
@@ -100,6 +110,10 @@ def read_review(path: Path) -> Review:
     if core is not None:
         ident = core.find("{http://purl.org/dc/elements/1.1/}identifier")
         review.identifier = (ident.text or "") if ident is not None else ""
+        by = core.find(f"{CORE}lastModifiedBy")
+        review.last_modified_by = (by.text or "").strip() if by is not None else ""
+        when = core.find("{http://purl.org/dc/terms/}modified")
+        review.modified = (when.text or "").strip() if when is not None else ""
     body = document.find(f"{W}body")
     if body is None:
         raise NotReadable("the document has no body")
@@ -153,6 +167,7 @@ class _Walker:
         self.comments = comments
         self.open_comments: dict[str, list[str]] = {}  # id -> anchored text so far
         self.started: dict[str, Finding] = {}
+        self.bookmark_ids: dict[str, str] = {}  # w:id -> reportgen bookmark name
 
     def walk(self, stories: list[etree._Element]) -> None:
         """The paragraphs of the body, then those of each footnote, numbered in turn."""
@@ -169,11 +184,24 @@ class _Walker:
                      if b.get(f"{W}name", "").startswith(PREFIX)]
         changes: dict[etree._Element, list[str]] = {}
         formats: dict[etree._Element, list[str]] = {}
+        starts: dict[str, int] = {}
+        ends: list[str] = []
         for el in p.iter():
-            if el.tag == f"{W}commentRangeStart":
+            if el.tag == f"{W}bookmarkStart":
+                name = el.get(f"{W}name", "")
+                if name.startswith(PREFIX):
+                    starts.setdefault(name, sum(len(t) for t in new))
+                    self.bookmark_ids[el.get(f"{W}id", "")] = name
+            elif el.tag == f"{W}bookmarkEnd":
+                name = self.bookmark_ids.get(el.get(f"{W}id", ""), "")
+                if name:
+                    ends.append(name)
+            elif el.tag == f"{W}commentRangeStart":
                 cid = el.get(f"{W}id", "")
                 self.open_comments[cid] = []
                 self.comment(cid, n)
+            elif el.tag == f"{W}commentReference":  # a comment on a point: no range
+                self.comment(el.get(f"{W}id", ""), n)
             elif el.tag == f"{W}commentRangeEnd":
                 cid = el.get(f"{W}id", "")
                 found = self.started.get(cid)
@@ -221,7 +249,7 @@ class _Walker:
             parts.append("\n")
         self.review.paragraphs.append(ReviewedParagraph(n, bookmarks, "".join(old),
                                                         "".join(new), mark_deleted,
-                                                        mark_inserted))
+                                                        mark_inserted, starts, ends))
 
     def add(self, kind: str, el: etree._Element, text: str, n: int) -> None:
         self.review.findings.append(Finding(kind, el.get(f"{W}author", ""),
