@@ -521,11 +521,11 @@ def _apply_review(report: ReviewedReport, dry_run: bool, force: bool) -> None:
             typer.echo(f"changed {len(result.files)} file(s); the originals are in "
                        f"{display_path(backup)}")
     would = "would be " if dry_run else ""
-    summary = f"{applied} {would}applied, {refused} not applied"
     if refused:
-        typer.echo(f"{summary}: make those by hand (the lines above say why)", err=True)
+        typer.echo(f"{applied} {would}applied, {refused} not applied: make those by hand "
+                   "(the lines above say why)", err=True)
         raise typer.Exit(EXIT_CONTENT)
-    typer.echo(summary)
+    typer.echo(f"{applied} {would}applied")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -294,25 +295,31 @@ def _text_edits(src: str, line: int, col: int, old: str, new: str,
     return edits
 
 
+LIST_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
+
+
 def _markdown_block(report: ReviewedReport, texts: dict[str, str],
                     anchor: Anchor) -> tuple[str, str] | str:
-    """The Markdown file of a paragraph or list item, and the text that begins a new
-    one like it after it: a blank line, or the item's own marker."""
+    """The file of a Markdown paragraph or list item (a Markdown file, or a YAML block
+    of Markdown text), and what begins a new one like it after it: a blank line and
+    the paragraph's indentation, or a new line and the item's own marker."""
     origin = anchor.origin
     if origin is None or not origin.end_line or anchor.kind not in ("paragraph", "item"):
         return "only after a Markdown paragraph or list item can a paragraph be added " \
             "by --apply; write it into the content by hand"
     name = _relative(report, origin.file)
-    if name is None or name not in texts or not name.endswith(".md"):
-        return f"{origin.file} is not one of the report's Markdown files"
-    if anchor.kind == "paragraph":
-        return name, "\n\n"
+    if name is None or name not in texts:
+        return f"{origin.file} is not one of the report's content files"
     src = texts[name]
     start = _line_offset(src, origin.line)
-    marker = src[start:_line_offset(src, origin.line, origin.col)]
-    if not marker.strip():
+    line = src[start:src.find("\n", start) if "\n" in src[start:] else len(src)]
+    if anchor.kind == "paragraph":
+        indent = line[:len(line) - len(line.lstrip(" "))]
+        return name, "\n\n" + indent
+    marker = LIST_MARKER.match(line)
+    if marker is None:
         return "the list item's marker could not be found in its source"
-    return name, "\n" + marker
+    return name, "\n" + marker.group()
 
 
 def _insert(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit],
