@@ -86,8 +86,8 @@ def _unit(want: ReviewedParagraph | None, got: ReviewedParagraph | None,
         untracked = (base, got.old) if normalise(got.old) != normalise(base) \
             or got.joined else None
         para = replace(got, old=base)
-        if normalise(base) == normalise(got.new) and not got.mark_deleted \
-                and not got.mark_inserted:
+        if normalise(base) == normalise(got.new) and not got.mark_deleted:
+            # (an inserted mark here begins the paragraph added after it, not a change)
             return Unit("kept", anchor, para)
         return Unit("edited", anchor, para, untracked)
     if want is not None:  # gone from the reviewed document, not even as a deletion
@@ -106,12 +106,15 @@ def _unit(want: ReviewedParagraph | None, got: ReviewedParagraph | None,
             previous.parts.append(previous.paragraph.new)
         previous.parts.append(got.new)
         previous.kind = "split"
-        if not previous.paragraph.mark_inserted:  # the new paragraph mark, untracked
-            previous.untracked = (previous.paragraph.old, "\n".join(previous.parts))
+        # the new paragraph mark: tracked (an inserted mark) or not
+        previous.untracked = None if previous.paragraph.mark_inserted else \
+            (previous.paragraph.old, "\n".join(previous.parts))
         return None
     if not got.new.strip() and not got.old.strip():
         return None  # an empty paragraph added: nothing to write
-    untracked = None if got.mark_inserted and not got.old.strip() else ("", got.old)
+    # tracked when its text is an insertion (Word also marks its paragraph mark inserted;
+    # LibreOffice marks the mark of the paragraph before it)
+    untracked = None if not got.old.strip() else ("", got.old)
     return Unit("added", last, replace(got, old=""), untracked)
 
 

@@ -243,8 +243,13 @@ class _Walker:
                 self.add("paragraph format", p_change, "".join(new), n)
             mark = p_pr.find(f"{W}rPr")
             if mark is not None:
-                mark_deleted = mark.find(f"{W}del") is not None
-                mark_inserted = mark.find(f"{W}ins") is not None
+                deleted, inserted = mark.find(f"{W}del"), mark.find(f"{W}ins")
+                mark_deleted, mark_inserted = deleted is not None, inserted is not None
+                tail = "".join(new)[-40:]
+                if deleted is not None and "".join(new).strip():  # joins the next one
+                    self.add("join", deleted, tail, n)
+                if inserted is not None and "".join(old).strip():  # a paragraph break
+                    self.add("new paragraph", inserted, tail, n)
         for parts in self.open_comments.values():
             parts.append("\n")
         self.review.paragraphs.append(ReviewedParagraph(n, bookmarks, "".join(old),

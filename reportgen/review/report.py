@@ -157,6 +157,10 @@ def describe(finding: Finding) -> str:
             return f"{head}{state}: {on}{finding.text}"
         case "insertion" | "deletion" | "move from" | "move to":
             return f"{head}: {_quote(finding.text)}"
+        case "join":
+            return f"{head}: {_quote(finding.text)} joined with the next paragraph"
+        case "new paragraph":
+            return f"{head}: after {_quote(finding.text)}"
     return f"{head}: {_quote(finding.text)}"
 
 
