@@ -268,6 +268,9 @@ def _text_edits(src: str, line: int, col: int, old: str, new: str,
     base = _line_offset(src, line, col)
     head = old.split()[0][:12]
     starts = [base]
+    marker = LIST_MARKER.match(src, base)  # a list item's origin is its marker's line
+    if marker is not None:
+        starts.append(marker.end())
     pos = src.find(head, base)
     while 0 <= pos < base + 20000 and len(starts) < 50:
         starts.append(pos)

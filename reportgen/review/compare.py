@@ -124,6 +124,8 @@ def _pair(expected: list[ReviewedParagraph], reviewed: list[ReviewedParagraph]
     (a block whose bookmark the reviewer lost, generated text edited), in order; the
     rest stand alone."""
     out: list[tuple[ReviewedParagraph | None, ReviewedParagraph | None]] = []
+    if len(expected) == len(reviewed) and not any(r.bookmarks for r in reviewed):
+        return list(zip(expected, reviewed, strict=True))  # each rewritten in its place
     j = 0
     for want in expected:
         best, best_at = 0.0, -1
