@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -153,10 +154,13 @@ def _move_edited_aside(folder: Path, names: list[str], manifest: Manifest | None
     edited = edited_outputs(folder, names, manifest)
     if edited and not force:
         shown = ", ".join(display_path(p) for p in edited)
+        docx = next((p for p in edited if p.suffix == ".docx"), None)
+        review = " To bring a reviewer's edits back into the sources: reportgen review " \
+            f"--apply -- {shlex.quote(display_path(docx))}." if docx is not None else ""
         raise OutputConflict(
             f"{shown} changed since it was generated (edited by someone?); nothing was "
-            "written. Keep it under another name, or run again with --force to move it "
-            "aside to a .edited-<time> backup and regenerate."
+            f"written.{review} Keep it under another name, or run again with --force to "
+            "move it aside to a .edited-<time> backup and regenerate."
         )
     backups = []
     for path in edited:
