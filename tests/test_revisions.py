@@ -234,6 +234,24 @@ def test_a_missing_previous_version_is_a_clear_error(versions: dict[str, Any],
         assert words in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
+def test_a_revision_marked_against_its_own_number_is_refused(versions: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    """Rev.1 marked against Rev.1 (the revision not raised) would be written under the
+    earlier version's file names: refused at the revision's line, nothing written."""
+    folder = tmp_path / NAME
+    shutil.copytree(versions["r1"], folder)
+    result = run_cli("build", str(folder), "--out", str(tmp_path / "o"),
+                     "--changes-from", str(folder))
+    assert result.returncode == 1, result.stdout
+    yaml = folder / "report.yaml"
+    line, number = next((n, text.split(":")[1].strip()) for n, text in
+                        enumerate(yaml.read_text("utf-8").splitlines(), 1)
+                        if text.strip().startswith("revision:"))
+    assert f"report.yaml:{line}:" in result.stderr
+    assert f"set document.revision: {int(number) + 1}" in result.stderr
+    assert not (tmp_path / "o" / NAME).exists() or not any((tmp_path / "o" / NAME).iterdir())
+
+
 # --------------------------------------------------------- generated edits
 
 

@@ -198,7 +198,19 @@ def _marked(spec: str, root: Path, doc: Document) -> Document:
     from reportgen.revisions.previous import previous_version
 
     with previous_version(spec, root) as old_root:
-        old = prepare(load(old_root), source_date())
+        old_loaded = load(old_root)
+        old = prepare(old_loaded, source_date())
+    loaded = load(root)
+    before, now = old_loaded.model.document.revision, loaded.model.document.revision
+    if now <= before:
+        o = loaded.origin(("document", "revision"))
+        if ("document", "revision") not in loaded.positions:
+            o = loaded.origin(("document",))
+        raise ContentError([Problem(
+            o.file, o.line, o.col, "document.revision",
+            f"is {now}, and the version marked against ({spec}) is revision {before}: "
+            f"the marked build would be written under that version's name; set "
+            f"document.revision: {before + 1} for the new revision")])
     return mark(old, doc)
 
 
