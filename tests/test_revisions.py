@@ -244,7 +244,7 @@ def test_a_revision_marked_against_its_own_number_is_refused(versions: dict[str,
                      "--changes-from", str(folder))
     assert result.returncode == 1, result.stdout
     yaml = folder / "report.yaml"
-    line, number = next((n, text.split(":")[1].strip()) for n, text in
+    line, number = next((n, text.split(":")[1].split("#")[0].strip()) for n, text in
                         enumerate(yaml.read_text("utf-8").splitlines(), 1)
                         if text.strip().startswith("revision:"))
     assert f"report.yaml:{line}:" in result.stderr
