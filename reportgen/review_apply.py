@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .anchors import Anchor, anchors
-from .errors import ContentError
+from .errors import ContentError, control_chars
 from .load import load
 from .outputs import atomic_write
 from .prepare import prepare
@@ -93,6 +93,13 @@ def plan(report: ReviewedReport) -> Result:
             result.outcomes.append(Outcome(where, summary, False, "a paragraph the reviewer "
                                            "added: write it into the content by hand"))
             continue
+        hidden = control_chars(_inserted(para))
+        if hidden:
+            result.outcomes.append(Outcome(where, summary, False, (
+                f"it inserts {', '.join(hidden)}, which can make a line display in another "
+                "order than it is stored, or act on a terminal; type the text in the "
+                "content without it")))
+            continue
         anchor = place.anchor
         if normalise(para.old) != normalise(anchor.text):
             result.outcomes.append(Outcome(where, summary, False, "the paragraph was also "
@@ -124,6 +131,12 @@ def _summary(para: ReviewedParagraph) -> str:
     if para.mark_deleted:
         parts.append("joined with the next paragraph")
     return ", ".join(parts) or "formatting only"
+
+
+def _inserted(para: ReviewedParagraph) -> str:
+    """The text the reviewer's changes put into the paragraph."""
+    ops = difflib.SequenceMatcher(None, para.old, para.new, autojunk=False).get_opcodes()
+    return "".join(para.new[j1:j2] for tag, _, _, j1, j2 in ops if tag in ("insert", "replace"))
 
 
 def _short(text: str, limit: int = 50) -> str:
