@@ -3,6 +3,7 @@ tool, all-or-nothing writes under SIGKILL, Ctrl-C on a batch and one build per f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -395,3 +396,111 @@ def test_ctrl_c_cancels_a_batch_and_leaves_no_half_output(tmp_path: Path, whom: 
     for name in built:  # every folder is a finished build: nothing half written
         assert output_files(out / name) == CLEAN
     assert run_cli("verify", str(out)).returncode == 0
+
+
+# ---------------------------------------------------------------- processes end with the build
+
+
+HANG_GUARD = 60.0  # seconds: a bound against hanging, not a measure of speed
+
+
+def group_members(pgid: int) -> list[int]:
+    """The live processes of a process group (a zombie has ended)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("reports", [1, 2], ids=["side process", "batch workers"])
+def test_no_process_outlives_a_killed_build(tmp_path: Path, reports: int) -> None:
+    """SIGKILL to the build while its PDF is being rendered in another process: that
+    process dies too, and the next build neither waits for a lock nor finds one left."""
+    paths = []
+    for n in range(reports):
+        shutil.copytree(SEED, tmp_path / "content" / f"r{n}")
+        paths.append(str(tmp_path / "content" / f"r{n}"))
+    out = tmp_path / "out"
+    running = Running("build", *paths, "--out", str(out), "--jobs", "2",
+                      env={"REPORTGEN_TEST_PAUSE_AT": "rendering-pdf"})
+    pgid = running.proc.pid
+    try:
+        running.wait_for("test pause at rendering-pdf")
+        helpers = [pid for pid in group_members(pgid) if pid != pgid]
+        assert helpers, "the PDF should be rendered in another process"
+        running.proc.kill()
+        running.proc.wait()
+        deadline = time.monotonic() + HANG_GUARD
+        while group_members(pgid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert group_members(pgid) == []
+        running.finish()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+    again = run_cli("build", *paths, "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "waiting for another build" not in again.stderr
+    for n in range(reports):
+        assert output_files(out / f"r{n}") == CLEAN
+
+
+def test_a_process_forked_under_a_lock_does_not_hold_it(tmp_path: Path) -> None:
+    """The build dies (no unlock, no clean-up) while a process it forked lives on: the
+    lock file is left, and the next build takes it over at once."""
+    from reportgen.lock import LOCK, folder_lock
+
+    folder = tmp_path / "out"
+    script = f"""
+import os, time
+from pathlib import Path
+from reportgen.lock import folder_lock
+with folder_lock(Path({str(folder)!r}), 0):
+    child = os.fork()
+    if child == 0:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)  # the test reads the build's output to its end
+        time.sleep({HANG_GUARD})
+        os._exit(0)
+    print(child, flush=True)
+    os._exit(0)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=HANG_GUARD)
+    child = int(result.stdout)
+    try:
+        assert (folder / LOCK).exists()
+        with folder_lock(folder, 0):  # FolderBusy if the child held it
+            pass
+        assert not (folder / LOCK).exists()
+    finally:
+        os.kill(child, signal.SIGKILL)
+
+
+def test_scratch_folders_of_a_killed_command_are_removed_by_the_next(tmp_path: Path) -> None:
+    from reportgen.scratch import _namespace, remove_abandoned
+
+    gone = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True).stdout)
+    if Path(f"/proc/{gone}").exists():
+        pytest.skip("the process id was taken again meanwhile")
+    ns = _namespace()
+    left = tmp_path / f"reportgen-previous-{ns}-{gone}-k1ll3d"
+    (left / "r").mkdir(parents=True)
+    (left / "r" / "report.yaml").write_text("x")
+    kept = [tmp_path / f"reportgen-previous-{ns}-{os.getpid()}-l1v3",  # a live process
+            tmp_path / f"reportgen-previous-{ns + 1}-{gone}-0th3r",  # another namespace
+            tmp_path / f"reportgen-notes-{gone}"]  # not a scratch folder
+    for folder in kept:
+        folder.mkdir()
+    assert remove_abandoned(tmp_path) == [left]
+    assert not left.exists()
+    assert all(folder.is_dir() for folder in kept)
