@@ -6,6 +6,8 @@ need them, so ``reportgen --help`` stays instant.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import functools
 import os
 import signal
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from .build import BuildResult
     from .review import ReviewedReport
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 VERIFY_WAIT = 120.0  # seconds verify waits for a build that is writing into a folder
 
 app = typer.Typer(
@@ -112,6 +114,14 @@ def _warn_if_slow_subsetter() -> None:
         _echo(WARNING, err=True)
 
 
+def _pause(step: str) -> None:
+    """Test hook (``REPORTGEN_TEST_PAUSE_AT``, see ``commit``): stop at ``step``."""
+    if os.environ.get("REPORTGEN_TEST_PAUSE_AT"):
+        from .commit import _pause as pause
+
+        pause(step)
+
+
 def _on_terminate(signum: int, frame: object) -> None:
     """Turn SIGTERM into an exception, so that temporary files are cleaned up."""
     raise KeyboardInterrupt
@@ -163,10 +173,11 @@ def build(
     except KeyboardInterrupt:
         _echo("reportgen: interrupted; nothing more was built and no "
                    "partial file was left behind", err=True)
-        raise typer.Exit(130) from None
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     if preview:
         _previews(results)
     _summary(results)
+    _pause("summary")
     if any(r.status == "failed" for r in results):
         raise typer.Exit(EXIT_CONTENT)
 
@@ -295,7 +306,7 @@ def watch(
         watch_reports(reports, options, show, _notify)
     except KeyboardInterrupt:
         _echo("reportgen: stopped watching", err=True)
-        raise typer.Exit(130) from None
+        raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 @app.command()
@@ -529,4 +540,42 @@ def _apply_review(report: ReviewedReport, dry_run: bool, force: bool) -> None:
 
 
 def main() -> None:
-    app()
+    """The command. Ctrl-C (SIGINT) or SIGTERM ends it with EXIT_INTERRUPTED (130) at
+    whatever moment it lands, until the process is gone: while a command works (each
+    command cleans up first), and after it is done, its summary printed."""
+    signal.signal(signal.SIGTERM, _on_terminate)
+    code: int | str | None = EXIT_INTERRUPTED
+    try:
+        try:
+            app()
+        except SystemExit as exc:
+            code = exc.code
+        except KeyboardInterrupt:
+            code = EXIT_INTERRUPTED
+    except KeyboardInterrupt:  # landed while the above was being handled
+        code = EXIT_INTERRUPTED
+    # Done. Python would give the signals back their default action as it shuts down (a
+    # SIGTERM then exits 143): they are blocked instead, the shutdown's work is done here,
+    # and a signal that came meanwhile makes the exit code 130.
+    stopping = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
+    _pause("exit")
+    status = _status(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing more to say
+            stream.flush()
+    if stopping & signal.sigpending():
+        status = EXIT_INTERRUPTED
+    os._exit(status)
+
+
+def _status(code: int | str | None) -> int:
+    """The exit status ``sys.exit(code)`` gives."""
+    if code is None:
+        return EXIT_OK
+    if isinstance(code, int):
+        return code
+    with contextlib.suppress(Exception):
+        print(code, file=sys.stderr)
+    return EXIT_CONTENT

@@ -485,6 +485,25 @@ with folder_lock(Path({str(folder)!r}), 0):
         os.kill(child, signal.SIGKILL)
 
 
+@pytest.mark.parametrize(("step", "sig"), [("summary", signal.SIGTERM),
+                                           ("summary", signal.SIGINT),
+                                           ("exit:1", signal.SIGTERM)])
+def test_a_signal_after_the_summary_exits_130(versions: Versions, tmp_path: Path, step: str,
+                                              sig: signal.Signals) -> None:
+    """Interrupted is 130, whenever the signal lands: here once everything is done, the
+    summary printed (at ``exit``, as the process is about to end)."""
+    out = tmp_path / "out"
+    shutil.copytree(versions.built_a / NAME, out / NAME)
+    running = Running("build", str(versions.a), "--out", str(out),
+                      env={"REPORTGEN_TEST_PAUSE_AT": step})
+    running.wait_for(f"test pause at {step.split(':')[0]}")
+    running.proc.send_signal(sig)
+    code, stdout, stderr = running.finish(timeout=HANG_GUARD)
+    assert code == 130, (stdout, stderr)
+    assert stdout.startswith("up to date"), stdout
+    assert "Traceback" not in stderr and "Aborted" not in stderr, stderr
+
+
 def test_scratch_folders_of_a_killed_command_are_removed_by_the_next(tmp_path: Path) -> None:
     from reportgen.scratch import _namespace, remove_abandoned
 
