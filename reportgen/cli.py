@@ -268,8 +268,9 @@ def _previews(results: list[BuildResult]) -> None:
         for pdf in (f for f in result.files if f.suffix == ".pdf"):
             folder = pdf.parent / "preview"
             folder.mkdir(exist_ok=True)
-            subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(folder / "page")],
-                           check=False, timeout=120)
+            # absolute paths: a name starting with '-' is never read as an option
+            subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf.resolve()),
+                            str((folder / "page").resolve())], check=False, timeout=120)
             _echo(f"  preview: {folder}")
 
 
@@ -547,7 +548,7 @@ def main() -> None:
     code: int | str | None = EXIT_INTERRUPTED
     try:
         try:
-            app()
+            code = _run_app()
         except SystemExit as exc:
             code = exc.code
         except KeyboardInterrupt:
@@ -568,6 +569,27 @@ def main() -> None:
     if stopping & signal.sigpending():
         status = EXIT_INTERRUPTED
     os._exit(status)
+
+
+def _run_app() -> int:
+    """Run the command; its exit status. A wrong command line is reported in click's
+    words, printed through ``_echo`` like every other message."""
+    import io
+
+    try:
+        returned = app(standalone_mode=False)
+    except Exception as exc:  # click's usage errors, whichever click typer carries
+        show, status = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if type(exc).__name__ == "Abort":  # end of input at a prompt
+            _echo("Aborted!", err=True)
+            return EXIT_CONTENT
+        if not callable(show) or not isinstance(status, int):
+            raise
+        shown = io.StringIO()
+        show(file=shown)
+        _echo(shown.getvalue(), err=True, nl=False)
+        return status
+    return returned if isinstance(returned, int) else EXIT_OK
 
 
 def _status(code: int | str | None) -> int:

@@ -335,5 +335,9 @@ def test_every_command_prints_control_characters_escaped(tmp_path: Path) -> None
     broken = write_report(tmp_path / "bad\u2067" / "r", VALID.replace("document:", "documnt:"))
     failed = run_cli("check", str(broken))
     assert_refused(failed, 1, "bad\\u2067")
-    for result in (checked, failed):
+    usage = run_cli("build", "--out\u202e", str(report))  # click's own words
+    assert_refused(usage, 2, "No such option: --out\\u202e")
+    missing = run_cli("review", str(tmp_path / "gone\x9b.docx"))
+    assert_refused(missing, 2, "gone\\u009b.docx: no such file")
+    for result in (checked, failed, usage, missing):
         assert not [c for c in (*RAW, "\u2067") if c in result.stdout + result.stderr]
