@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from .outputs import atomic_write
 from .prepare import prepare
 from .review import ReviewedReport, normalise
 from .review_read import ReviewedParagraph
+from .scratch import scratch_folder
 
 SKIPPABLE = set("*_\\`[]<>\"'")
 MARKDOWN_SPECIALS = "\\*_[]<>`"
@@ -347,8 +347,8 @@ def _reads_as(report: ReviewedReport, texts: dict[str, str],
               expected: list[tuple[str, str]]) -> bool:
     """Prepare the edited content in a scratch copy; does it show the expected text?"""
     root = report.loaded.root
-    with tempfile.TemporaryDirectory(prefix="reportgen-review-") as tmp:
-        copy = Path(tmp) / root.name
+    with scratch_folder("review") as tmp:
+        copy = tmp / root.name
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".*", "output"))
         for name, text in texts.items():
             (copy / name).write_text(text, "utf-8")
