@@ -18,12 +18,15 @@ from pathlib import Path
 
 PREFIX = "reportgen-"
 _NAME = re.compile(r"reportgen-[a-z]+-(?P<ns>[0-9]+)-(?P<pid>[0-9]+)-[A-Za-z0-9_]+")
+_swept: set[int] = set()  # the processes that removed the abandoned folders already
 
 
 @contextmanager
 def scratch_folder(purpose: str) -> Iterator[Path]:
     """A new empty folder for ``purpose`` (lowercase letters), removed after the block."""
-    remove_abandoned()
+    if os.getpid() not in _swept:  # once per process
+        _swept.add(os.getpid())
+        remove_abandoned()
     prefix = f"{PREFIX}{purpose}-{_namespace()}-{os.getpid()}-"
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         yield Path(tmp)
