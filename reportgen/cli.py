@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from . import __version__
+from reportgen import __version__
 
 if TYPE_CHECKING:
-    from .build import BuildResult
-    from .review import ReviewedReport
+    from reportgen.build.options import BuildResult
+    from reportgen.review.report import ReviewedReport
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 VERIFY_WAIT = 120.0  # seconds verify waits for a build that is writing into a folder
@@ -38,7 +38,7 @@ def _echo(message: str = "", err: bool = False, nl: bool = True) -> None:
     """Print, with control characters and bidirectional overrides shown escaped
     (``\\u202e``): every line reportgen prints goes through here, so that no text from a
     file or a reviewer can move the cursor, recolour the terminal or reorder a line."""
-    from .errors import printable
+    from reportgen.errors import printable
 
     typer.echo(printable(message), err=err, nl=nl)
 
@@ -59,7 +59,7 @@ def main_options(
 
 def _check_output_options(fmt: str, names: str, template: Path | None) -> None:
     """The options build and watch share: a usage error for a wrong value."""
-    from .build import Format, Names
+    from reportgen.build.options import Format, Names
 
     if fmt not in {f.value for f in Format}:
         _usage_error(f"--format must be docx, pdf or all, not {fmt!r}")
@@ -85,7 +85,7 @@ def _default_content() -> Path:
 
 def _report_paths(paths: list[Path] | None) -> list[Path]:
     """Expand the arguments: a report folder, its report.yaml, or a folder of reports."""
-    from .locate import discover, is_report
+    from reportgen.content.locate import discover, is_report
 
     if not paths:
         paths = [_default_content()]
@@ -108,7 +108,7 @@ def _notify(message: str) -> None:
 
 def _warn_if_slow_subsetter() -> None:
     """Once per command: WeasyPrint would subset fonts with fontTools (much slower)."""
-    from .subsetter import WARNING, uses_fonttools
+    from reportgen.writers.pdf.subsetter import WARNING, uses_fonttools
 
     if uses_fonttools():
         _echo(WARNING, err=True)
@@ -117,9 +117,9 @@ def _warn_if_slow_subsetter() -> None:
 def _pause(step: str) -> None:
     """Test hook (``REPORTGEN_TEST_PAUSE_AT``, see ``commit``): stop at ``step``."""
     if os.environ.get("REPORTGEN_TEST_PAUSE_AT"):
-        from .commit import _pause as pause
+        from reportgen.build.commit import pause_at
 
-        pause(step)
+        pause_at(step)
 
 
 def _on_terminate(signum: int, frame: object) -> None:
@@ -160,7 +160,7 @@ def build(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     """Build DOCX and PDF for each report."""
-    from .build import BuildOptions, Format, Names
+    from reportgen.build.options import BuildOptions, Format, Names
 
     _check_output_options(fmt, names, template)
     reports = _report_paths(paths)
@@ -192,7 +192,8 @@ def _cores() -> int:
 
 def _run_with_progress(reports: list[Path], options: object, jobs: int,
                        timings: bool) -> list[BuildResult]:
-    from .build import BuildOptions, build_many
+    from reportgen.build.many import build_many
+    from reportgen.build.options import BuildOptions
 
     assert isinstance(options, BuildOptions)
     show_bar = sys.stderr.isatty() and len(reports) > 1
@@ -217,7 +218,7 @@ def _run_with_progress(reports: list[Path], options: object, jobs: int,
 
 
 def _result_line(result: BuildResult) -> str:
-    from .errors import display_path
+    from reportgen.errors import display_path
 
     if result.status == "built":
         files = ", ".join(display_path(f) for f in result.files)
@@ -289,8 +290,8 @@ def watch(
 ) -> None:
     """Build, then rebuild each report when one of its files is saved (DOCX first, then
     PDF) until Ctrl-C. Errors are printed and the last good outputs kept."""
-    from .build import BuildOptions, Format, Names
-    from .watch import watch as watch_reports
+    from reportgen.build.options import BuildOptions, Format, Names
+    from reportgen.build.watch import watch as watch_reports
 
     _check_output_options(fmt, names, template)
     reports = _report_paths(paths)
@@ -317,9 +318,9 @@ def check(
         show_default=False)] = None,
 ) -> None:
     """Validate content without writing anything; print errors and warnings."""
-    from .errors import ContentError
-    from .load import load
-    from .prepare import prepare
+    from reportgen.content.load import load
+    from reportgen.errors import ContentError
+    from reportgen.prepare.tree import prepare
 
     failed = 0
     for path in _report_paths(paths):
@@ -346,9 +347,9 @@ def verify(
 
     A build that was killed while it replaced files is finished first (from its journal).
     """
-    from .commit import settle
-    from .errors import OutputConflict
-    from .outputs import JOURNAL, MANIFEST, verify_folder
+    from reportgen.build.commit import settle
+    from reportgen.build.outputs import JOURNAL, MANIFEST, verify_folder
+    from reportgen.errors import OutputConflict
 
     if not folder.is_dir():
         _usage_error(f"no such folder: {folder}")
@@ -388,9 +389,9 @@ def schema(
 ) -> None:
     """Print the JSON Schema of report.yaml (draft-07, for editors), or with --write add
     the line that makes editors use it."""
-    from .editor import schema_text, write_modeline
-    from .errors import display_path
-    from .locate import REPORT_FILE
+    from reportgen.content.locate import REPORT_FILE
+    from reportgen.content.schema import schema_text, write_modeline
+    from reportgen.errors import display_path
 
     if not write:
         if paths:
@@ -420,9 +421,9 @@ def new(
         help="The cover layout: 2022 or 2017-2020.")] = "2022",
 ) -> None:
     """Create a report folder whose every key is commented; it checks and builds as is."""
-    from .errors import display_path
-    from .model import CoverLayout, DocumentKind
-    from .scaffold import FolderNotEmpty, new_report
+    from reportgen.content.model import CoverLayout, DocumentKind
+    from reportgen.content.scaffold import FolderNotEmpty, new_report
+    from reportgen.errors import display_path
 
     kinds = [k.value for k in DocumentKind]
     layouts = [v.value for v in CoverLayout]
@@ -452,10 +453,10 @@ def tree(
     label, exactly as the writers receive it."""
     import json
 
-    from .document import to_json
-    from .errors import ContentError, display_path
-    from .load import load
-    from .prepare import prepare
+    from reportgen.content.load import load
+    from reportgen.errors import ContentError, display_path
+    from reportgen.prepare.tree import prepare
+    from reportgen.tree import to_json
 
     try:
         loaded = load(path)
@@ -487,9 +488,9 @@ def review(
     content; with --apply, make the tracked changes in the sources."""
     import json
 
-    from .errors import ContentError
-    from .review import ReviewError, lines, open_review
-    from .review import as_json as findings_json
+    from reportgen.errors import ContentError
+    from reportgen.review.report import ReviewError, lines, open_review
+    from reportgen.review.report import as_json as findings_json
 
     if not docx.is_file():
         _usage_error(f"{docx}: no such file")
@@ -515,8 +516,8 @@ def review(
 
 
 def _apply_review(report: ReviewedReport, dry_run: bool, force: bool) -> None:
-    from .errors import display_path
-    from .review_apply import plan, write
+    from reportgen.errors import display_path
+    from reportgen.review.apply import plan, write
 
     if report.stale and not force:
         _echo("reportgen: the sources changed since this DOCX was built: nothing was "

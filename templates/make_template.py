@@ -4,7 +4,7 @@
 Every OOXML part is built here with lxml and zipped reproducibly (fixed entry
 order, 1980-01-01 timestamps, no host attributes), so running the script twice
 gives byte-identical files.  Style values follow ``itu-style.md`` (sections 2-7);
-the numbers shared with the writers and the stylesheet come from ``reportgen/layout.py``.
+the numbers shared with the writers and the stylesheet come from ``reportgen/prepare/layout.py``.
 
 Usage::
 
@@ -43,10 +43,10 @@ from typing import TypeAlias
 
 from lxml import etree
 
-# The layout values come from this checkout's reportgen/layout.py, also when another
+# The layout values come from this checkout's reportgen/prepare/layout.py, also when another
 # copy of reportgen is installed in the environment.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from reportgen import layout
+from reportgen.prepare import layout
 
 # --------------------------------------------------------------------------
 # Namespaces, content types, relationship types

@@ -25,6 +25,21 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
 
 
+# What makes a test drive LibreOffice: a helper it calls or a fixture it takes.
+LIBREOFFICE_HELPERS = {"libreoffice_pdf", "LibreOfficeReviewer", "lo_pages", "lo_pdf"}
+LIBREOFFICE_FIXTURES = {"reviewer", "with_insertion", "with_both"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that start LibreOffice (``-m "not libreoffice"`` leaves them out)."""
+    for item in items:
+        function = getattr(item, "function", None)
+        names = set(function.__code__.co_names) if function is not None else set()
+        if names & LIBREOFFICE_HELPERS or \
+                set(getattr(item, "fixturenames", ())) & LIBREOFFICE_FIXTURES:
+            item.add_marker(pytest.mark.libreoffice)
+
+
 def need_tool(name: str) -> str:
     """The path of a system tool; skip (or fail under CI=true) when it is missing."""
     path = shutil.which(name)

@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from docx import Document
 
-from reportgen.outputs import file_sha256
+from reportgen.build.outputs import file_sha256
 
 from .conftest import SEED, Built, build_into, docx_part
 

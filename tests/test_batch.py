@@ -131,7 +131,8 @@ def test_a_failing_pdf_writer_fails_its_report_alone_with_nothing_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The PDF writer of one report fails in a worker: that report's DOCX, rendered
     fine by another task, is not committed either; the other reports are built."""
-    from reportgen.build import BuildOptions, BuildResult, build_many
+    from reportgen.build.many import build_many
+    from reportgen.build.options import BuildOptions, BuildResult
     from reportgen.writers import WRITERS, RenderJob, Writer
 
     content = several_reports(tmp_path)
@@ -162,7 +163,7 @@ def test_a_failing_pdf_writer_fails_its_report_alone_with_nothing_written(
 
 
 def test_workers_past_their_memory_bound_are_replaced_without_losing_a_task() -> None:
-    from reportgen.parallel import WorkerPool
+    from reportgen.build.parallel import WorkerPool
 
     values, pids = [], []
     with WorkerPool(2, rss_limit_mib=1.0) as pool:  # every worker passes 1 MiB

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from reportgen import model as m
-from reportgen.load import load
-from reportgen.prepare import itu_file_stem, masthead_number, prepare
+from reportgen.content import model as m
+from reportgen.content.load import load
+from reportgen.prepare.tree import itu_file_stem, masthead_number, prepare
 
 from .conftest import (
     CONTENT,

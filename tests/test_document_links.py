@@ -11,12 +11,12 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from reportgen import document as d
-from reportgen.doclinks import document_url
-from reportgen.load import load
-from reportgen.model import Metadata
-from reportgen.prepare import prepare
-from reportgen.writers.html import render_html
+from reportgen import tree as d
+from reportgen.content.load import load
+from reportgen.content.model import Metadata
+from reportgen.prepare.doclinks import document_url
+from reportgen.prepare.tree import prepare
+from reportgen.writers.html.render import render_html
 
 from .conftest import NS, SEED, Built, W, build_into, docx_part
 
@@ -155,7 +155,7 @@ def test_an_id_inside_a_link_is_not_a_link_of_its_own(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "https://x y"])
 def test_a_docref_with_an_unsafe_address_is_plain_text(url: str) -> None:
-    from reportgen.writers.html import render_inlines
+    from reportgen.writers.html.render import render_inlines
 
     assert "<a" not in render_inlines((d.DocRef("C54", "Title", url),))
 

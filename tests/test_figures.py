@@ -23,19 +23,19 @@ import pytest
 from lxml import etree
 from PIL import Image, ImageChops
 
-from reportgen import document as d
-from reportgen.anchors import anchors, bookmark_name
+from reportgen import tree as d
+from reportgen.content.images import MAX_IMAGE_BYTES
+from reportgen.content.load import load
 from reportgen.errors import ContentError, Problem
-from reportgen.images import MAX_IMAGE_BYTES
-from reportgen.layout import MARGIN, TEXT_WIDTH, TEXT_WIDTH_CM, cm
-from reportgen.load import load
-from reportgen.prepare import prepare
-from reportgen.revisions import diff_blocks
-from reportgen.writers.docx import render_docx
-from reportgen.writers.docx_figures import svg_fallback
-from reportgen.writers.html import render_html
-from reportgen.writers.html_figures import pictures
-from reportgen.writers.pdf import FetchRefused, write_pdf
+from reportgen.prepare.anchors import anchors, bookmark_name
+from reportgen.prepare.layout import MARGIN, TEXT_WIDTH, TEXT_WIDTH_CM, cm
+from reportgen.prepare.tree import prepare
+from reportgen.revisions.diff import diff_blocks
+from reportgen.writers.docx.figures import svg_fallback
+from reportgen.writers.docx.writer import render_docx
+from reportgen.writers.html.figures import pictures
+from reportgen.writers.html.render import render_html
+from reportgen.writers.pdf.write import FetchRefused, write_pdf
 
 from .conftest import W, docx_paragraph_texts, docx_part, libreoffice_pdf, need_tool, run_cli
 from .test_footnotes import Word, pdf_words

@@ -21,9 +21,9 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from typer.testing import CliRunner
 
-from reportgen import load
 from reportgen.cli import app
-from reportgen.writers.docx import FOOTNOTES_CT, SafeDocxTemplate, literal
+from reportgen.content import checks, yaml_source
+from reportgen.writers.docx.template import FOOTNOTES_CT, SafeDocxTemplate, literal
 
 from .conftest import (
     Built,
@@ -320,7 +320,7 @@ def test_nesting_limit_is_exact(tmp_path: Path) -> None:
 
 
 def test_the_number_of_values_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "MAX_YAML_NODES", 100)
+    monkeypatch.setattr(yaml_source, "MAX_YAML_NODES", 100)
     report = tmp_path / "r"
     report.mkdir()
     keywords = "  keywords: [" + ", ".join(["k"] * 200) + "]\n"
@@ -430,7 +430,7 @@ def test_the_register_shown_over_and_over_is_bounded(tmp_path: Path) -> None:
 
 def test_shared_parts_count_each_time_they_are_shown(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load, "MAX_TEXT_CHARS", 1000)
+    monkeypatch.setattr(checks, "MAX_TEXT_CHARS", 1000)
     report = with_prose(tmp_path / "r", "TD7 and TD8. " * 25 + "\n")  # 326 characters
     text = (report / "report.yaml").read_text("utf-8").replace(
         "    time: \"09:30\"\n", "    time: \"09:30\"\n    file: prose.md\n")

@@ -11,9 +11,9 @@ import docx
 import pytest
 from pydantic import BaseModel
 
-from reportgen import model as m
-from reportgen.cover_checks import COVER_ONLY
-from reportgen.editor import MODELINE_PREFIX, schema_path, schema_text, with_modeline
+from reportgen.content import model as m
+from reportgen.content.cover_checks import COVER_ONLY
+from reportgen.content.schema import MODELINE_PREFIX, schema_path, schema_text, with_modeline
 
 from .conftest import SEED, pdf_text, run_cli
 

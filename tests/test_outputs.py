@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import outputs
+from reportgen import files
+from reportgen.build import outputs
 
 from .conftest import ROOT, SECOND, SEED, run_cli
 
@@ -116,7 +117,7 @@ def test_atomic_write_leaves_no_partial_file_when_interrupted(
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        outputs.atomic_write(target, b"new content")
+        files.atomic_write(target, b"new content")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
 

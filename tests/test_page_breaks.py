@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from reportgen import document as d
+from reportgen import tree as d
+from reportgen.content.load import load
 from reportgen.errors import ContentError
-from reportgen.layout import MARGIN, cm
-from reportgen.load import load
-from reportgen.prepare import prepare
-from reportgen.writers.docx import render_docx
-from reportgen.writers.html import render_html
-from reportgen.writers.pdf import write_pdf
+from reportgen.prepare.layout import MARGIN, cm
+from reportgen.prepare.tree import prepare
+from reportgen.writers.docx.writer import render_docx
+from reportgen.writers.html.render import render_html
+from reportgen.writers.pdf.write import write_pdf
 
 from .conftest import W, docx_part, libreoffice_pdf
 from .test_footnotes import Word, pdf_words

@@ -18,7 +18,9 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from reportgen.document import (
+from reportgen.content.model import Metadata as Metadata_
+from reportgen.prepare.tree import cover_labels
+from reportgen.tree import (
     Annex,
     Cell,
     Contact,
@@ -39,10 +41,8 @@ from reportgen.document import (
     Table,
     Text,
 )
-from reportgen.model import Metadata as Metadata_
-from reportgen.prepare import cover_labels
-from reportgen.writers.html import render_html
-from reportgen.writers.pdf import FetchRefused, make_fetcher, write_pdf
+from reportgen.writers.html.render import render_html
+from reportgen.writers.pdf.write import FetchRefused, make_fetcher, write_pdf
 
 MASTHEAD = "TSAG-TD999-R1"
 ENGLISH_LABELS = cover_labels(Metadata_.model_validate({
@@ -463,7 +463,7 @@ def test_data_url_and_report_file_are_served(report_dir: Path) -> None:
 
 def test_missing_font_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                   report_dir: Path) -> None:
-    import reportgen.writers.pdf as pdf_writer
+    import reportgen.writers.pdf.write as pdf_writer
 
     monkeypatch.setattr(pdf_writer, "fonts_dir", lambda: tmp_path)
     with pytest.raises(pdf_writer.FontMissing, match=r"LiberationSerif-Regular\.ttf"):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from reportgen.review_read import read_review
+from reportgen.review.read import read_review
 
 from .conftest import SECOND, SEED, build_into, run_cli
 from .word_review import Reviewer

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from reportgen.review_read import read_review
+from reportgen.review.read import read_review
 
 from .conftest import SEED, W, need_tool, normalise, pdf_text, run_cli
 from .test_numbering import reports, write_report
@@ -266,11 +266,11 @@ def test_random_edits_accept_to_the_new_and_reject_to_the_old(
         pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
     import tempfile
 
-    from reportgen.load import load
+    from reportgen.content.load import load
     from reportgen.paths import templates_dir
-    from reportgen.prepare import prepare
-    from reportgen.revisions import mark
-    from reportgen.writers.docx import render_docx
+    from reportgen.prepare.tree import prepare
+    from reportgen.revisions.diff import mark
+    from reportgen.writers.docx.writer import render_docx
 
     template = templates_dir() / "itu-td.docx"
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 
-from reportgen import __version__, build, outputs
+from reportgen import __version__
+from reportgen.build import fingerprint as build
+from reportgen.build import outputs
 
 from .conftest import ROOT, SEED, run_cli
 
@@ -156,7 +158,7 @@ def test_code_digest_covers_code_templates_and_fonts(tmp_path: Path) -> None:
     first = digest()
     assert first == build.code_digest(ROOT / "reportgen", ROOT / "templates",
                                       ROOT / "reportgen" / "assets" / "fonts")
-    writer = code / "writers" / "docx.py"
+    writer = code / "writers" / "docx" / "writer.py"
     original = writer.read_bytes()
     for change in (lambda: writer.write_bytes(original + b"# changed\n"),
                    lambda: (templates / "report.css").write_text("p { color: red }"),
@@ -180,7 +182,7 @@ def test_a_changed_writer_rebuilds(report: Path, tmp_path: Path) -> None:
     args = ("build", str(report), "--out", str(out), "--format", "docx")
     assert run_cli(*args).returncode == 0
     pkg, _, _ = tool_copy(tmp_path)
-    writer = pkg / "reportgen" / "writers" / "docx.py"
+    writer = pkg / "reportgen" / "writers" / "docx" / "writer.py"
     writer.write_text(writer.read_text("utf-8") + "\n# a newer writer\n", "utf-8")
 
     newer = run_cli(*args, cwd=pkg)  # ``python -m reportgen`` imports the copy
@@ -455,13 +457,13 @@ def test_no_process_outlives_a_killed_build(tmp_path: Path, reports: int) -> Non
 def test_a_process_forked_under_a_lock_does_not_hold_it(tmp_path: Path) -> None:
     """The build dies (no unlock, no clean-up) while a process it forked lives on: the
     lock file is left, and the next build takes it over at once."""
-    from reportgen.lock import LOCK, folder_lock
+    from reportgen.build.lock import LOCK, folder_lock
 
     folder = tmp_path / "out"
     script = f"""
 import os, time
 from pathlib import Path
-from reportgen.lock import folder_lock
+from reportgen.build.lock import folder_lock
 with folder_lock(Path({str(folder)!r}), 0):
     child = os.fork()
     if child == 0:
@@ -505,21 +507,32 @@ def test_a_signal_after_the_summary_exits_130(versions: Versions, tmp_path: Path
 
 
 def test_scratch_folders_of_a_killed_command_are_removed_by_the_next(tmp_path: Path) -> None:
-    from reportgen.scratch import _namespace, remove_abandoned
+    """A command killed while it holds a scratch folder leaves it; the next one removes
+    it, and no other: not a running command's, not a folder of another name."""
+    from reportgen.files import remove_abandoned
 
-    gone = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                              capture_output=True, text=True, check=True).stdout)
-    if Path(f"/proc/{gone}").exists():
-        pytest.skip("the process id was taken again meanwhile")
-    ns = _namespace()
-    left = tmp_path / f"reportgen-previous-{ns}-{gone}-k1ll3d"
-    (left / "r").mkdir(parents=True)
-    (left / "r" / "report.yaml").write_text("x")
-    kept = [tmp_path / f"reportgen-previous-{ns}-{os.getpid()}-l1v3",  # a live process
-            tmp_path / f"reportgen-previous-{ns + 1}-{gone}-0th3r",  # another namespace
-            tmp_path / f"reportgen-notes-{gone}"]  # not a scratch folder
-    for folder in kept:
-        folder.mkdir()
-    assert remove_abandoned(tmp_path) == [left]
-    assert not left.exists()
-    assert all(folder.is_dir() for folder in kept)
+    script = f"""
+import time
+from reportgen.files import scratch_folder
+with scratch_folder("previous") as tmp:
+    print(tmp, flush=True)
+    time.sleep({HANG_GUARD})
+"""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    killed, running = (subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env,
+                                        stdout=subprocess.PIPE, text=True) for _ in range(2))
+    try:
+        assert killed.stdout is not None and running.stdout is not None
+        left = Path(killed.stdout.readline().strip())
+        kept = Path(running.stdout.readline().strip())
+        killed.kill()
+        killed.wait()
+        other = tmp_path / "reportgen-notes"
+        other.mkdir()
+        assert left.parent == tmp_path and left.is_dir() and kept.is_dir()
+        assert remove_abandoned(tmp_path) == [left]
+        assert not left.exists() and kept.is_dir() and other.is_dir()
+    finally:
+        for process in (killed, running):
+            process.kill()
+            process.wait()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.watch import changed_reports
+from reportgen.build.watch import changed_reports
 
 from .conftest import ROOT, SEED
 
@@ -119,8 +119,9 @@ def test_the_docx_is_committed_before_the_pdf_and_a_failed_pdf_is_rebuilt(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """watch's build commits the DOCX as soon as it is written; if the PDF then fails,
     the folder is not taken for up to date by the next build."""
-    from reportgen.build import BuildOptions, BuildResult, build_report
-    from reportgen.outputs import Manifest
+    from reportgen.build.one import build_report
+    from reportgen.build.options import BuildOptions, BuildResult
+    from reportgen.build.outputs import Manifest
     from reportgen.writers import WRITERS, RenderJob
 
     folder = tmp_path / SEED.name

@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..document import Document
+from reportgen.tree import Document
 
 
 @dataclass(frozen=True)
@@ -35,19 +35,19 @@ class Writer:
 
 def _docx(job: RenderJob) -> bytes:
     with job.stage("docx"):
-        from .docx import render_docx
+        from reportgen.writers.docx.writer import render_docx
 
         return render_docx(job.doc, job.template)
 
 
 def _pdf(job: RenderJob) -> bytes:
     with job.stage("html"):
-        from .html import render_html
-        from .html_figures import pictures
+        from reportgen.writers.html.figures import pictures
+        from reportgen.writers.html.render import render_html
 
         html = render_html(job.doc)
     with job.stage("pdf"):
-        from .pdf import write_pdf
+        from reportgen.writers.pdf.write import write_pdf
 
         created = dt.datetime.fromisoformat(job.doc.metadata.date).replace(tzinfo=dt.UTC)
         digest = hashlib.sha256(b"".join(sorted(data for _, data in job.sources)))

@@ -1,0 +1,430 @@
+"""A revision marked against the version before it: two prepared trees compared.
+
+Blocks are aligned by what they show (their kind, style and text), so a clause inserted
+early does not make every later clause look changed; blocks that differ are paired in
+order and compared word by word. The result is the new tree with marks: ``Inserted``,
+``Deleted`` and ``Reformatted`` inline text, ``Revised`` blocks (added, removed, moved),
+list items and table rows with their change, and the cover fields that changed. The
+writers print the marks (tracked changes in the DOCX, colours in the PDF); numbers are
+not compared, since Word numbering recomputes them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from reportgen import tree as d
+from reportgen.content.tablegrid import bands
+from reportgen.prepare.anchors import COVER_FIELDS
+
+T = TypeVar("T")
+WORDS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+# ------------------------------------------------------------------ inline text
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    bold: bool
+    italic: bool
+    link: str | None
+    ref: str | None  # a document id
+    ref_title: str | None = None
+    ref_url: str | None = None
+    line_break: bool = False
+    note: d.Footnote | None = None  # a footnote reference, with its note
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        # a note is compared by its text, not its number (Word renumbers notes)
+        note = repr(_tokens(self.note.content)) if self.note is not None else None
+        return (self.text, self.bold, self.italic, self.link, self.ref, self.line_break, note)
+
+    @property
+    def shown(self) -> tuple[object, ...]:
+        """What it shows, leaving out its formatting."""
+        return (self.text, self.key[-1])
+
+
+def _tokens(nodes: Sequence[d.Inline], bold: bool = False, italic: bool = False,
+            link: str | None = None) -> list[_Token]:
+    out: list[_Token] = []
+    for node in nodes:
+        match node:
+            case d.Text(text=text):
+                out.extend(_Token(w, bold, italic, link, None) for w in WORDS.findall(text))
+            case d.DocRef(id=doc_id, title=title, url=url):
+                out.append(_Token(doc_id, bold, italic, link, doc_id, title, url))
+            case d.LineBreak():
+                out.append(_Token("\n", bold, italic, link, None, line_break=True))
+            case d.Footnote():
+                out.append(_Token("", bold, italic, link, None, note=node))
+            case d.Emphasis(children=c):
+                out.extend(_tokens(c, bold, True, link))
+            case d.Strong(children=c):
+                out.extend(_tokens(c, True, italic, link))
+            case d.Link(url=url, children=c):
+                out.extend(_tokens(c, bold, italic, url))
+            case _:
+                raise TypeError(f"cannot compare {type(node).__name__}")
+    return out
+
+
+Status = tuple[str, bool, bool]  # ("", "ins", "del" or "fmt"), former bold, former italic
+
+
+def _rebuild(tokens: list[tuple[_Token, Status]]) -> tuple[d.Inline, ...]:
+    """Inline nodes again, grouping tokens of one status and formatting."""
+    out: list[d.Inline] = []
+    i = 0
+    while i < len(tokens):
+        tok, status = tokens[i]
+        group = [tok]
+        j = i + 1
+        while j < len(tokens) and tokens[j][1] == status and \
+                (tokens[j][0].bold, tokens[j][0].italic, tokens[j][0].link) == \
+                (tok.bold, tok.italic, tok.link):
+            group.append(tokens[j][0])
+            j += 1
+        nodes: tuple[d.Inline, ...] = _plain_nodes(group)
+        if tok.link:
+            nodes = (d.Link(tok.link, nodes),)
+        if tok.bold:
+            nodes = (d.Strong(nodes),)
+        if tok.italic:
+            nodes = (d.Emphasis(nodes),)
+        match status[0]:
+            case "ins":
+                out.append(d.Inserted(nodes))
+            case "del":
+                out.append(d.Deleted(nodes))
+            case "fmt":
+                out.append(d.Reformatted(nodes, status[1], status[2]))
+            case _:
+                out.extend(nodes)
+        i = j
+    return tuple(out)
+
+
+def _plain_nodes(group: list[_Token]) -> tuple[d.Inline, ...]:
+    out: list[d.Inline] = []
+    for tok in group:
+        if tok.line_break:
+            out.append(d.LineBreak())
+        elif tok.note is not None:
+            out.append(tok.note)
+        elif tok.ref:
+            out.append(d.DocRef(tok.ref, tok.ref_title, tok.ref_url))
+        elif out and isinstance(out[-1], d.Text):
+            out[-1] = d.Text(out[-1].text + tok.text)
+        else:
+            out.append(d.Text(tok.text))
+    return tuple(out)
+
+
+def diff_inlines(old: Sequence[d.Inline], new: Sequence[d.Inline]) -> tuple[d.Inline, ...]:
+    """``new`` with the words removed since ``old`` and those added marked."""
+    a, b = _tokens(old), _tokens(new)
+    plain: Status = ("", False, False)
+    matcher = difflib.SequenceMatcher(None, [t.key for t in a], [t.key for t in b],
+                                      autojunk=False)
+    out: list[tuple[_Token, Status]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend((t, plain) for t in b[j1:j2])
+        elif tag == "replace" and [t.shown for t in a[i1:i2]] == [t.shown for t in b[j1:j2]]:
+            out.extend((n, ("fmt", o.bold, o.italic)) for o, n in zip(a[i1:i2], b[j1:j2],
+                                                                     strict=True))
+        else:
+            out.extend((t, ("del", False, False)) for t in a[i1:i2])
+            out.extend((t, ("ins", False, False)) for t in b[j1:j2])
+    return _rebuild(out)
+
+
+def changed(marked: Sequence[d.Inline]) -> bool:
+    return any(isinstance(n, d.Inserted | d.Deleted | d.Reformatted) for n in marked)
+
+
+# ----------------------------------------------------------------------- blocks
+
+
+def _text(block: d.Block) -> str:
+    match block:
+        case d.Heading(title=t):
+            return d.plain_text(t)
+        case d.Paragraph(content=c) | d.Note(content=c):
+            return d.plain_text(c)
+        case d.ListBlock(items=items):
+            return "\n".join(_item_text(i) for i in items)
+        case d.Table(caption=caption):
+            return "\n".join([caption, *("\t".join(d.plain_text(c.content) for c in row)
+                                         for row in block.all_rows)])
+        case d.Quote(blocks=inner):
+            return "\n".join(_text(b) for b in inner)
+        case d.Figure(title=title, picture=picture, width_cm=width):
+            # what it shows, not its number: a figure inserted before is no change
+            return f"{title}\n{picture.digest}\n{width}"
+    return ""
+
+
+def _item_text(item: d.ListItem) -> str:
+    return "\n".join(_text(b) for b in item.blocks)
+
+
+def _key(block: d.Block) -> tuple[object, ...]:
+    """What a block shows: equal keys mean an unchanged block."""
+    match block:
+        case d.Heading(level=level, number=number):
+            style: tuple[object, ...] = (level, number is None)
+        case d.Paragraph(role=role):
+            style = (role,)
+        case d.ListBlock(ordered=ordered, counter=counter, level=level):
+            style = (ordered, counter, level)
+        case _:
+            style = ()
+    return (type(block).__name__, *style, _with_formatting(block))
+
+
+def _with_formatting(block: d.Block) -> str:
+    """The block's text with its emphasis, so a formatting change is a change."""
+    match block:
+        case d.Heading(title=c) | d.Paragraph(content=c) | d.Note(content=c):
+            return repr(_tokens(c))
+    return _text(block)
+
+
+Op = tuple[str, T | None, T | None]  # ("equal" | "changed" | change kind, old, new)
+
+
+def _align(old: Sequence[T], new: Sequence[T], key: Callable[[T], object],
+           same_kind: Callable[[T, T], bool],
+           text: Callable[[T], str] = lambda x: str(x)) -> list[Op[T]]:
+    matcher = difflib.SequenceMatcher(None, [key(o) for o in old], [key(n) for n in new],
+                                      autojunk=False)
+    ops: list[Op[T]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.extend(("equal", o, n) for o, n in zip(old[i1:i2], new[j1:j2], strict=True))
+            continue
+        olds: list[T] = list(old[i1:i2])
+        news: list[T] = list(new[j1:j2])
+        paired: list[Op[T]] = _pair(olds, news, text, same_kind)
+        ops.extend(paired)
+    # a block removed in one place and added unchanged in another has moved
+    inserted = {key(b): k for k, (kind, _, b) in enumerate(ops)
+                if kind == "inserted" and b is not None}
+    for k, (kind, a, _) in enumerate(ops):
+        if kind == "deleted" and a is not None and key(a) in inserted:
+            m = inserted.pop(key(a))
+            ops[k] = ("moved-from", a, None)
+            ops[m] = ("moved-to", None, ops[m][2])
+    return ops
+
+
+SIMILAR = 0.5  # how alike two blocks must be to be shown as one block changed
+SIMILARITY_CHARS = 2000  # enough text to tell two blocks apart, bounded in time
+
+
+def _pair(olds: list[T], news: list[T], text: Callable[[T], str],
+          same_kind: Callable[[T, T], bool]) -> list[Op[T]]:
+    """Within a run of differing blocks, pair each old block with the most alike new one
+    after the last pair (in order); the rest were deleted or inserted."""
+    ops: list[Op[T]] = []
+    start = 0
+    new_texts = [text(n)[:SIMILARITY_CHARS] for n in news]
+    for o in olds:
+        best, best_ratio = -1, SIMILAR
+        old_text = text(o)[:SIMILARITY_CHARS]
+        for k in range(start, len(news)):
+            if same_kind(o, news[k]):
+                matcher = difflib.SequenceMatcher(None, old_text, new_texts[k])
+                if matcher.quick_ratio() < best_ratio:
+                    continue
+                ratio = matcher.ratio()
+                if ratio >= best_ratio:
+                    best, best_ratio = k, ratio
+        if best < 0:
+            ops.append(("deleted", o, None))
+            continue
+        ops.extend(("inserted", None, n) for n in news[start:best])
+        ops.append(("changed", o, news[best]))
+        start = best + 1
+    ops.extend(("inserted", None, n) for n in news[start:])
+    return ops
+
+
+def _same_kind(a: d.Block, b: d.Block) -> bool:
+    """Blocks that can be shown as one block changed: a paragraph may become a heading."""
+    text_blocks = (d.Heading, d.Paragraph)
+    if isinstance(a, d.Figure) or isinstance(b, d.Figure):
+        return False  # a figure changed is shown removed and added, as a whole
+    return type(a) is type(b) or (isinstance(a, text_blocks) and isinstance(b, text_blocks))
+
+
+def diff_blocks(old: Sequence[d.Block], new: Sequence[d.Block]) -> tuple[d.Block, ...]:
+    out: list[d.Block] = []
+    for tag, o, n in _align(old, new, _key, _same_kind, _text):
+        match tag:
+            case "equal":
+                assert n is not None
+                out.append(n)
+            case "changed":
+                assert o is not None and n is not None
+                out.append(_diff_block(o, n))
+            case "deleted" | "moved-from":
+                assert o is not None
+                out.append(d.Revised(tag, o, id=o.id, origin=o.origin))
+            case _:
+                assert n is not None
+                out.append(d.Revised(tag, n, id=n.id, origin=n.origin))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def _diff_block(o: d.Block, n: d.Block) -> d.Block:
+    match o, n:
+        case d.Heading() | d.Paragraph(), d.Heading():
+            return replace(n, title=diff_inlines(_content(o), n.title), former=_former(o, n))
+        case d.Heading() | d.Paragraph(), d.Paragraph():
+            return replace(n, content=diff_inlines(_content(o), n.content),
+                           former=_former(o, n))
+        case d.Note(), d.Note():
+            return replace(n, content=diff_inlines(o.content, n.content))
+        case d.ListBlock(), d.ListBlock():
+            return replace(n, items=_diff_items(o.items, n.items))
+        case d.Table(), d.Table():
+            return _diff_table(o, n)
+        case d.Quote(), d.Quote():
+            return replace(n, blocks=diff_blocks(o.blocks, n.blocks))
+    return n
+
+
+TextBlock = d.Heading | d.Paragraph
+
+
+def _content(block: TextBlock) -> tuple[d.Inline, ...]:
+    return block.title if isinstance(block, d.Heading) else block.content
+
+
+def _former(o: TextBlock, n: TextBlock) -> TextBlock | None:
+    """The old block when its style changed (a heading level, a paragraph's role)."""
+    def style(b: TextBlock) -> tuple[object, ...]:
+        if isinstance(b, d.Heading):
+            return ("heading", b.level, b.number is None)
+        return ("paragraph", b.role)
+
+    return o if style(o) != style(n) else None
+
+
+def _diff_items(old: Sequence[d.ListItem], new: Sequence[d.ListItem]) -> tuple[d.ListItem, ...]:
+    out: list[d.ListItem] = []
+    for tag, o, n in _align(old, new, _item_text, lambda a, b: True, _item_text):
+        match tag:
+            case "equal":
+                assert n is not None
+                out.append(n)
+            case "changed":
+                assert o is not None and n is not None
+                out.append(replace(n, blocks=diff_blocks(o.blocks, n.blocks)))
+            case "deleted" | "moved-from":
+                assert o is not None
+                out.append(replace(o, change=tag))
+            case _:
+                assert n is not None
+                out.append(replace(n, change=tag))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+def _diff_table(o: d.Table, n: d.Table) -> d.Table:
+    """Rows aligned and marked. Rows joined by a cell spanning them form a band that is
+    kept, added or removed as a whole, so that a mark never cuts a merged cell."""
+    Band = tuple[tuple[d.Cell, ...], ...]
+
+    def band_text(band: Band) -> str:
+        return "\n".join("\t".join(d.plain_text(c.content) for c in row) for row in band)
+
+    def shape(band: Band) -> tuple[tuple[tuple[int, int], ...], ...]:
+        return tuple(tuple(c.span for c in row) for row in band)
+
+    def same_shape(a: Band, b: Band) -> bool:
+        return shape(a) == shape(b)
+
+    def key(band: Band) -> tuple[object, ...]:
+        return (band_text(band), shape(band))
+
+    def cut(rows: tuple[tuple[d.Cell, ...], ...]) -> list[Band]:
+        return [rows[b.start:b.stop] for b in bands([[c.span for c in row] for row in rows])]
+
+    if len(o.widths) != len(n.widths):  # other columns: the rows cannot line up
+        return replace(n, row_changes=tuple("inserted" for _ in n.rows))
+    old_head, new_head = o.header_rows, n.header_rows
+    head = new_head
+    if [tuple(c.span for c in row) for row in old_head] == \
+            [tuple(c.span for c in row) for row in new_head]:
+        head = tuple(_diff_row(a, b) for a, b in zip(old_head, new_head, strict=True))
+    rows: list[tuple[d.Cell, ...]] = []
+    changes: list[d.Change] = []
+    for tag, a, b in _align(cut(o.rows), cut(n.rows), key, same_shape, band_text):
+        if tag == "changed":
+            assert a is not None and b is not None
+            rows.extend(_diff_row(x, y) for x, y in zip(a, b, strict=True))
+            changes.extend("" for _ in b)
+        elif tag in ("equal", "inserted", "moved-to"):
+            assert b is not None
+            rows.extend(b)
+            changes.extend(("" if tag == "equal" else "inserted") for _ in b)
+        else:
+            assert a is not None
+            rows.extend(a)
+            changes.extend("deleted" for _ in a)
+    return replace(n, header=head[0] if head else (), header_more=tuple(head[1:]),
+                   rows=tuple(rows), row_changes=tuple(changes))
+
+
+def _diff_row(a: tuple[d.Cell, ...], b: tuple[d.Cell, ...]) -> tuple[d.Cell, ...]:
+    return tuple(replace(nc, content=diff_inlines(oc.content, nc.content))
+                 for oc, nc in zip(a, b, strict=True))
+
+
+# --------------------------------------------------------------------- document
+
+
+def _annex_key(annex: d.Annex) -> tuple[object, ...]:
+    return (annex.title, tuple(_key(b) for b in annex.blocks))
+
+
+def _annex_text(annex: d.Annex) -> str:
+    return "\n".join([annex.title, *(_text(b) for b in annex.blocks)])
+
+
+
+def mark(old: d.Document, new: d.Document) -> d.Document:
+    """``new`` with every change since ``old`` marked."""
+    cover = []
+    for name in COVER_FIELDS:
+        before, after = getattr(old.cover, name), getattr(new.cover, name)
+        if before != after:
+            cover.append((name, diff_inlines((d.Text(before),) if before else (),
+                                             (d.Text(after),) if after else ())))
+    annexes = []
+    for tag, o, n in _align(old.annexes, new.annexes, _annex_key, lambda a, b: True,
+                            _annex_text):
+        if tag in ("equal", "changed") and o is not None and n is not None:
+            title = diff_inlines((d.Text(o.title),), (d.Text(n.title),)) \
+                if o.title != n.title else ()
+            annexes.append(replace(n, blocks=diff_blocks(o.blocks, n.blocks),
+                                   title_marks=title))
+        elif n is not None:
+            annexes.append(replace(n, change="inserted"))
+        elif o is not None:  # removed: shown where it was, struck through
+            annexes.append(replace(o, change="deleted", anchor=f"{o.anchor}-removed"))
+    marks = d.RevisionMarks(
+        against=f"Changes marked against {old.cover.masthead_number or old.cover.title}",
+        author=new.metadata.author, date=new.metadata.date, cover=tuple(cover))
+    return replace(new, body=diff_blocks(old.body, new.body), annexes=tuple(annexes),
+                   revision_marks=marks)
