@@ -81,8 +81,14 @@ def failed_result(path: Path, name: str, exc: Exception, options: BuildOptions,
         return BuildResult(name, "failed", errors=[str(exc)], timings=timer.times)
     if options.debug:
         raise exc
-    message = f"{display_path(path)}: {type(exc).__name__}: {exc} (run with --debug " \
-              "for details)"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" {display_path(Path(exc.filename))}" if isinstance(exc.filename, str) else ""
+        message = (f"{display_path(path)}: cannot read or write{where}: {exc.strerror}; "
+                   "check that place (a file where a folder should be, the permissions, "
+                   "the space left) and run again")
+    else:
+        message = f"{display_path(path)}: {type(exc).__name__}: {exc} (run with --debug " \
+                  "for details)"
     return BuildResult(name, "failed", errors=[message], timings=timer.times)
 
 

@@ -20,14 +20,13 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.content.load import load
-from reportgen.errors import ContentError
-from reportgen.files import atomic_write, stage
+from reportgen.errors import ContentError, control_chars
+from reportgen.files import atomic_write, scratch_folder, stage
 from reportgen.prepare.anchors import Anchor, anchors
 from reportgen.prepare.tree import prepare
 from reportgen.review.compare import Unit
@@ -94,7 +93,12 @@ def plan(report: ReviewedReport) -> Result:
         where = f"{origin.file}:{origin.line}:{origin.col}" if origin else str(report.docx)
         summary = _summary(unit)
         attempt: Attempt
-        if unit.kind == "generated":
+        hidden = control_chars(_inserted(para) + "".join(unit.parts))
+        if hidden:
+            attempt = (f"it inserts {', '.join(hidden)}, which can make a line display in "
+                       "another order than it is stored, or act on a terminal; type the text "
+                       "in the content without it")
+        elif unit.kind == "generated":
             attempt = "the change is to text reportgen writes (a label, a number, the " \
                 "layout): make it in the content or the template by hand"
         elif unit.kind == "added":
@@ -152,6 +156,12 @@ def _summary(unit: Unit) -> str:
     if para.mark_deleted:
         parts.append("joined with the next paragraph")
     return ", ".join(parts) or "formatting only"
+
+
+def _inserted(para: ReviewedParagraph) -> str:
+    """The text the reviewer's changes put into the paragraph."""
+    ops = difflib.SequenceMatcher(None, para.old, para.new, autojunk=False).get_opcodes()
+    return "".join(para.new[j1:j2] for tag, _, _, j1, j2 in ops if tag in ("insert", "replace"))
 
 
 def _short(text: str, limit: int = 50) -> str:
@@ -455,8 +465,8 @@ def _reads_as(report: ReviewedReport, texts: dict[str, str],
               expected: list[tuple[str, str]]) -> bool:
     """Prepare the edited content in a scratch copy; does it show the expected text?"""
     root = report.loaded.root
-    with tempfile.TemporaryDirectory(prefix="reportgen-review-") as tmp:
-        copy = Path(tmp) / root.name
+    with scratch_folder("review") as tmp:
+        copy = tmp / root.name
         shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".*", "output"))
         for name, text in texts.items():
             (copy / name).write_text(text, "utf-8")
