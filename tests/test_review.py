@@ -94,6 +94,8 @@ def test_every_comment_and_change_points_at_its_content_line(
         ("report.yaml", line_of(yaml, "Minutes of the first adhoc"),
          'insertion by Chair Person (2026-11-20): "Minutes of the first ad hoc session'),
         ("session-first.md", line_of(first, "so approved.ion"), '"and so approved.ion"'),
+        ("session-first.md", line_of(first, "so approved.ion"),
+         "join by Chair Person (2026-11-20): "),  # its paragraph mark deleted
         ("session-first.md", line_of(first, "In this adhoc"), '"In this adhoc session"'),
         ("session-first.md", line_of(first, "It was followed"), 'deletion by Chair Person'),
         ("report.yaml", line_of(yaml, "You kindly provided"), '"very"'),

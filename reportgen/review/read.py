@@ -10,9 +10,13 @@ findings in it. The reviewed file is only read.
 
 from __future__ import annotations
 
+import copy
+import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -22,10 +26,17 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 CHANGE_KINDS = {f"{W}ins": "insertion", f"{W}del": "deletion", f"{W}moveFrom": "move from",
                 f"{W}moveTo": "move to"}
 TEXT_OF = {f"{W}t": "", f"{W}delText": "", f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
-MAX_PART_BYTES = 64 * 1024 * 1024  # a reviewed document, not a zip bomb
+MAX_PART_BYTES = 32 * 1024 * 1024  # a reviewed document, not a zip bomb
+# elements and attributes of one part, counted in its text before it is parsed (an upper
+# bound): the memory a part takes grows with them. The worked example's document.xml
+# has about 4 000; a report of a thousand pages stays below.
+MAX_PART_NODES = 500_000
+MAX_PARTS = 10_000  # files in the package: a report's DOCX has a few dozen
+CHUNK = 1024 * 1024
 
 
 class NotReadable(Exception):
@@ -53,6 +64,11 @@ class ReviewedParagraph:
     new: str  # the text with every change accepted
     mark_deleted: bool = False  # its paragraph mark is a tracked deletion (joins the next)
     mark_inserted: bool = False
+    # where each bookmark starts in ``new`` (a paragraph joined without tracking holds
+    # the bookmarks of both, the second where the second's text begins)
+    starts: dict[str, int] = field(default_factory=dict)
+    ends: list[str] = field(default_factory=list)  # bookmarks that end here (a split)
+    joined: bool = False  # its mark was removed without tracking (set by the comparison)
 
 
 @dataclass
@@ -61,6 +77,12 @@ class Review:
     findings: list[Finding] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)  # custom document properties
     identifier: str = ""  # core property dc:identifier
+    last_modified_by: str = ""  # who saved it last: the author of untracked edits
+    modified: str = ""  # when (W3CDTF)
+
+
+DAMAGED = "the file is damaged or was not saved by a word processor; save it again from " \
+          "Word or LibreOffice"
 
 
 def _read_part(z: zipfile.ZipFile, name: str) -> etree._Element | None:
@@ -68,21 +90,94 @@ def _read_part(z: zipfile.ZipFile, name: str) -> etree._Element | None:
         info = z.getinfo(name)
     except KeyError:
         return None
-    if info.file_size > MAX_PART_BYTES:
-        raise NotReadable(f"{name} is larger than {MAX_PART_BYTES} bytes")
+    data = read_capped(z, info, MAX_PART_BYTES)
+    nodes = data.count(b"<") - data.count(b"</") + data.count(b"=")
+    if nodes > MAX_PART_NODES:
+        raise NotReadable(f"{name} has more than {MAX_PART_NODES} elements and attributes, "
+                          "more than a reviewed document may")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return etree.fromstring(z.read(name), parser)
+        return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise NotReadable(f"{name} is not well-formed XML: {exc}") from None
+        raise NotReadable(f"{name} is not well-formed XML ({exc}): {DAMAGED}") from None
 
 
-def read_review(path: Path) -> Review:
-    """Everything a reviewer left in ``path``, in document order."""
+def read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """A member's bytes, decompressed a chunk at a time and refused past ``limit``.
+
+    The size the ZIP headers declare is not trusted: the bytes actually produced are
+    counted, and must then equal the declared size (a lying header is damage)."""
+    name = info.filename
+    if info.file_size > limit:
+        raise NotReadable(f"{name} is {info.file_size} bytes, more than the {limit} a "
+                          "reviewed document's part may have")
+    probe = copy.copy(info)
+    probe.file_size = limit + 2 * CHUNK  # the data, not the header, says where it ends
+    chunks = []
+    produced = 0
     try:
-        z = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise NotReadable(f"not a DOCX (a ZIP package) file: {exc}") from None
+        with z.open(probe) as f:
+            while chunk := f.read(CHUNK):
+                produced += len(chunk)
+                if produced > limit:
+                    raise NotReadable(f"{name} expands to more than {limit} bytes, though "
+                                      f"its header says {info.file_size}: {DAMAGED}")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError, zlib.error) as exc:
+        raise NotReadable(f"{name} cannot be unpacked ({_reason(exc)}): {DAMAGED}") from None
+    if produced != info.file_size:
+        raise NotReadable(f"{name} holds {produced} bytes, though its header says "
+                          f"{info.file_size}: {DAMAGED}")
+    return b"".join(chunks)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else "it cannot be read"
+
+
+def _entries(source: Path | io.BytesIO) -> int | None:
+    """How many files the ZIP's end record says it holds, read before the central
+    directory is (a ZIP of millions of entries would fill memory with their records).
+    The end record is in the last 64 KiB + 22 bytes: its signature, then the count at
+    offset 10 (APPNOTE 4.3.16)."""
+    try:
+        if isinstance(source, Path):
+            with source.open("rb") as f:
+                tail = _tail(f)
+        else:
+            tail = _tail(source)
+    except OSError:
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 12 > len(tail):
+        return None
+    return int.from_bytes(tail[at + 10:at + 12], "little")
+
+
+def _tail(f: Any) -> bytes:
+    f.seek(0, io.SEEK_END)
+    size = f.tell()
+    f.seek(max(0, size - (65536 + 22)))
+    data: bytes = f.read()
+    f.seek(0)
+    return data
+
+
+def read_review(path: Path | bytes) -> Review:
+    """Everything a reviewer left in ``path`` (a file, or a DOCX's bytes), in document
+    order."""
+    source: Path | io.BytesIO = io.BytesIO(path) if isinstance(path, bytes) else path
+    entries = _entries(source)
+    if entries is not None and entries > MAX_PARTS:
+        raise NotReadable(f"it holds {entries} files, more than the {MAX_PARTS} a Word "
+                          f"document may: {DAMAGED}")
+    try:
+        z = zipfile.ZipFile(source)
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise NotReadable(f"not a DOCX file (a ZIP package): {_reason(exc)}; pass the "
+                          "reviewed .docx file as Word or LibreOffice saved it") from None
     with z:
         document = _read_part(z, "word/document.xml")
         if document is None:
@@ -100,6 +195,10 @@ def read_review(path: Path) -> Review:
     if core is not None:
         ident = core.find("{http://purl.org/dc/elements/1.1/}identifier")
         review.identifier = (ident.text or "") if ident is not None else ""
+        by = core.find(f"{CORE}lastModifiedBy")
+        review.last_modified_by = (by.text or "").strip() if by is not None else ""
+        when = core.find("{http://purl.org/dc/terms/}modified")
+        review.modified = (when.text or "").strip() if when is not None else ""
     body = document.find(f"{W}body")
     if body is None:
         raise NotReadable("the document has no body")
@@ -153,6 +252,7 @@ class _Walker:
         self.comments = comments
         self.open_comments: dict[str, list[str]] = {}  # id -> anchored text so far
         self.started: dict[str, Finding] = {}
+        self.bookmark_ids: dict[str, str] = {}  # w:id -> reportgen bookmark name
 
     def walk(self, stories: list[etree._Element]) -> None:
         """The paragraphs of the body, then those of each footnote, numbered in turn."""
@@ -169,11 +269,24 @@ class _Walker:
                      if b.get(f"{W}name", "").startswith(PREFIX)]
         changes: dict[etree._Element, list[str]] = {}
         formats: dict[etree._Element, list[str]] = {}
+        starts: dict[str, int] = {}
+        ends: list[str] = []
         for el in p.iter():
-            if el.tag == f"{W}commentRangeStart":
+            if el.tag == f"{W}bookmarkStart":
+                name = el.get(f"{W}name", "")
+                if name.startswith(PREFIX):
+                    starts.setdefault(name, sum(len(t) for t in new))
+                    self.bookmark_ids[el.get(f"{W}id", "")] = name
+            elif el.tag == f"{W}bookmarkEnd":
+                name = self.bookmark_ids.get(el.get(f"{W}id", ""), "")
+                if name:
+                    ends.append(name)
+            elif el.tag == f"{W}commentRangeStart":
                 cid = el.get(f"{W}id", "")
                 self.open_comments[cid] = []
                 self.comment(cid, n)
+            elif el.tag == f"{W}commentReference":  # a comment on a point: no range
+                self.comment(el.get(f"{W}id", ""), n)
             elif el.tag == f"{W}commentRangeEnd":
                 cid = el.get(f"{W}id", "")
                 found = self.started.get(cid)
@@ -215,13 +328,18 @@ class _Walker:
                 self.add("paragraph format", p_change, "".join(new), n)
             mark = p_pr.find(f"{W}rPr")
             if mark is not None:
-                mark_deleted = mark.find(f"{W}del") is not None
-                mark_inserted = mark.find(f"{W}ins") is not None
+                deleted, inserted = mark.find(f"{W}del"), mark.find(f"{W}ins")
+                mark_deleted, mark_inserted = deleted is not None, inserted is not None
+                tail = "".join(new)[-40:]
+                if deleted is not None and "".join(new).strip():  # joins the next one
+                    self.add("join", deleted, tail, n)
+                if inserted is not None and "".join(old).strip():  # a paragraph break
+                    self.add("new paragraph", inserted, tail, n)
         for parts in self.open_comments.values():
             parts.append("\n")
         self.review.paragraphs.append(ReviewedParagraph(n, bookmarks, "".join(old),
                                                         "".join(new), mark_deleted,
-                                                        mark_inserted))
+                                                        mark_inserted, starts, ends))
 
     def add(self, kind: str, el: etree._Element, text: str, n: int) -> None:
         self.review.findings.append(Finding(kind, el.get(f"{W}author", ""),
