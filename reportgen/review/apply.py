@@ -18,7 +18,6 @@ import datetime as dt
 import difflib
 import json
 import os
-import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,8 +31,8 @@ from reportgen.prepare.tree import prepare
 from reportgen.review.compare import Unit
 from reportgen.review.read import ReviewedParagraph
 from reportgen.review.report import ReviewedReport, changed_words, normalise
+from reportgen.review.spans import LIST_MARKER, align, find_text, line_offset
 
-SKIPPABLE = set("*_\\`[]<>\"'")
 MARKDOWN_SPECIALS = "\\*_[]<>`"
 BACKUP_DIR = ".reportgen-backup"
 JOURNAL = ".reportgen-apply.json"  # the renames of an apply under way
@@ -223,51 +222,6 @@ def _relative(report: ReviewedReport, shown: str) -> str | None:
                 None)
 
 
-def _line_offset(text: str, line: int, col: int = 1) -> int:
-    offset = 0
-    for _ in range(line - 1):
-        found = text.find("\n", offset)
-        if found < 0:
-            return len(text)
-        offset = found + 1
-    return offset + col - 1
-
-
-def align(plain: str, src: str, start: int) -> list[int] | None:
-    """The source offset of each character of ``plain``, reading ``src`` from ``start``
-    and stepping over markup; None when the text is not there."""
-    positions: list[int] = []
-    j = start
-    for c in plain:
-        if c.isspace():
-            if positions and plain[len(positions) - 1].isspace():
-                positions.append(positions[-1])
-                continue
-            while j < len(src) and src[j] in SKIPPABLE and not src[j].isspace():
-                j += 1
-            if j >= len(src) or not src[j].isspace():
-                return None
-            positions.append(j)
-            while j < len(src) and src[j].isspace():
-                j += 1
-            continue
-        while j < len(src) and src[j] != c:
-            if src[j] == "]" and src.startswith("(", j + 1):
-                close = src.find(")", j + 2)
-                if close < 0:
-                    return None
-                j = close + 1
-            elif src[j] in SKIPPABLE:
-                j += 1
-            else:
-                return None
-        if j >= len(src):
-            return None
-        positions.append(j)
-        j += 1
-    return positions
-
-
 def _text_edits(src: str, line: int, col: int, old: str, new: str,
                 name: str, breaks: str | None = None) -> list[_Edit] | str:
     """Character edits that turn ``old``, found in ``src`` from ``line``:``col``, into
@@ -275,21 +229,7 @@ def _text_edits(src: str, line: int, col: int, old: str, new: str,
     line in Markdown), or refused when ``breaks`` is None."""
     if not old.strip():
         return "the block is empty in the content; write the new text there by hand"
-    base = _line_offset(src, line, col)
-    head = old.split()[0][:12]
-    starts = [base]
-    marker = LIST_MARKER.match(src, base)  # a list item's origin is its marker's line
-    if marker is not None:
-        starts.append(marker.end())
-    pos = src.find(head, base)
-    while 0 <= pos < base + 20000 and len(starts) < 50:
-        starts.append(pos)
-        pos = src.find(head, pos + 1)
-    positions = None
-    for start in starts:
-        positions = align(old, src, start)
-        if positions is not None:
-            break
+    positions = find_text(src, line, col, old)
     if positions is None:
         return "the paragraph's text could not be found in its source"
     edits = []
@@ -308,7 +248,6 @@ def _text_edits(src: str, line: int, col: int, old: str, new: str,
     return edits
 
 
-LIST_MARKER = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
 
 
 def _markdown_block(report: ReviewedReport, texts: dict[str, str],
@@ -324,7 +263,7 @@ def _markdown_block(report: ReviewedReport, texts: dict[str, str],
     if name is None or name not in texts:
         return f"{origin.file} is not one of the report's content files"
     src = texts[name]
-    start = _line_offset(src, origin.line)
+    start = line_offset(src, origin.line)
     line = src[start:src.find("\n", start) if "\n" in src[start:] else len(src)]
     if anchor.kind == "paragraph":
         indent = line[:len(line) - len(line.lstrip(" "))]
@@ -349,7 +288,7 @@ def _insert(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit]
         return "the block before it was already changed by an earlier change"
     assert after.origin is not None and after.origin.end_line
     src = texts[name]
-    at = _line_offset(src, after.origin.end_line + 1) - 1  # the end of its last line
+    at = line_offset(src, after.origin.end_line + 1) - 1  # the end of its last line
     if src[at:at + 1] != "\n":
         at = len(src.rstrip("\n"))
     edit = _Edit(name, at, at, lead + text.strip())
@@ -400,8 +339,8 @@ def _checked(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit
 
 
 def _delete_lines(src: str, first: int, last: int, name: str) -> _Edit:
-    start = _line_offset(src, first)
-    end = _line_offset(src, last + 1)
+    start = line_offset(src, first)
+    end = line_offset(src, last + 1)
     if src[end:end + 1] == "\n":  # the blank line after it
         end += 1
     return _Edit(name, start, end, "")
@@ -420,12 +359,12 @@ def _join(report: ReviewedReport, texts: dict[str, str], name: str, anchor: Anch
     if normalise(following.old) != normalise(nxt.text):
         return "the next paragraph was also edited without change tracking"
     src = texts[name]
-    end = _line_offset(src, anchor.origin.end_line + 1) - 1  # the newline ending it
+    end = line_offset(src, anchor.origin.end_line + 1) - 1  # the newline ending it
     nxt_edits = _text_edits(src, nxt.origin.line, nxt.origin.col, nxt.source_text,
                             following.new[len(nxt.prefix):], name)
     if isinstance(nxt_edits, str):
         return nxt_edits
-    first = align(nxt.source_text, src, _line_offset(src, nxt.origin.line))
+    first = align(nxt.source_text, src, line_offset(src, nxt.origin.line))
     if not first:
         return "the next paragraph's text could not be found in its source"
     edits.extend(nxt_edits)

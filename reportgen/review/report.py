@@ -27,6 +27,7 @@ from reportgen.prepare.anchors import (
 from reportgen.prepare.tree import prepare, sources_digest
 from reportgen.review.compare import Unit, compare
 from reportgen.review.read import Finding, Review, ReviewedParagraph, read_review
+from reportgen.review.spans import find_text
 from reportgen.tree import Document
 from reportgen.writers.docx.writer import render_docx
 
@@ -164,11 +165,57 @@ def describe(finding: Finding) -> str:
     return f"{head}: {_quote(finding.text)}"
 
 
-def place_of(report: ReviewedReport, finding: Finding) -> str:
-    origin = report.origin_of(finding.paragraph)
+def common_prefix(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share from the start: where they differ."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def exact(report: ReviewedReport, anchor: Anchor, index: int) -> Origin | None:
+    """The place in its source of character ``index`` of the text ``anchor`` shows: in a
+    wrapped YAML value or a long Markdown paragraph, the line where that character is."""
+    origin = anchor.origin
     if origin is None:
+        return None
+    root = report.loaded.root.resolve()
+    target = Path(origin.file).resolve()
+    name = next((n for n in report.loaded.sources if (root / n).resolve() == target), None)
+    if name is None or name.endswith(tuple(report.loaded.images)):
+        return origin
+    src = report.loaded.sources[name].decode("utf-8", "replace")
+    text = anchor.source_text
+    positions = find_text(src, origin.line, origin.col, text)
+    if not positions:
+        return origin
+    at = positions[max(0, min(index - len(anchor.prefix), len(positions) - 1))]
+    line = src.count("\n", 0, at) + 1
+    return Origin(origin.file, line, at - src.rfind("\n", 0, at), origin.end_line)
+
+
+def _shown(origin: Origin | None, report: ReviewedReport) -> str:
+    return f"{origin.file}:{origin.line}:{origin.col}" if origin else display_path(report.docx)
+
+
+def place_of(report: ReviewedReport, finding: Finding) -> str:
+    place = report.placed.get(finding.paragraph)
+    if place is None:
         return display_path(report.docx)
-    return f"{origin.file}:{origin.line}:{origin.col}"
+    origin = place.anchor.origin
+    paragraphs = report.review.paragraphs
+    if finding.kind in ("insertion", "deletion", "move from", "move to", "comment") \
+            and 0 <= finding.paragraph < len(paragraphs):
+        para = paragraphs[finding.paragraph]
+        if finding.kind == "comment" and finding.anchored:
+            index = para.old.find(finding.anchored)
+        elif finding.kind in ("deletion", "move from"):
+            index = para.old.find(finding.text)
+        else:
+            index = common_prefix(para.old, para.new)
+        if index >= 0:
+            origin = exact(report, place.anchor, index)
+    return _shown(origin, report)
 
 
 UNTRACKED_KINDS = {"edited": "edit", "removed": "deleted paragraph", "added": "added paragraph",
@@ -227,8 +274,9 @@ def _untracked(report: ReviewedReport, unit: Unit) -> Listed | None:
         if joined:
             change += ", joined with the next paragraph"
     origin = unit.anchor.origin if unit.anchor is not None else None
-    place = f"{origin.file}:{origin.line}:{origin.col}" if origin else \
-        display_path(report.docx)
+    if unit.anchor is not None and unit.kind == "edited":  # the line of the first change
+        origin = exact(report, unit.anchor, common_prefix(before, after))
+    place = _shown(origin, report)
     data: dict[str, object] = {
         "kind": f"{what} (untracked)", "author": report.review.last_modified_by,
         "date": report.review.modified, "text": after, "before": before,
