@@ -1,4 +1,4 @@
-"""Archive-grade output: byte-identical rebuilds, PDF/A-3b with the source attached,
+"""Archive-grade output: byte-identical rebuilds, PDF/A-3a with the source attached,
 full metadata in both files, bookmarks."""
 
 from __future__ import annotations
@@ -74,11 +74,11 @@ def test_docx_core_properties_carry_the_metadata(seed_build: Built) -> None:
     assert "2013" not in "".join(core.itertext())
 
 
-def test_pdf_is_pdfa_3b_with_srgb_output_intent(seed_build: Built) -> None:
+def test_pdf_is_pdfa_3a_with_srgb_output_intent(seed_build: Built) -> None:
     with pikepdf.open(seed_build.pdf) as pdf:
         meta = pdf.open_metadata()
         assert meta.get("pdfaid:part") == "3"
-        assert meta.get("pdfaid:conformance") == "B"
+        assert meta.get("pdfaid:conformance") == "A"
         intents = pdf.Root.OutputIntents
         assert len(intents) == 1
         assert intents[0].S == "/GTS_PDFA1"

@@ -213,7 +213,7 @@ def test_html_escapes_user_text_and_prints_labels(html: str) -> None:
     for label in ("Question(s):", "Source:", "Title:", "Purpose:", "Abstract:", "Tel:",
                   "E-mail:", "Action:"):
         assert label in html
-    assert html.count("<th>Contact:</th>") == 2
+    assert html.count('<th scope="row">Contact:</th>') == 2
     assert "Keywords:" not in html and "CONTRIBUTION" not in html
     assert html.count("Tel:") == 1  # the second contact has no phone
     label = '<span class="label" style="min-width:{};padding-inline-end:0.15cm">{}</span>'
@@ -331,17 +331,40 @@ def test_only_bundled_fonts_all_embedded(pdf_bytes: bytes) -> None:
     assert programs == {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic"}
 
 
-def test_pdfa3b_metadata_and_output_intent(pdf_bytes: bytes) -> None:
+def test_pdfa3a_and_pdfua1_metadata_and_output_intent(pdf_bytes: bytes) -> None:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        assert "/Filter" not in pdf.Root.Metadata  # one uncompressed XMP packet
         meta = pdf.open_metadata()
         assert meta["pdfaid:part"] == "3"
-        assert meta["pdfaid:conformance"] == "B"
+        assert meta["pdfaid:conformance"] == "A"
+        assert meta["pdfuaid:part"] == "1"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert pdf.Root.MarkInfo.Marked is True
         assert len(pdf.Root.OutputIntents) >= 1
         assert str(pdf.Root.Lang) == "en"
         assert str(pdf.docinfo.Title) == "Report of the TSAG ad hoc group on quantum"
         assert str(pdf.docinfo.Author) == "Convener"
         assert str(pdf.docinfo.Creator) == "reportgen"
         assert bytes(pdf.trailer.ID[0]) == MASTHEAD.encode()
+
+
+def test_table_headers_carry_their_scope(html: str, pdf_bytes: bytes) -> None:
+    """Column headers in the table's header row, row headers for the cover's labels; each
+    data cell names its headers."""
+    assert '<th scope="col">Document</th>' in html
+    assert '<th scope="row">Source:</th>' in html
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        tagged = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
+                  and o.get("/Type") == "/StructElem"]
+        headers = [o for o in tagged if o.S == "/TH"]
+        assert {str(o.A.Scope) for o in headers} == {"/Column", "/Row"}
+        for cell in headers:  # column headers in THead (under TR), row headers elsewhere
+            assert str(cell.A.Scope) == ("/Column" if cell.P.P.S == "/THead" else "/Row")
+        scope_of = {bytes(o.ID): str(o.A.Scope) for o in headers}
+        named = [[scope_of[bytes(h)] for h in o.A.Headers] for o in tagged if o.S == "/TD"
+                 and "/Headers" in o.A]
+        assert ["/Column"] in named  # a cell of the documents table
+        assert ["/Row"] in named  # a cell of the cover, beside its label
 
 
 def test_attachment_is_associated_source_file(pdf_bytes: bytes) -> None:
@@ -484,7 +507,8 @@ def test_contribution_cover_with_abstract_in_header() -> None:
                                                        Contact("", "", "", "", "")))
     html = render_html(replace(doc, cover=cover))
     assert html.count("CONTRIBUTION") == 1
-    assert "Purpose:" not in html and "<th>Keywords:</th><td colspan=\"2\">TSAG; report" in html
-    assert html.count("<th>Contact:</th>") == 2  # the empty contact is dropped
+    assert "Purpose:" not in html
+    assert '<th scope="row">Keywords:</th><td colspan="2">TSAG; report' in html
+    assert html.count('<th scope="row">Contact:</th>') == 2  # the empty contact is dropped
     assert '<tr class="abstract">' in html and '<table class="abstract">' not in html
     assert html.index("Keywords:") < html.index("Abstract:") < html.index("Action:")

@@ -177,7 +177,8 @@ def test_the_marked_pdf_shows_the_marks_and_stays_an_archive(versions: dict[str,
     assert "there are wide gaps" in text and "A clause added" in text
     with pikepdf.open(pdf) as archive:
         meta = archive.open_metadata()
-        assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "B"
+        assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "A"
+        assert meta.get("pdfuaid:part") == "1"
         attached = {name: spec.get_file().read_bytes()
                     for name, spec in archive.attachments.items()}
     assert attached["report.yaml"] == (versions["r1"] / "report.yaml").read_bytes()

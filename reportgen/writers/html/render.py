@@ -336,14 +336,15 @@ def _render_item_rest(blocks: tuple[Block, ...], origin: float) -> Markup:
 
 def _render_table(table: Table) -> Markup:
     """A table: its caption (none for a layout table), every header row in ``<thead>``
-    (repeated on each page), merged cells with ``colspan``/``rowspan``."""
+    (repeated on each page) with its cells marked as column headers, merged cells with
+    ``colspan``/``rowspan``."""
     cols = Markup("").join(
         Markup('<col style="width:{:.3f}cm">').format(w * TEXT_WIDTH_CM) for w in table.widths)
     head = Markup("")
     if table.header_rows:
         head = Markup("<thead>{}</thead>\n").format(Markup("").join(
             Markup("<tr>{}</tr>").format(Markup("").join(
-                Markup("<th{}>{}</th>").format(_spans(c), render_inlines(c.content))
+                Markup('<th scope="col"{}>{}</th>').format(_spans(c), render_inlines(c.content))
                 for c in row))
             for row in table.header_rows))
     changes = table.row_changes or ("",) * len(table.rows)

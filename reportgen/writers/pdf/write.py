@@ -1,4 +1,10 @@
-"""HTML → PDF/A-3b with WeasyPrint: bundled fonts, a sandboxed URL fetcher, attachments.
+"""HTML → PDF/A-3a and PDF/UA-1 in one file with WeasyPrint: bundled fonts, a sandboxed
+URL fetcher, attachments.
+
+WeasyPrint writes one PDF variant per file: it renders PDF/A-3a (tagged, sRGB output
+intent, the attachments' /AFRelationship); the finisher then adds the PDF/UA-1 pieces
+(the ``pdfuaid`` claim with the extension schema PDF/A asks for it, /Scope on table
+headers) and leaves the XMP packet uncompressed, as PDF/A-2 and 3 require.
 
 WeasyPrint is imported inside the functions, so importing this module stays cheap.
 ``SandboxFetcher`` (a ``weasyprint.urls.URLFetcher`` subclass) is therefore created on
@@ -29,7 +35,7 @@ if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
 
 STYLESHEET = "report.css"
-PDF_VARIANT = "pdf/a-3b"
+PDF_VARIANT = "pdf/a-3a"  # the PDF/UA-1 claim is added by the finisher (_finish)
 FONT_FILES = (
     "LiberationSerif-Regular.ttf",
     "LiberationSerif-Bold.ttf",
@@ -227,7 +233,7 @@ def write_pdf(
     language: str = "",
     pictures: Mapping[str, bytes] | None = None,
 ) -> bytes:
-    """Render ``html`` to PDF/A-3b bytes, the same bytes for the same input.
+    """Render ``html`` to PDF/A-3a and PDF/UA-1 bytes, the same bytes for the same input.
 
     ``document_id`` (the document number) and ``language`` go into the XMP metadata as
     ``dc:identifier`` and ``dc:language``, beside what WeasyPrint takes from the HTML.
@@ -329,18 +335,62 @@ def _dublin_core(document_id: str, language: str) -> bytes:
             + "".join(parts) + "</rdf:Description>").encode("utf-8")
 
 
+# The PDF/UA identification schema (ISO 14289-1, 5) and its description in the form
+# PDF/A asks for a schema that is not one of XMP's own (ISO 19005-3, 6.6.2.3).
+_PDFUA_ID = (
+    '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
+    "<pdfuaid:part>1</pdfuaid:part></rdf:Description>"
+    '<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+    ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+    ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+    "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+    "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>"
+    "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
+    "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
+    "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">"
+    "<pdfaProperty:name>part</pdfaProperty:name>"
+    "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
+    "<pdfaProperty:category>internal</pdfaProperty:category>"
+    "<pdfaProperty:description>Indicates which part of ISO 14289 standard is followed"
+    "</pdfaProperty:description>"
+    "</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>"
+    "</rdf:Description>"
+).encode("ascii")
+
+
 def _finish(pdf: Any, extra_xmp: bytes) -> None:
     _dedupe_associated_files(pdf)
-    if extra_xmp:
-        _add_to_xmp(pdf, extra_xmp)
+    _scope_table_headers(pdf)
+    _add_to_xmp(pdf, extra_xmp + _PDFUA_ID)
 
 
 def _add_to_xmp(pdf: Any, description: bytes) -> None:
-    """Insert ``description`` into the XMP packet WeasyPrint wrote, inside its rdf:RDF."""
+    """Insert ``description`` into the XMP packet WeasyPrint wrote, inside its rdf:RDF,
+    and leave the packet uncompressed (PDF/A-2 and 3 forbid a filter on it)."""
     number = int(bytes(pdf.catalog["Metadata"]).split()[0])
     stream = pdf.objects[number]
     content = b"".join(stream.stream)
     stream.stream = [content.replace(b"</rdf:RDF>", description + b"</rdf:RDF>", 1)]
+    stream.compress = False
+
+
+def _scope_table_headers(pdf: Any) -> None:
+    """Give every TH structure element a /Scope: /Column in a table's header rows
+    (THead), /Row elsewhere (the cover's labels at the start of their rows).
+
+    WeasyPrint links each TD to its headers (/Headers) but writes no /Scope; the HTML's
+    ``scope`` attributes say the same, and WeasyPrint uses them for /Headers.
+    """
+    objects = pdf.objects
+
+    def parent(element: Any) -> Any:
+        return objects[int(bytes(element["P"]).split()[0])]
+
+    for element in objects:
+        if isinstance(element, dict) and element.get("S") == "/TH":
+            group = parent(parent(element))
+            scope = "/Column" if group.get("S") == "/THead" else "/Row"
+            element["A"]["Scope"] = scope
 
 
 def _dedupe_associated_files(pdf: Any) -> None:
