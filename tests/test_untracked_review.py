@@ -16,9 +16,9 @@ import pytest
 from lxml import etree
 
 from reportgen.review.apply import JOURNAL, finish_interrupted
-from reportgen.review.read import read_review
 
 from .conftest import SECOND, SEED, build_into, run_cli
+from .test_review import accepted_texts
 from .word_review import Reviewer, W
 
 # A chair's review of the seed: prose, lists, the cover, both generated tables, a
@@ -100,20 +100,6 @@ def by_word(docx: Path, edits: list[dict[str, str]], target: Path,
                 r.delete_paragraph(edit["text"])
     r.tracked = all(tracked)  # records who saved it last when anything is untracked
     return r.save(target)
-
-
-def accepted_texts(docx: Path) -> list[str]:
-    """The paragraphs as Word shows them after Accept All."""
-    out, pending = [], ""
-    for p in read_review(docx).paragraphs:
-        if p.mark_deleted:
-            pending += p.new
-            continue
-        text = pending + p.new
-        pending = ""
-        if text.strip():
-            out.append(" ".join(text.split()))
-    return out
 
 
 def applied_and_rebuilt(folder: Path, reviewed: Path, tmp: Path, count: int) -> None:
