@@ -16,9 +16,9 @@ import pytest
 from lxml import etree
 
 from reportgen.review.apply import JOURNAL, finish_interrupted
-from reportgen.review.read import read_review
 
 from .conftest import SECOND, SEED, build_into, run_cli
+from .test_review import accepted_texts
 from .word_review import Reviewer, W
 
 # A chair's review of the seed: prose, lists, the cover, both generated tables, a
@@ -100,20 +100,6 @@ def by_word(docx: Path, edits: list[dict[str, str]], target: Path,
                 r.delete_paragraph(edit["text"])
     r.tracked = all(tracked)  # records who saved it last when anything is untracked
     return r.save(target)
-
-
-def accepted_texts(docx: Path) -> list[str]:
-    """The paragraphs as Word shows them after Accept All."""
-    out, pending = [], ""
-    for p in read_review(docx).paragraphs:
-        if p.mark_deleted:
-            pending += p.new
-            continue
-        text = pending + p.new
-        pending = ""
-        if text.strip():
-            out.append(" ".join(text.split()))
-    return out
 
 
 def applied_and_rebuilt(folder: Path, reviewed: Path, tmp: Path, count: int) -> None:
@@ -270,3 +256,15 @@ def test_a_review_made_in_libreoffice_comes_back(tmp_path: Path, track: bool) ->
     listing = run_cli("review", str(reviewed), "--content", str(folder)).stdout
     assert ("(untracked)" in listing) is not track, listing
     applied_and_rebuilt(folder, reviewed, tmp_path, len(SEED_EDITS) - 1)
+
+
+def test_text_that_yaml_would_misread_is_written_quoted(tmp_path: Path) -> None:
+    """A colon and a hash typed into a plain YAML title end the value or start a comment:
+    the value is rewritten double-quoted, and the file stays valid YAML."""
+    folder, docx = workspace(SEED, tmp_path)
+    edits = [{"do": "insert", "after": "Report of the TSAG ad hoc group on Quantum",
+              "insert": ": final # draft"}]
+    reviewed = by_word(docx, edits, tmp_path / "chair.docx", [False])
+    applied_and_rebuilt(folder, reviewed, tmp_path, 1)
+    yaml = (folder / "report.yaml").read_text("utf-8")
+    assert '  title: "Report of the TSAG ad hoc group on Quantum: final # draft"\n' in yaml

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from reportgen.prepare.labels import counter_text
 from reportgen.read.styles import Styles
+from reportgen.tree import ListCounter
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-         (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 MAX_COUNTER = 10**6
 
 
@@ -55,19 +55,17 @@ class Label:
         return self.level.fmt == "bullet"
 
 
+WORD_COUNTERS: dict[str, ListCounter] = {
+    "lowerLetter": "lower-letter", "upperLetter": "upper-letter",
+    "lowerRoman": "lower-roman", "upperRoman": "upper-roman"}
+
+
 def format_number(n: int, fmt: str) -> str:
-    """Item ``n`` in a Word number format (unknown formats print as decimal)."""
+    """Item ``n`` in a Word number format (unknown formats print as decimal); letters
+    and numerals by the same rules the writers follow (``prepare.labels``)."""
+    if fmt in WORD_COUNTERS and n > 0:
+        return counter_text(WORD_COUNTERS[fmt], n)
     match fmt:
-        case "lowerLetter" | "upperLetter":
-            text = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else str(n)
-            return text if fmt == "lowerLetter" else text.upper()
-        case "lowerRoman" | "upperRoman":
-            out = ""
-            for value, numeral in ROMAN:
-                while n >= value:
-                    out += numeral
-                    n -= value
-            return out if fmt == "lowerRoman" else out.upper()
         case "none":
             return ""
         case "decimalZero":

@@ -10,17 +10,13 @@ findings in it. The reviewed file is only read.
 
 from __future__ import annotations
 
-import copy
-import io
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
 from reportgen.prepare.anchors import PREFIX
+from reportgen.read.package import NotReadable, Package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -30,17 +26,7 @@ CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties
 CHANGE_KINDS = {f"{W}ins": "insertion", f"{W}del": "deletion", f"{W}moveFrom": "move from",
                 f"{W}moveTo": "move to"}
 TEXT_OF = {f"{W}t": "", f"{W}delText": "", f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
-MAX_PART_BYTES = 32 * 1024 * 1024  # a reviewed document, not a zip bomb
-# elements and attributes of one part, counted in its text before it is parsed (an upper
-# bound): the memory a part takes grows with them. The worked example's document.xml
-# has about 4 000; a report of a thousand pages stays below.
-MAX_PART_NODES = 500_000
-MAX_PARTS = 10_000  # files in the package: a report's DOCX has a few dozen
-CHUNK = 1024 * 1024
-
-
-class NotReadable(Exception):
-    """The file is not a DOCX this module can read."""
+MAX_PART_BYTES = 32 * 1024 * 1024  # a reviewed document's part, not a zip bomb
 
 
 @dataclass
@@ -81,112 +67,19 @@ class Review:
     modified: str = ""  # when (W3CDTF)
 
 
-DAMAGED = "the file is damaged or was not saved by a word processor; save it again from " \
-          "Word or LibreOffice"
-
-
-def _read_part(z: zipfile.ZipFile, name: str) -> etree._Element | None:
-    try:
-        info = z.getinfo(name)
-    except KeyError:
-        return None
-    data = read_capped(z, info, MAX_PART_BYTES)
-    nodes = data.count(b"<") - data.count(b"</") + data.count(b"=")
-    if nodes > MAX_PART_NODES:
-        raise NotReadable(f"{name} has more than {MAX_PART_NODES} elements and attributes, "
-                          "more than a reviewed document may")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise NotReadable(f"{name} is not well-formed XML ({exc}): {DAMAGED}") from None
-
-
-def read_capped(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
-    """A member's bytes, decompressed a chunk at a time and refused past ``limit``.
-
-    The size the ZIP headers declare is not trusted: the bytes actually produced are
-    counted, and must then equal the declared size (a lying header is damage)."""
-    name = info.filename
-    if info.file_size > limit:
-        raise NotReadable(f"{name} is {info.file_size} bytes, more than the {limit} a "
-                          "reviewed document's part may have")
-    probe = copy.copy(info)
-    probe.file_size = limit + 2 * CHUNK  # the data, not the header, says where it ends
-    chunks = []
-    produced = 0
-    try:
-        with z.open(probe) as f:
-            while chunk := f.read(CHUNK):
-                produced += len(chunk)
-                if produced > limit:
-                    raise NotReadable(f"{name} expands to more than {limit} bytes, though "
-                                      f"its header says {info.file_size}: {DAMAGED}")
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-            NotImplementedError, RuntimeError, zlib.error) as exc:
-        raise NotReadable(f"{name} cannot be unpacked ({_reason(exc)}): {DAMAGED}") from None
-    if produced != info.file_size:
-        raise NotReadable(f"{name} holds {produced} bytes, though its header says "
-                          f"{info.file_size}: {DAMAGED}")
-    return b"".join(chunks)
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else "it cannot be read"
-
-
-def _entries(source: Path | io.BytesIO) -> int | None:
-    """How many files the ZIP's end record says it holds, read before the central
-    directory is (a ZIP of millions of entries would fill memory with their records).
-    The end record is in the last 64 KiB + 22 bytes: its signature, then the count at
-    offset 10 (APPNOTE 4.3.16)."""
-    try:
-        if isinstance(source, Path):
-            with source.open("rb") as f:
-                tail = _tail(f)
-        else:
-            tail = _tail(source)
-    except OSError:
-        return None
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or at + 12 > len(tail):
-        return None
-    return int.from_bytes(tail[at + 10:at + 12], "little")
-
-
-def _tail(f: Any) -> bytes:
-    f.seek(0, io.SEEK_END)
-    size = f.tell()
-    f.seek(max(0, size - (65536 + 22)))
-    data: bytes = f.read()
-    f.seek(0)
-    return data
-
 
 def read_review(path: Path | bytes) -> Review:
     """Everything a reviewer left in ``path`` (a file, or a DOCX's bytes), in document
-    order."""
-    source: Path | io.BytesIO = io.BytesIO(path) if isinstance(path, bytes) else path
-    entries = _entries(source)
-    if entries is not None and entries > MAX_PARTS:
-        raise NotReadable(f"it holds {entries} files, more than the {MAX_PARTS} a Word "
-                          f"document may: {DAMAGED}")
-    try:
-        z = zipfile.ZipFile(source)
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise NotReadable(f"not a DOCX file (a ZIP package): {_reason(exc)}; pass the "
-                          "reviewed .docx file as Word or LibreOffice saved it") from None
-    with z:
-        document = _read_part(z, "word/document.xml")
+    order. The package is read within the shared reader's limits."""
+    with Package(path, MAX_PART_BYTES) as package:
+        document = package.xml("word/document.xml")
         if document is None:
             raise NotReadable("no word/document.xml: not a Word document")
-        notes = _read_part(z, "word/footnotes.xml")
-        comments = _read_part(z, "word/comments.xml")
-        extended = _read_part(z, "word/commentsExtended.xml")
-        custom = _read_part(z, "docProps/custom.xml")
-        core = _read_part(z, "docProps/core.xml")
+        notes = package.xml("word/footnotes.xml")
+        comments = package.xml("word/comments.xml")
+        extended = package.xml("word/commentsExtended.xml")
+        custom = package.xml("docProps/custom.xml")
+        core = package.xml("docProps/core.xml")
     review = Review()
     if custom is not None:
         for prop in custom.iter(f"{CUSTOM}property"):
