@@ -114,6 +114,10 @@ class Heading:
     anchor: str
     numbering: str  # the numbering sequence this heading belongs to ("body", "annex-1" …)
     former: Heading | Paragraph | None = field(default=None, kw_only=True)  # restyled from
+    # False for the heading of an empty clause (the next block is a heading at its level
+    # or above): it need not stay on the page of what follows, so a list of headings
+    # (an agenda) fills its pages in Word, LibreOffice and the PDF alike
+    keep_with_next: bool = field(default=True, kw_only=True, compare=False, metadata=SPARSE)
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 

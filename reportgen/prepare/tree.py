@@ -753,6 +753,8 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
     body += p.sections(report.body, ("body",), "body", 1, "",
                        _SiblingCount(report.options.heading_start - 1), "body")
     numbered_body, annexes, list_count = p.number(body, p.annexes() + p.appendices())
+    numbered_body = released_keeps(numbered_body)
+    annexes = tuple(replace(a, blocks=released_keeps(a.blocks)) for a in annexes)
     if p.problems:
         raise ContentError(p.problems)
     cover = build_cover(meta)
@@ -785,6 +787,19 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         report_name=loaded.name,
         sources_digest=sources_digest(loaded.sources),
     )
+
+
+def released_keeps(blocks: Sequence[d.Block]) -> tuple[d.Block, ...]:
+    """The headings of empty clauses (followed by a heading at their level or above)
+    no longer kept with the next block: a chain of them, such as an agenda of items
+    without text, breaks where the page ends instead of moving as one."""
+    out = list(blocks)
+    for i, block in enumerate(out[:-1]):
+        after = out[i + 1]
+        if isinstance(block, d.Heading) and isinstance(after, d.Heading) \
+                and after.level <= block.level:
+            out[i] = replace(block, keep_with_next=False)
+    return tuple(out)
 
 
 def _with_list_formats(block: d.Block, formats: tuple[str, ...]) -> d.Block:

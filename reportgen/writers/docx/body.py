@@ -239,11 +239,15 @@ class BodyWriter:
         match block:
             case d.Heading(number=None, title=title):
                 p = self.paragraph(_style_name(block))
+                if not block.keep_with_next:
+                    p.paragraph_format.keep_with_next = False
                 self.inlines(p, title)
                 self.mark(p, block.id)
                 self.restyled(p, block.former)
             case d.Heading(title=title, numbering=sequence):
                 p = self.paragraph(_style_name(block))
+                if not block.keep_with_next:
+                    p.paragraph_format.keep_with_next = False
                 self.number(p, self.heading_num(sequence, block.number_prefix),
                             block.number_depth - 1)
                 self.inlines(p, title)

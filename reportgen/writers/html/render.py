@@ -246,15 +246,17 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
 
 def _render_heading(heading: Heading) -> Markup:
     title = render_inlines(heading.title)
+    free = "" if heading.keep_with_next else " free"
     if heading.number is None:
-        return Markup('<p class="headingb" id="{}">{}</p>').format(heading.anchor, title)
+        return Markup('<p class="headingb{}" id="{}">{}</p>').format(free, heading.anchor,
+                                                                     title)
     level = min(max(heading.level, 1), 6)
     label = f"{heading.number} {_one_line(plain_text(heading.title))}"
     return Markup(
-        '<h{level} class="heading" id="{anchor}" data-bookmark="{label}">'
+        '<h{level} class="heading{free}" id="{anchor}" data-bookmark="{label}">'
         '<span class="num">{number}</span><span class="htitle">{title}</span></h{level}>'
-    ).format(level=level, anchor=heading.anchor, label=label, number=heading.number,
-             title=title)
+    ).format(level=level, free=free, anchor=heading.anchor, label=label,
+             number=heading.number, title=title)
 
 
 # -------------------------------------------------------------------------- lists
