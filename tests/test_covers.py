@@ -375,6 +375,52 @@ def test_a_document_without_meeting_or_date_is_refused(tmp_path: Path) -> None:
         in result.stderr, result.stderr
 
 
+def test_questions_left_empty_print_nothing_after_the_label(tmp_path: Path) -> None:
+    text = BARE_TD.replace("document:\n", 'document:\n  questions: ""\n', 1)
+    built = build_into(report_with(tmp_path / "q", text), tmp_path / "out")
+    rows = cover_rows(built.docx)
+    assert rows[1][:2] == ["Question(s):", ""]
+    page = normalise(flat(pdf_pages(built.pdf)[0]))
+    assert "Question(s):" in page and "N/A" not in page
+
+
+def test_a_plain_text_needs_neither_study_period_nor_date(tmp_path: Path) -> None:
+    folder = report_with(tmp_path / "bare-tor", "document:\n  kind: plain\n  group: TSAG\n"
+                         "  title: Terms of reference\nbody:\n  - title: Scope\n"
+                         "    text: The group studies.\n")
+    result = run_cli("check", str(folder))
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    built = build_into(folder, tmp_path / "out")
+    assert built.docx.name == "bare-tor!!MSW-E.docx"  # no ITU name without period and date
+    assert built.pdf is not None and built.pdf.name == "bare-tor!!PDF-E.pdf"
+    texts = docx_paragraph_texts(built.docx)
+    assert "Terms of reference" in texts and "Scope" in texts
+    assert "STUDY PERIOD" not in pdf_pages(built.pdf)[0]
+    # a TD still needs both
+    td = BARE_TD.replace('  study_period: "2025-2028"\n', "")
+    result = run_cli("check", str(report_with(tmp_path / "td", td)))
+    assert result.returncode == 1
+    assert "document: a td document needs document.study_period" in result.stderr
+
+
+@pytest.mark.parametrize(("letter", "shown"), [
+    ("E", "December 2018"), ("F", "décembre 2018"), ("S", "diciembre de 2018"),
+    ("R", "декабрь 2018\u00a0г."), ("A", "ديسمبر 2018"), ("C", "2018年12月")])
+def test_a_month_date_is_read_and_shown_as_month_and_year(letter: str, shown: str) -> None:
+    from reportgen.prepare import languages
+
+    meta = m.Metadata.model_validate({"kind": "plain", "group": "TSAG", "title": "T",
+                                      "date": "2018-12"})
+    assert isinstance(meta.date, m.MonthDate) and meta.date.isoformat() == "2018-12-01"
+    assert languages.locale(letter).month_year(meta.date) == shown
+    day = m.Metadata.model_validate({"kind": "plain", "group": "TSAG", "title": "T",
+                                     "date": "2018-12-14"})
+    assert not isinstance(day.date, m.MonthDate)
+    with pytest.raises(ValueError, match="'2018-13' is not a date"):
+        m.Metadata.model_validate({"kind": "plain", "group": "TSAG", "title": "T",
+                                   "date": "2018-13"})
+
+
 # ------------------------------------------------------------ names and languages
 
 

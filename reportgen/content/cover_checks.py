@@ -54,8 +54,11 @@ def check_cover(report: m.Report, add: Add) -> None:
         if near:  # a slip of one of the translated values, most likely
             add(("document", "purpose"), f"{meta.purpose!r} is printed as written (and "
                 f"not translated); did you mean {near[0]!r}?", "warning")
-    if meta.meeting is None and meta.date is None:
+    if meta.meeting is None and meta.date is None and kind is not m.DocumentKind.plain:
         add(("document",), "give document.meeting or document.date (YYYY-MM-DD): the "
             "document needs a date", "error")
+    if meta.study_period is None and kind is not m.DocumentKind.plain:
+        add(("document",), f"a {kind.value} document needs document.study_period "
+            "(YYYY-YYYY): its masthead and file name show it", "error")
     if meta.meeting is None and report.sessions:
         add(("sessions",), "sessions need document.meeting (place, start and end)", "error")

@@ -76,6 +76,45 @@ class TimeRange:
         return cls(start, end)
 
 
+class MonthDate(dt.date):
+    """A date given as a year and a month only (``2018-12``), as ITU dates an R report
+    ("December 2018"): the first of the month wherever a day is needed (file names,
+    timestamps), printed as the month and the year."""
+
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+DATE_FORMS = "write YYYY-MM-DD, or YYYY-MM for a month, e.g. 2018-12-10 or 2018-12"
+
+
+def _document_date(value: object) -> dt.date:
+    """``2018-12-10`` (a day) or ``2018-12`` (a month: a MonthDate)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        shown = f"{value!r} is not a date" if isinstance(value, int) else "not a date"
+        raise ValueError(f"{shown}; {DATE_FORMS}")
+    month = MONTH_RE.match(value)
+    try:
+        if month:
+            return MonthDate(int(month.group(1)), int(month.group(2)), 1)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a date ({error}); {DATE_FORMS}") from None
+    raise ValueError(f"{value!r} is not a date; {DATE_FORMS}")
+
+
+DocumentDate = Annotated[
+    dt.date,
+    PlainValidator(_document_date),
+    PlainSerializer(lambda v: f"{v:%Y-%m}" if isinstance(v, MonthDate) else v.isoformat(),
+                    return_type=str),
+    WithJsonSchema({"type": "string",
+                    "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
+                    "examples": ["2018-12-14", "2018-12"]}),
+]
+
+
 SessionTime = Annotated[
     TimeRange,
     PlainValidator(TimeRange.parse),
@@ -185,9 +224,10 @@ class Metadata(Strict):
         description="the cover layout: 2022, or 2017-2020 (Purpose, Keywords and the "
         "abstract inside the cover table)", examples=["2022", "2017-2020"])
     group: Text = Field(description="the ITU-T group", examples=["TSAG", "SG17"])
-    study_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")] = Field(
-        description="the study period, YYYY-YYYY; T17 in the file name comes from it",
-        examples=["2017-2020", "2022-2024"])
+    study_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")] | None = Field(
+        default=None,
+        description="the study period, YYYY-YYYY; T17 in the file name comes from it "
+        "(required but for plain)", examples=["2017-2020", "2022-2024"])
     number: int | None = Field(default=None, ge=0, le=99_999,
                                description="the TD or contribution number; leave it out for "
                                "a draft not yet numbered", examples=[446])
@@ -215,8 +255,9 @@ class Metadata(Strict):
                                     "leave it out for none (then give document.date)",
                              examples=[{"place": "Geneva", "start": "2018-12-10",
                                         "end": "2018-12-14"}])
-    questions: Text = Field(default="N/A", description="the Questions concerned; N/A when "
-                            "left out", examples=["N/A", "Q2/17"])
+    questions: str = Field(default="N/A", description="the Questions concerned; N/A when "
+                           "left out, \"\" for nothing after the label",
+                           examples=["N/A", "Q2/17", ""])
     source: str = Field(default="", description="who submits the document (required but for "
                         "plain)", examples=["Chairman, TSAG ad hoc group on Quantum", "China"])
     title: Text = Field(description="the document's title",
@@ -239,9 +280,10 @@ class Metadata(Strict):
                                      "on Quantum."])
     action: str = Field(default="", description="the 'Action:' line after the cover table; "
                         "empty for none", examples=["TSAG is invited to note this report."])
-    date: dt.date | None = Field(
-        default=None, description="document date (YYYY-MM-DD); defaults to the meeting's "
-        "first day", examples=["2018-12-14"],
+    date: DocumentDate | None = Field(
+        default=None, description="document date (YYYY-MM-DD), or a month (YYYY-MM) where "
+        "the document shows the month and year; defaults to the meeting's first day",
+        examples=["2018-12-14", "2018-12"],
     )
     liaison: Liaison | None = Field(
         default=None, description="ls only: the addressees, approval and deadline",

@@ -68,6 +68,12 @@ class Locale:
 
         return _spaces(format_date(day, "long", locale=self["babel"]))
 
+    def month_year(self, day: dt.date) -> str:
+        """``December 2018``, ``décembre 2018``, ``diciembre de 2018``, ``2018年12月``."""
+        from babel.dates import format_skeleton
+
+        return _spaces(format_skeleton("yMMMM", day, locale=self["babel"]))
+
     def weekday_date(self, day: dt.date) -> str:
         """``Tuesday 11 December 2018``, ``mardi 11 décembre 2018``."""
         from babel.dates import format_date

@@ -75,13 +75,16 @@ def masthead_number(meta: m.Metadata) -> str:
     return f"{text}{suffix}{meta.revision}" if meta.revision else text
 
 
-def document_day(meta: m.Metadata) -> dt.date:
+# the timestamp of a plain text with neither a meeting nor a date (and no
+# SOURCE_DATE_EPOCH): the earliest a ZIP file, hence a DOCX, can carry
+UNDATED = dt.date(1980, 1, 1)
+
+
+def document_day(meta: m.Metadata) -> dt.date | None:
     """The day that dates the document: the meeting's first day, else ``document.date``.
 
-    ``load`` refuses a document with neither."""
-    day = meta.meeting.start if meta.meeting else meta.date
-    assert day is not None
-    return day
+    ``load`` refuses a document with neither, except a plain text."""
+    return meta.meeting.start if meta.meeting else meta.date
 
 
 def itu_file_stem(meta: m.Metadata) -> str:
@@ -90,14 +93,19 @@ def itu_file_stem(meta: m.Metadata) -> str:
     The writer appends ``!MSW-E.docx`` or ``!PDF-E.pdf``; an unrevised document has an
     empty revision field (``…-0446!!MSW-E``). A draft without a number has ``draft`` in
     place of the four digits (``…-TD-GEN-draft!!MSW-E``); without a meeting, the date
-    part is ``document.date``.
+    part is ``document.date``. A plain text without a study period or a date has
+    none ("").
     """
+    day = document_day(meta)
+    if meta.study_period is None or (day is None
+                                     and meta.kind is not m.DocumentKind.contribution):
+        return ""  # a plain text without them: named after its folder
     period = meta.study_period[2:4]
     number = "draft" if meta.number is None else f"{meta.number:04d}"
     if meta.kind is m.DocumentKind.contribution:
         base = f"T{period}-{meta.group}-C-{number}"
     else:
-        base = (f"T{period}-{meta.group}-{document_day(meta):%y%m%d}-TD-{meta.category}-"
+        base = (f"T{period}-{meta.group}-{day:%y%m%d}-TD-{meta.category}-"
                 f"{number}")
     return f"{base}!{f'R{meta.revision}' if meta.revision else ''}"
 
@@ -119,11 +127,12 @@ def _left_to_right(text: str) -> str:
 def cover_labels(meta: m.Metadata) -> d.CoverLabels:
     """The cover's fixed texts in the document's language."""
     lang = i18n.locale(meta.language)
-    first, last = meta.study_period.split("-")
+    first, last = (meta.study_period or "-").split("-")
     return d.CoverLabels(
         organisation=lang["organisation"],
         sector=lang["sector"],
-        study_period=lang["study_period"].format(period=lang.numeric_range(first, last)),
+        study_period=lang["study_period"].format(period=lang.numeric_range(first, last))
+        if meta.study_period else "",
         original=lang["original"].format(language=lang.language_name(meta.original)),
         **{key: lang[key] for key in ("only", "questions", "source", "title", "purpose",
                                       "contact", "tel", "email", "keywords", "abstract",
@@ -160,7 +169,7 @@ def build_cover(meta: m.Metadata) -> d.Cover:
     return d.Cover(
         masthead_number=number,
         group=group_display(meta.group, meta.language),
-        study_period=meta.study_period,
+        study_period=meta.study_period or "",
         original=lang.language_name(meta.original),
         english_only=meta.english_only,
         questions=meta.questions,
@@ -758,7 +767,7 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
     if p.problems:
         raise ContentError(p.problems)
     cover = build_cover(meta)
-    when = date or meta.date or document_day(meta)
+    when = date or meta.date or document_day(meta) or UNDATED
     metadata = d.Metadata(
         title=meta.title,
         author=meta.source,
@@ -779,7 +788,7 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         end_mark=END_MARK if report.options.end_mark else "",
         heading_start=report.options.heading_start,
         list_instances=list_count,
-        file_stem=itu_file_stem(meta),
+        file_stem=itu_file_stem(meta) or f"{loaded.name}!",
         language_letter=meta.language,
         direction="rtl" if i18n.locale(meta.language).rtl else "ltr",
         warnings=tuple(str(w) for w in p.warnings()) + tuple(w for a in attached
