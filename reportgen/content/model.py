@@ -25,8 +25,9 @@ from pydantic import (
     model_validator,
 )
 
+from reportgen.content.docids import DOC_ID_PATTERN
+
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-DOC_ID_PATTERN = r"^(C|TD|R)\d+(R\d+)?$"
 # a counter (1, a, A, i, I) then ".", ")" or "-"; or a counter between parentheses
 LIST_FORMAT_PATTERN = r"^(\([1aAiI]\)|[1aAiI][.)-])$"
 TIME_RANGE_RE = re.compile(r"^(\d\d):(\d\d)(?: ?[-\u2013] ?(\d\d):(\d\d))?$")
@@ -322,7 +323,9 @@ class RegisteredDocument(Strict):
     """A document of the register: what an id cited in the text stands for."""
 
     id: DocId = Field(description="C (contribution), TD or R and the number; R1 for a "
-                      "revision", examples=["C54", "TD433R1"])
+                      "revision; as ITU writes it (C 054, TD433-R1, TD 433 Rev.1): "
+                      "matched by kind, number and revision",
+                      examples=["C54", "TD433R1", "TD 433 Rev.1"])
     title: Text = Field(description="the document's title",
                         examples=["Minutes of the first adhoc session on Quantum"])
     source: str = Field(default="", description="who submitted it; empty when not shown",

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from reportgen import tree as d
 from reportgen.content import model as m
+from reportgen.content.docids import normal_id
 from reportgen.content.loaded import LoadedReport, Path_
 from reportgen.content.markdown import (
     ProseContext,
@@ -214,8 +215,8 @@ class _Preparer:
         self.list_formats: list[tuple[str, ...]] = []  # the parts' own, innermost last
         self.urls = document_urls(report)
         self.lang = i18n.locale(report.document.language)
-        self.ctx = ProseContext(register={doc.id: doc.title for doc in report.documents},
-                                urls=self.urls)
+        self.ctx = ProseContext(register={normal_id(doc.id): doc.title
+                                          for doc in report.documents}, urls=self.urls)
 
     # ---------------------------------------------------------------- prose
 
@@ -244,7 +245,7 @@ class _Preparer:
 
     def cite(self, doc_id: str | None, path: Path_) -> None:
         if doc_id:
-            self.ctx.cited.setdefault(doc_id, []).append(self.loaded.origin(path))
+            self.ctx.cited.setdefault(normal_id(doc_id), []).append(self.loaded.origin(path))
 
     def block_id(self, explicit: str | None, default: str, path: Path_) -> str:
         """The author's ``id:`` (checked unique) or the positional id."""
@@ -382,9 +383,10 @@ class _Preparer:
         headings = dict(self.lang.documents_table)
         headings.update((str(k), v) for k, v in spec.headings.items())
         header = tuple(d.Cell((d.Text(headings[c]),)) for c in spec.columns)
-        register = {doc.id: doc for doc in self.report.documents}
-        chosen = [register[i] for i in spec.ids] if spec.ids else self.report.documents
-        self.listed.update(doc.id for doc in chosen)
+        register = {normal_id(doc.id): doc for doc in self.report.documents}
+        chosen = [register[normal_id(i)] for i in spec.ids] if spec.ids \
+            else self.report.documents
+        self.listed.update(normal_id(doc.id) for doc in chosen)
         index = {doc.id: i for i, doc in enumerate(self.report.documents)}
         rows = tuple(
             tuple(d.Cell(self.doc_id(doc.id) if c == "id" else (d.Text(getattr(doc, c)),),
@@ -397,7 +399,7 @@ class _Preparer:
 
     def doc_id(self, doc_id: str) -> tuple[d.Inline, ...]:
         """A document id in a table cell: a link to its page when it has one."""
-        url = self.urls.get(doc_id)
+        url = self.urls.get(normal_id(doc_id))
         return (d.Link(url, (d.Text(doc_id),)),) if url else (d.Text(doc_id),)
 
     def sessions_table(self, spec: m.SessionsTable) -> d.Table:
@@ -567,7 +569,7 @@ class _Preparer:
                                      f"{doc_id} is cited but not in the documents register",
                                      "warning"))
         for i, doc in enumerate(self.report.documents):
-            if doc.id not in self.ctx.cited and doc.id not in self.listed:
+            if normal_id(doc.id) not in self.ctx.cited and normal_id(doc.id) not in self.listed:
                 o = self.loaded.origin(("documents", i, "id"))
                 found.append(Problem(o.file, o.line, o.col, f"documents[{i}].id",
                                      f"{doc.id} is registered but neither cited nor listed in a "
@@ -699,7 +701,8 @@ def document_urls(report: m.Report) -> dict[str, str]:
     """The page of every registered document; none when the options turn links off."""
     if not report.options.document_links:
         return {}
-    found = {doc.id: document_url(doc.id, report.document) for doc in report.documents}
+    found = {normal_id(doc.id): document_url(normal_id(doc.id), report.document)
+             for doc in report.documents}
     return {doc_id: url for doc_id, url in found.items() if url}
 
 
