@@ -222,6 +222,8 @@ class Table:
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
     align: tuple[Literal["left", "center"], ...]
     title: str = field(default="", kw_only=True)
+    # no cell borders: a layout table's default (TableSpec.grid)
+    borderless: bool = field(default=False, kw_only=True, metadata=SPARSE)
     row_changes: tuple[Change, ...] = field(default=(), kw_only=True)  # per row, if marked
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)

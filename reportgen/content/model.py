@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    StrictBool,
     StringConstraints,
     WithJsonSchema,
     model_validator,
@@ -474,6 +475,9 @@ class TableSpec(Strict):
         min_length=1, description="the rows: one Markdown cell per column; a mapping "
         "{text, colspan, rowspan} spans, and the cells it covers are left out of the rows",
         examples=[[["C54", "Proposal"]], [[{"text": "WP1", "rowspan": 2}, "C54"], ["C55"]]])
+    grid: StrictBool | None = Field(
+        default=None, description="draw the cell borders; by default a titled table has "
+        "them and a layout table (no title) has none", examples=[True, False])
 
     @property
     def headed(self) -> bool:

@@ -438,7 +438,8 @@ class _Preparer:
         table = _table(spec.title or "", header, rows,
                        _fractions([c.width for c in spec.columns]),
                        tuple(c.align for c in spec.columns))
-        return replace(table, header_more=more)
+        grid = spec.grid if spec.grid is not None else bool(spec.title)
+        return replace(table, header_more=more, borderless=not grid)
 
     def table_rows(self, rows: list[list[m.TableCell]],
                    path: Path_) -> tuple[tuple[d.Cell, ...], ...]:

@@ -339,6 +339,8 @@ class BodyWriter:
             # tables with nothing between them would become one
             self.paragraph("Table_text")
         result = word_table(self, table)
+        if table.borderless:
+            oxml.no_borders(oxml.element(result))
         if self.tracker is not None:
             for r, change in enumerate(table.row_changes, start=len(table.header_rows)):
                 if change:

@@ -362,7 +362,8 @@ def _render_table(table: Table) -> Markup:
         body = Markup("<tbody>\n{}\n</tbody>").format(Markup("\n").join(rendered))
     caption = Markup('<p class="table-title">{}</p>\n').format(table.caption) \
         if table.caption else Markup("")
-    classes = "data" if table.caption else "data layout"
+    classes = ("data" if table.caption else "data layout") + \
+        (" borderless" if table.borderless else "")
     return Markup(
         '{caption}<table class="{classes}">\n<colgroup>{cols}</colgroup>\n{head}{body}\n'
         '</table>'
