@@ -61,7 +61,7 @@ def test_a_layout_table_has_no_borders_and_a_data_table_keeps_its_grid(
     folder = report(tmp_path / "r", [
         {"table": SIGNATURES}, {"table": DATA},
         {"table": {**SIGNATURES, "grid": True}}, {"table": {**DATA, "grid": False}}])
-    doc, docx, pdf = outputs(folder, tmp_path)
+    doc, docx, _ = outputs(folder, tmp_path)
     tables = [b for b in doc.body if isinstance(b, d.Table)]
     assert [t.borderless for t in tables] == [True, False, False, True]
     body = docx_part(docx, "word/document.xml").find(f"{W}body")
@@ -98,7 +98,7 @@ def test_a_layout_table_after_the_cover_keeps_the_docx_gap_in_both_outputs(
         tmp_path: Path) -> None:
     _, docx, pdf = outputs(report(tmp_path / "r", [{"table": SIGNATURES}]), tmp_path)
     body = docx_part(docx, "word/document.xml").find(f"{W}body")
-    tbl = [t for t in body.findall(f"{W}tbl") if "LEFT1" in "".join(t.itertext())][0]
+    tbl = next(t for t in body.findall(f"{W}tbl") if "LEFT1" in "".join(t.itertext()))
     spacer = tbl.getprevious()
     assert spacer.tag == f"{W}p" and "".join(spacer.itertext()) == ""
     ours, theirs = gap_below_abstract(pdf), gap_below_abstract(libreoffice_pdf(docx))
