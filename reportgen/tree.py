@@ -359,6 +359,10 @@ class CoverLabels:
     for_information: str
     approval: str
     deadline: str
+    # a liaison statement's other rows: "" on the cover of any other kind
+    cc: str = field(default="", metadata=SPARSE)  # "Cc:"
+    sent: str = field(default="", metadata=SPARSE)  # "Date sent:"
+    attachments: str = field(default="", metadata=SPARSE)  # "Attachments:"
 
 
 @dataclass(frozen=True)
@@ -370,6 +374,9 @@ class Liaison:
     for_information: str
     approval: str
     deadline: str  # "15 September 2023"
+    cc: str = field(default="", metadata=SPARSE)  # "ITU-T SG11"
+    sent: str = field(default="", metadata=SPARSE)  # "5 June 2023"
+    attachments: str = field(default="", metadata=SPARSE)  # one per line
 
 
 @dataclass(frozen=True)
@@ -395,6 +402,9 @@ class Cover:
     running_header: str = ""  # the header's second line: the number, or the group if none
     subtitle: str = ""  # plain only
     liaison: Liaison | None = None  # ls only
+    # the width of the label column in twips when its longest label needs more than the
+    # template's 2.80 cm (For information to:); 0: the template's
+    label_width: int = field(default=0, metadata=SPARSE)
 
 
 @dataclass(frozen=True)

@@ -825,13 +825,14 @@ def cover_table() -> etree._Element:
     )
 
 
-LIAISON_ROWS = ("for_action", "for_comment", "for_information", "approval", "deadline")
+LIAISON_ROWS = ("for_action", "for_comment", "for_information", "cc", "approval", "sent",
+                "deadline", "attachments")
 
 
 def liaison_rows() -> list[etree._Element]:
     """A liaison statement's block: the centred LIAISON STATEMENT row, then one row per
-    field given (For action to:, For comment to:, For information to:, Approval:,
-    Deadline:)."""
+    field given (For action to:, For comment to:, For information to:, Cc:, Approval:,
+    Date sent:, Deadline:, Attachments:)."""
     heading = row(cell(TEXT_WIDTH, paragraph(run("{{ labels.liaison_statement }}", BOLD),
                                              para=Para(before=240, after=120, jc="center")),
                        span=3))

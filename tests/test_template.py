@@ -131,7 +131,8 @@ NO_OPTIONAL = {
     "action": "",
 }
 
-LIAISON_FIELDS = ("for_action", "for_comment", "for_information", "approval", "deadline")
+LIAISON_FIELDS = ("for_action", "for_comment", "for_information", "cc", "approval", "sent",
+                  "deadline", "attachments")
 # Every docxtpl tag of the template: the placeholder contract.
 EXPECTED_TAGS = {
     "word/document.xml": {

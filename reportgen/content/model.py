@@ -211,6 +211,16 @@ class Liaison(Strict):
     deadline: dt.date | Literal["N/A"] | None = Field(
         default=None, description="the reply deadline (YYYY-MM-DD) ('Deadline:'), or N/A "
         "when no reply is expected", examples=["2023-09-15", "N/A"])
+    cc: list[Text] = Field(default_factory=list,
+                           description="the groups sent a copy ('Cc:')",
+                           examples=[["ITU-T SG11"]])
+    sent: DocumentDate | None = Field(
+        default=None, description="the day the LS was sent (YYYY-MM-DD) ('Date sent:')",
+        examples=["2023-06-05"])
+    attachments: list[Text] = Field(default_factory=list,
+                                    description="what is attached, one line each "
+                                    "('Attachments:')",
+                                    examples=[["TSAG-TD251: terms of reference of FG-MV"]])
 
 
 class Metadata(Strict):

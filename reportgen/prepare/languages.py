@@ -24,7 +24,7 @@ TEXT_KEYS = ("babel", "direction", "organisation", "sector", "study_period", "st
              "email", "keywords", "abstract", "action", "contribution", "liaison_statement",
              "for_action", "for_comment", "for_information", "approval", "deadline",
              "place_and_dates", "table", "figure", "annex", "appendix", "appendix_obligation",
-             "note", "weekday_date")
+             "note", "weekday_date", "cc", "sent", "attachments")
 
 
 class LocaleError(Exception):

@@ -38,7 +38,15 @@ from reportgen.prepare.labels import (
     markdown_pattern,
     parse_format,
 )
-from reportgen.prepare.layout import END_MARK, FIGURE_MAX_HEIGHT_CM, TEXT_WIDTH_CM
+from reportgen.prepare.layout import (
+    CELL_MARGIN,
+    COVER_LABEL_WIDTH,
+    END_MARK,
+    FIGURE_MAX_HEIGHT_CM,
+    SIZE_BODY,
+    TEXT_WIDTH_CM,
+)
+from reportgen.prepare.measure import text_width_twips
 
 T = TypeVar("T")
 
@@ -46,6 +54,9 @@ LANGUAGES = i18n.LANGUAGES
 MAX_HEADING_LEVEL = 3
 DOC_COLUMN_WIDTHS = {"id": 1.2, "source": 1.6, "title": 4.0}
 MAX_LIST_NUMBER = 32767  # the largest start value Word accepts
+LIAISON_FIELDS = ("for_action", "for_comment", "for_information", "cc", "approval", "sent",
+                  "deadline", "attachments")  # the rows of an LS, in the order printed
+LABEL_SLACK = 40  # 2 pt: what Word and LibreOffice round or kern differently
 
 
 def long_date(day: dt.date, weekday: bool = False, language: str = "E") -> str:
@@ -140,6 +151,8 @@ def cover_labels(meta: m.Metadata) -> d.CoverLabels:
                                       "action", "contribution", "liaison_statement",
                                       "for_action", "for_comment", "for_information",
                                       "approval", "deadline")},
+        **({key: lang[key] for key in ("cc", "sent", "attachments")}
+           if meta.kind is m.DocumentKind.ls else {}),
     )
 
 
@@ -156,7 +169,33 @@ def build_liaison(meta: m.Metadata) -> d.Liaison | None:
         approval=given.approval,
         deadline=given.deadline if isinstance(given.deadline, str) else
         lang.long_date(given.deadline) if given.deadline else "",
+        cc=", ".join(given.cc),
+        sent=shown_date(given.sent, meta.language) if given.sent else "",
+        attachments="\n".join(given.attachments),
     )
+
+
+def shown_date(day: dt.date, language: str) -> str:
+    """``14 December 2018``; a date given as a month (``2018-12``): ``December 2018``."""
+    lang = i18n.locale(language)
+    return lang.month_year(day) if isinstance(day, m.MonthDate) else lang.long_date(day)
+
+
+def label_width(cover: d.Cover) -> int:
+    """The cover's label column in twips: the template's 2.80 cm, or what its longest
+    printed label needs on one line (bold, 12 pt, with the cells' margins), rounded up
+    to 10 twips; 0 when the template's width is enough."""
+    labels = cover.labels
+    printed = [labels.questions, labels.source, labels.title, labels.contact]
+    printed += [label for label, value in ((labels.purpose, cover.purpose),
+                                           (labels.keywords, cover.keywords),
+                                           (labels.abstract, cover.abstract)) if value]
+    if cover.liaison is not None:
+        printed += [getattr(labels, name) for name in LIAISON_FIELDS
+                    if getattr(cover.liaison, name)]
+    needed = max(text_width_twips(label, SIZE_BODY, bold=True) for label in printed)
+    needed = -(-(needed + 2 * CELL_MARGIN + LABEL_SLACK) // 10) * 10
+    return needed if needed > COVER_LABEL_WIDTH else 0
 
 
 def build_cover(meta: m.Metadata) -> d.Cover:
@@ -167,7 +206,7 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         place=meeting.place, dates=lang.date_range(meeting.start, meeting.end)) \
         if meeting else ""
     number = masthead_number(meta)
-    return d.Cover(
+    cover = d.Cover(
         masthead_number=number,
         group=group_display(meta.group, meta.language),
         study_period=meta.study_period or "",
@@ -193,6 +232,8 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         subtitle=meta.subtitle if meta.kind is m.DocumentKind.plain else "",
         liaison=build_liaison(meta),
     )
+    return replace(cover, label_width=label_width(cover)) if meta.kind is not \
+        m.DocumentKind.plain else cover
 
 
 @dataclass

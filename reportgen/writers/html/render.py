@@ -18,13 +18,14 @@ from markupsafe import Markup, escape
 
 from reportgen.content.tablegrid import bands, has_spans, place
 from reportgen.paths import templates_dir
+from reportgen.prepare.layout import COVER_LABEL_WIDTH, COVER_MIDDLE_WIDTH, TEXT_WIDTH_CM, cm
 from reportgen.prepare.layout import LIST_POSITIONS_CM as LIST_GEOMETRY
-from reportgen.prepare.layout import TEXT_WIDTH_CM
 from reportgen.tree import (
     Annex,
     Block,
     Cell,
     Contact,
+    Cover,
     Deleted,
     DocRef,
     Document,
@@ -105,7 +106,18 @@ def _render_one(doc: Document) -> str:
         body=_marked_against(doc) + render_blocks(doc.body),
         annexes=Markup("").join(render_annex(a) for a in doc.annexes),
         end_mark=doc.end_mark,
+        columns=_label_columns(doc.cover),
     )
+
+
+def _label_columns(cover: Cover) -> dict[str, Markup]:
+    """The widths of the cover's label and middle columns when the label column is
+    wider than the template's (the middle one gives up what the labels take)."""
+    if not cover.label_width:
+        return {"label": Markup(""), "mid": Markup("")}
+    extra = cover.label_width - COVER_LABEL_WIDTH
+    return {"label": Markup(' style="width:{:.3f}cm"').format(cm(cover.label_width)),
+            "mid": Markup(' style="width:{:.3f}cm"').format(cm(COVER_MIDDLE_WIDTH - extra))}
 
 
 def _marked_cover(doc: Document) -> object:
