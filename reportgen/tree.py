@@ -199,6 +199,9 @@ class Cell:
     content: tuple[Inline, ...]
     colspan: int = field(default=1, kw_only=True, metadata=SPARSE)
     rowspan: int = field(default=1, kw_only=True, metadata=SPARSE)
+    # a cell of several paragraphs or with lists: its blocks (Paragraph and ListBlock
+    # only), and then ``content`` is empty
+    blocks: tuple[Block, ...] = field(default=(), kw_only=True, metadata=SPARSE)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
     @property

@@ -97,6 +97,31 @@ def to_inlines(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Inline, 
     return blocks[0].content
 
 
+def to_cell(text: str, origin: Origin, ctx: ProseContext,
+            ) -> tuple[tuple[d.Inline, ...], tuple[d.Block, ...]]:
+    """Read a table cell: one paragraph gives its inline nodes; several paragraphs or
+    lists give blocks (anything else is refused: a cell holds no table, quote or note)."""
+    before = len(ctx.problems)
+    blocks = to_blocks(text, origin, ctx)
+    if not blocks or len(ctx.problems) > before:
+        return (), ()
+    if len(blocks) == 1 and isinstance(blocks[0], d.Paragraph):
+        return blocks[0].content, ()
+    if not all(_cell_block(b) for b in blocks):
+        ctx.problems.append((origin, "a table cell holds paragraphs and lists only (no "
+                                     "tables, quotes or notes)"))
+        return (), ()
+    return (), blocks
+
+
+def _cell_block(block: d.Block) -> bool:
+    if isinstance(block, d.Paragraph):
+        return True
+    if isinstance(block, d.ListBlock):
+        return all(_cell_block(b) for item in block.items for b in item.blocks)
+    return False
+
+
 class _Converter:
     def __init__(self, ctx: ProseContext, origin: Origin) -> None:
         self.ctx = ctx

@@ -23,6 +23,7 @@ from reportgen.content.markdown import (
     as_quotation,
     plain_inlines,
     to_blocks,
+    to_cell,
     to_inlines,
 )
 from reportgen.content.yaml_source import dotted
@@ -490,8 +491,11 @@ class _Preparer:
             cells = []
             for c, cell in enumerate(row):
                 here = self.loaded.cell_path((*path, r, c))
-                cells.append(d.Cell(self.inlines(cell.text, here), colspan=cell.colspan,
-                                    rowspan=cell.rowspan, origin=self.value_origin(here)))
+                origin = self.loaded.prose.get(here, (cell.text, self.loaded.origin(here)))[1]
+                content, blocks = self.collect(
+                    here, lambda text=cell.text, at=origin: to_cell(text, at, self.ctx))
+                cells.append(d.Cell(content, colspan=cell.colspan, rowspan=cell.rowspan,
+                                    blocks=blocks, origin=self.value_origin(here)))
             out.append(tuple(cells))
         return tuple(out)
 
@@ -678,7 +682,8 @@ class _Numberer:
         raise TypeError(f"not a block node: {block!r}")
 
     def cells(self, cells: tuple[d.Cell, ...], table_id: str, row: int) -> tuple[d.Cell, ...]:
-        return tuple(replace(cell, content=self.inlines(cell.content, cell_id(table_id, row, c)))
+        return tuple(replace(cell, content=self.inlines(cell.content, cell_id(table_id, row, c)),
+                             blocks=self.blocks(cell.blocks))
                      for c, cell in enumerate(cells))
 
     def inlines(self, nodes: tuple[d.Inline, ...], owner: str) -> tuple[d.Inline, ...]:
@@ -766,6 +771,14 @@ def _with_id(block: d.Block, block_id: str) -> d.Block:
                 for k, item in enumerate(items, 1)))
         case d.Quote(blocks=inner):
             return replace(block, id=block_id, blocks=identified(inner, block_id))
+        case d.Table() if any(c.blocks for row in block.all_rows for c in row):
+            # a cell's blocks: the cell's id, then .1, .2 … (body.1.text.2.r1c0.1)
+            rows = tuple(tuple(replace(c, blocks=identified(c.blocks, cell_id(block_id, r, k)))
+                               for k, c in enumerate(row))
+                         for r, row in enumerate(block.all_rows))
+            heads = len(block.header_rows)
+            return replace(block, id=block_id, header=rows[0] if heads else (),
+                           header_more=rows[1:heads], rows=rows[heads:])
     return replace(block, id=block_id)
 
 

@@ -27,6 +27,7 @@ from docx.text.run import Run
 
 from reportgen import tree as d
 from reportgen.prepare.anchors import anchors, bookmark_name
+from reportgen.prepare.layout import LIST_INDENTS
 from reportgen.writers.docx import oxml
 from reportgen.writers.docx.figures import write_figure
 from reportgen.writers.docx.footnotes import Footnotes, reference
@@ -327,6 +328,52 @@ class BodyWriter:
         num_pr = oxml.element(p).get_or_add_pPr().get_or_add_numPr()
         num_pr.get_or_add_ilvl().val = ilvl
         num_pr.get_or_add_numId().val = num_id
+
+    def cell_blocks(self, first: WordParagraph, blocks: tuple[d.Block, ...],
+                    style: str) -> None:
+        """A table cell's paragraphs and lists, from its first paragraph ``first`` on:
+        every paragraph in the cell's style, a list item numbered by Word as in the
+        body (its level's indents, inside the cell)."""
+        cell_p = first
+        used = False
+
+        def paragraph(like: WordParagraph | None = None) -> WordParagraph:
+            nonlocal cell_p, used
+            if not used:
+                used = True
+                return cell_p
+            new = cell_p.insert_paragraph_before()  # then moved after the last one
+            oxml.element(cell_p).addnext(oxml.element(new))
+            cell_p = new
+            self.set_style(new, style)
+            if like is not None and like.alignment is not None:
+                new.alignment = like.alignment
+            return new
+
+        def write(blocks: tuple[d.Block, ...], indent: int = 0) -> None:
+            for block in blocks:
+                if isinstance(block, d.Paragraph):
+                    p = paragraph(first)
+                    if indent:  # a further paragraph of an item: under its text
+                        p.paragraph_format.left_indent = Twips(indent)
+                    self.inlines(p, block.content)
+                    self.mark(p, block.id)
+                elif isinstance(block, d.ListBlock):
+                    num_id = self.numbering.list(block.counter, block.pattern, block.level,
+                                                 block.start)
+                    for item in block.items:
+                        head = paragraph()
+                        self.number(head, num_id, block.level - 1)
+                        rest = item.blocks
+                        if rest and isinstance(rest[0], d.Paragraph):
+                            self.inlines(head, rest[0].content)
+                            self.mark(head, rest[0].id)
+                            rest = rest[1:]
+                        else:
+                            self.mark(head, item.id)
+                        write(rest, LIST_INDENTS[block.level - 1].left)
+
+        write(blocks)
 
     def table(self, table: d.Table) -> None:
         assert self.anchor is not None

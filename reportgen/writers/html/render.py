@@ -357,7 +357,7 @@ def _render_table(table: Table) -> Markup:
     if table.header_rows:
         head = Markup("<thead>{}</thead>\n").format(Markup("").join(
             Markup("<tr>{}</tr>").format(Markup("").join(
-                Markup("<th{}>{}</th>").format(_spans(c), render_inlines(c.content))
+                Markup("<th{}>{}</th>").format(_spans(c), _cell_content(c))
                 for c in row))
             for row in table.header_rows))
     changes = table.row_changes or ("",) * len(table.rows)
@@ -380,6 +380,20 @@ def _render_table(table: Table) -> Markup:
         '{caption}<table class="{classes}">\n<colgroup>{cols}</colgroup>\n{head}{body}\n'
         '</table>'
     ).format(caption=caption, classes=classes, cols=cols, head=head, body=body)
+
+
+def _cell_content(cell: Cell) -> Markup:
+    """A cell's text; a cell of several paragraphs or with lists: its blocks, each
+    paragraph a ``p.cell`` (Table_text in the DOCX), each list as in the body."""
+    if not cell.blocks:
+        return render_inlines(cell.content)
+    out = []
+    for block in cell.blocks:
+        if isinstance(block, Paragraph):
+            out.append(Markup('<p class="cell">{}</p>').format(render_inlines(block.content)))
+        elif isinstance(block, ListBlock):
+            out.append(_render_list(block, 0.0))
+    return Markup("\n").join(out)
 
 
 def _spans(cell: Cell) -> Markup:
@@ -406,7 +420,7 @@ def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "",
     cells = Markup("").join(
         Markup('<td class="{}"{}>{}</td>').format(
             "center" if col < len(align) and align[col] == "center" else "left",
-            _spans(cell), render_inlines(cell.content))
+            _spans(cell), _cell_content(cell))
         for col, cell in zip(starts, row, strict=True))
     if change:
         return Markup('<tr class="rev-{}">{}</tr>').format(change, cells)
