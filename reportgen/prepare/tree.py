@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TypeVar
 
 from reportgen import tree as d
@@ -492,8 +493,8 @@ class _Preparer:
             for c, cell in enumerate(row):
                 here = self.loaded.cell_path((*path, r, c))
                 origin = self.loaded.prose.get(here, (cell.text, self.loaded.origin(here)))[1]
-                content, blocks = self.collect(
-                    here, lambda text=cell.text, at=origin: to_cell(text, at, self.ctx))
+                content, blocks = self.collect(here, partial(to_cell, cell.text, origin,
+                                                             self.ctx))
                 cells.append(d.Cell(content, colspan=cell.colspan, rowspan=cell.rowspan,
                                     blocks=blocks, origin=self.value_origin(here)))
             out.append(tuple(cells))
