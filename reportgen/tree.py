@@ -258,6 +258,28 @@ class PageBreak:
 
 
 @dataclass(frozen=True)
+class ContentsEntry:
+    """One line of a table of contents: a clause (level 1-3) or an annex (level 1)."""
+
+    level: int
+    number: str  # "2.1", "Annex 1"; "" for an unnumbered clause
+    title: str
+    anchor: str  # the heading's anchor (the HTML id)
+    target: str  # the heading's block id (the DOCX bookmark is named after it)
+    page: int = 0  # its page in our PDF's layout; 0 until a layout has been made
+
+
+@dataclass(frozen=True)
+class Contents:
+    """A table of contents, filled in by ``prepare`` from the document's headings."""
+
+    title: str  # "Table of Contents"
+    entries: tuple[ContentsEntry, ...] = ()
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True)
 class Picture:
     """A figure's image, checked when the report was loaded. ``data`` is its bytes (not
     compared: ``digest`` is); ``path`` where it is, for the PDF's sandboxed fetcher."""
@@ -322,7 +344,8 @@ class Revised:
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
-Block = Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Figure | Revised
+Block = (Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Figure | Revised
+         | Contents)
 
 # --------------------------------------------------------------- the document
 
@@ -405,6 +428,11 @@ class Cover:
     running_header: str = ""  # the header's second line: the number, or the group if none
     subtitle: str = ""  # plain only
     liaison: Liaison | None = None  # ls only
+    # a report (kind: report): the month and year under its number ("APRIL 2018"), and
+    # the centred lines after the Question(s) row ("TELECOMMUNICATION STANDARDIZATION
+    # ADVISORY GROUP", "REPORT 2")
+    report_date: str = field(default="", metadata=SPARSE)
+    report_lines: tuple[str, ...] = field(default=(), metadata=SPARSE)
     # the width of the label column in twips when its longest label needs more than the
     # template's 2.80 cm (For information to:); 0: the template's
     label_width: int = field(default=0, metadata=SPARSE)

@@ -241,6 +241,8 @@ class Para:
     keep_lines: bool = False
     page_break_before: bool = False
     tabs: tuple[int, ...] = ()
+    leader_tab: int | None = None  # a right tab with a dot leader (tables of contents)
+    cleared: tuple[int, ...] = ()  # tab stops of the base style this style removes
     before: int | None = None
     after: int | None = None
     left: int | None = None
@@ -264,8 +266,12 @@ class Para:
             flag("w:keepNext", self.keep_next),
             flag("w:keepLines", self.keep_lines),
             flag("w:pageBreakBefore", self.page_break_before),
-            el("w:tabs", [el("w:tab", val="left", pos=p) for p in self.tabs])
-            if self.tabs
+            el("w:tabs", [el("w:tab", val=v, pos=p) for v, p in sorted(
+                [("left", p) for p in self.tabs] + [("clear", p) for p in self.cleared],
+                key=lambda t: t[1])]
+               + ([el("w:tab", val="right", leader="dot", pos=self.leader_tab)]
+                  if self.leader_tab else []))
+            if self.tabs or self.leader_tab or self.cleared
             else None,
             el("w:spacing", attrs=spacing) if spacing else None,
             el("w:ind", attrs=ind) if ind else None,
@@ -452,6 +458,14 @@ STYLES: tuple[Style, ...] = (
         para=Para(keep_next=True, before=160),
         font=BOLD,
     ),
+    # Tables of contents: the number at the level's indent, TAB to the title, dot leader
+    # to the page number at the right margin (TOC field entries)
+    *(pstyle(f"toc {level}", f"TOC{level}", next_style="Normal",
+             para=Para(tabs=(layout.TOC_INDENT * level,), leader_tab=layout.TEXT_WIDTH,
+                       cleared=tuple(t for t in NORMAL_TABS if t != layout.TOC_INDENT * level),
+                       before=120 if level == 1 else 60, left=layout.TOC_INDENT * level,
+                       hanging=layout.TOC_INDENT))
+      for level in (1, 2, 3)),
     pstyle(
         "Heading_i",
         "Headingi",
@@ -728,7 +742,12 @@ def masthead_row() -> etree._Element:
             tag("{%p if cover.masthead_number %}"),
             paragraph(run("{{ cover.masthead_number }}", number), para=right),
             tag("{%p endif %}"),
+            # a report: the month and year in place of the group (TSAG – R 2 – E)
+            tag("{%p if cover.report_date %}"),
+            paragraph(run("{{ cover.report_date }}", group), para=right),
+            tag("{%p else %}"),
             paragraph(run("{{ cover.group }}", group), para=right),
+            tag("{%p endif %}"),
             tag("{%p if cover.english_only %}"),
             paragraph(run("{{ labels.only }}"), para=right),
             tag("{%p endif %}"),
@@ -799,6 +818,12 @@ def cover_table() -> etree._Element:
             "cover.is_contribution",
             row(cell(TEXT_WIDTH, paragraph(run("{{ labels.contribution }}", BOLD), para=CENTER),
                      span=3)),
+        ),
+        optional_rows(  # a report: TELECOMMUNICATION STANDARDIZATION ADVISORY GROUP / REPORT 2
+            "cover.report_lines",
+            row(cell(TEXT_WIDTH, tag("{%p for line in cover.report_lines %}"),
+                     paragraph(run("{{ line }}", BOLD), para=CENTER),
+                     tag("{%p endfor %}"), span=3)),
         ),
         row(label("{{ labels.source }}"), wide("{{ cover.source }}")),
         row(

@@ -20,7 +20,7 @@ from .conftest import SEED, pdf_text, run_cli
 KEY_LINE = re.compile(r"^(\s*)(?:- )?([a-z_]+):")
 FLOW_KEY = re.compile(r"[{,]\s*([a-z_]+):")
 KINDS = [("td", "2022"), ("td", "2017-2020"), ("contribution", "2022"), ("ls", "2022"),
-         ("plain", "2022")]
+         ("plain", "2022"), ("report", "2017-2020")]
 
 
 def _models_below(model: type[BaseModel], skip: set[type[BaseModel]]) -> set[type[BaseModel]]:
@@ -66,7 +66,8 @@ def test_a_new_report_checks_without_warnings_and_builds(kind: str, layout: str,
     out = tmp_path / "out" / folder.name
     (docx_file,) = out.glob("*.docx")
     (pdf_file,) = out.glob("*.pdf")
-    marker = "-C-0100!" if kind == "contribution" else "-TD-GEN-0100!"
+    marker = {"contribution": "-C-0100!", "report": "T25-TSAG-R-0002!"}.get(kind,
+                                                                           "-TD-GEN-0100!")
     assert marker in docx_file.name
     word = docx.Document(str(docx_file))
     word_text = "\n".join(p.text for p in word.paragraphs)
@@ -75,6 +76,13 @@ def test_a_new_report_checks_without_warnings_and_builds(kind: str, layout: str,
     assert ("Keywords" in printed) is (layout == "2017-2020")
     assert ("LIAISON STATEMENT" in printed) is (kind == "ls")
     assert ("For action" in printed) is (kind == "ls")  # the For action to: row
+    if kind == "report":  # its masthead, its REPORT lines and its table of contents
+        for text in ("TSAG \u2013 R 2 \u2013 E", "FEBRUARY 2026", "REPORT 2",
+                     "Table of Contents"):
+            assert text in printed, text
+        assert "Table of Contents" in word_text and ' TOC \\o "1-3"' in "".join(
+            t.text or "" for t in word.element.body.iter(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instrText"))
     if kind == "plain":  # no cover table: the title, centred, starts the page
         assert word.paragraphs[0].style.name == "Rec_Title"
         assert "Title:" not in printed and "INTERNATIONAL TELECOMMUNICATION" not in printed
@@ -101,6 +109,8 @@ def test_every_key_of_a_new_report_is_commented_and_every_field_shown(
     # alone has liaison rows; a plain text has no cover, so no cover-only field
     skip = {m.Session, m.Statement} if kind != "td" else set()
     unused = {"session", "sessions_table", "statement"} if kind != "td" else set()
+    if kind != "report":  # a table of contents is shown in a new report only
+        unused.add("contents")
     if kind != "ls":
         skip.add(m.Liaison)
     if kind == "plain":
@@ -146,7 +156,7 @@ def test_a_folder_with_something_in_it_is_refused_and_left_alone(tmp_path: Path)
 def test_an_unknown_kind_or_layout_is_a_usage_error(tmp_path: Path) -> None:
     bad_kind = run_cli("new", "minutes", str(tmp_path / "a"))
     assert bad_kind.returncode == 2
-    assert "KIND must be td, contribution, ls or plain" in bad_kind.stderr
+    assert "KIND must be td, contribution, ls, plain or report" in bad_kind.stderr
     bad_layout = run_cli("new", "td", str(tmp_path / "b"), "--layout", "2019")
     assert bad_layout.returncode == 2 and "--layout must be" in bad_layout.stderr
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -91,6 +91,9 @@ SAMPLE: dict[str, Any] = {
         "running_header": "TSAG-TD446",
         "subtitle": "",
         "liaison": None,
+        "report_date": "",
+        "report_lines": [],
+        "label_width": 0,
     },
     "labels": {
         "organisation": "INTERNATIONAL TELECOMMUNICATION UNION",
@@ -198,6 +201,13 @@ EXPECTED_TAGS = {
         *(f"{{%tr if cover.liaison.{name} %}}" for name in LIAISON_FIELDS),
         *(f"{{{{ labels.{name} }}}}" for name in LIAISON_FIELDS),
         *(f"{{{{ cover.liaison.{name} }}}}" for name in LIAISON_FIELDS),
+        # a report: the month and year in the masthead, its REPORT lines
+        "{%p if cover.report_date %}",
+        "{{ cover.report_date }}",
+        "{%tr if cover.report_lines %}",
+        "{%p for line in cover.report_lines %}",
+        "{{ line }}",
+        "{%p endfor %}",
     },
     "word/header1.xml": {"{{ cover.running_header }}"},
 }
@@ -312,8 +322,12 @@ def own_props(style: etree._Element) -> dict[str, Any]:
             props.update({etree.QName(k).localname: int(v) for k, v in child.attrib.items()})
         elif local == "tabs":
             tabs = child.findall(q("w:tab"))
-            assert {wval(t) for t in tabs} == {"left"}
-            props["tabs"] = [ival(t, "pos") for t in tabs]
+            assert {wval(t) for t in tabs} <= {"left", "clear", "right"}
+            props["tabs"] = [ival(t, "pos") for t in tabs if wval(t) == "left"]
+            if any(wval(t) != "left" for t in tabs):  # a TOC style's
+                props["clear"] = [ival(t, "pos") for t in tabs if wval(t) == "clear"]
+                props["leader"] = [(ival(t, "pos"), t.get(q("w:leader"))) for t in tabs
+                                   if wval(t) == "right"]
         elif local == "jc":
             props["jc"] = wval(child)
         elif local == "outlineLvl":
@@ -509,6 +523,12 @@ PARAGRAPH_STYLES: dict[str, tuple[str, str | None, str | None, dict[str, Any]]] 
     "Heading3": ("heading 3", "Heading1", "Normal", {"before": 160, "outlineLvl": 2}),
     "Headingb": ("Heading_b", "Normal", "Normal", {"b": True, "before": 160, "keepNext": True}),
     "Headingi": ("Heading_i", "Normal", "Normal", {"i": True, "before": 160, "keepNext": True}),
+    # TOC 1-3: number at 0 / 1.40 / 2.80 cm, a tab to the title, Normal's other stops
+    # cleared, a dot leader to the page number at the right margin (9639 tw)
+    **{f"TOC{n}": (f"toc {n}", "Normal", "Normal", {
+        "tabs": [794 * n], "clear": [t for t in (794, 1191, 1588, 1985) if t != 794 * n],
+        "leader": [(9639, "dot")], "before": 120 if n == 1 else 60, "left": 794 * n,
+        "hanging": 794}) for n in (1, 2, 3)},
     "Call": (
         "Call",
         "Normal",

@@ -143,6 +143,7 @@ class DocumentKind(StrEnum):
     contribution = "contribution"
     ls = "ls"  # a liaison statement: the TD cover and the LIAISON STATEMENT rows
     plain = "plain"  # no cover table: a centred title, then the body
+    report = "report"  # an R-series report of a meeting: TSAG – R 2 – E, REPORT 2
 
 
 class CoverLayout(StrEnum):
@@ -229,8 +230,9 @@ class Metadata(Strict):
     kind: DocumentKind = Field(
         default=DocumentKind.td,
         description="td (temporary document), contribution, ls (liaison statement: the TD "
-        "cover with the LIAISON STATEMENT rows) or plain (no cover table: a centred title)",
-        examples=["td", "contribution", "ls", "plain"])
+        "cover with the LIAISON STATEMENT rows), plain (no cover table: a centred title) or "
+        "report (an R-series meeting report: TSAG – R 2 – E, the month and year, REPORT 2)",
+        examples=["td", "contribution", "ls", "plain", "report"])
     layout: CoverLayout = Field(
         default=CoverLayout.y2022,
         description="the cover layout: 2022, or 2017-2020 (Purpose, Keywords and the "
@@ -600,6 +602,9 @@ class Block(Strict):
         default=None, description="a picture with its caption, 'Figure N – title'",
         examples=[{"file": "architecture.png", "title": "Architecture of the QKD network",
                    "width": "80%"}])
+    contents: Literal[True] | None = Field(
+        default=None, description="the table of contents: every clause to the third level "
+        "and every annex and appendix, with its page", examples=[True])
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:

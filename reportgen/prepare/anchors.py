@@ -137,6 +137,8 @@ def _blocks(blocks: tuple[d.Block, ...]) -> Iterator[Anchor]:
                              caption[: len(caption) - len(title)])
             case d.Quote(blocks=inner):
                 yield from _blocks(inner)
+            case d.Contents(title=title):  # its title; the entries are a field's result
+                yield Anchor(block.id, "heading", block.origin, title)
 
 
 def _item(item: d.ListItem) -> Iterator[Anchor]:

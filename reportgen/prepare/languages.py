@@ -24,7 +24,8 @@ TEXT_KEYS = ("babel", "direction", "organisation", "sector", "study_period", "st
              "email", "keywords", "abstract", "action", "contribution", "liaison_statement",
              "for_action", "for_comment", "for_information", "approval", "deadline",
              "place_and_dates", "table", "figure", "annex", "appendix", "appendix_obligation",
-             "note", "weekday_date", "cc", "sent", "attachments")
+             "note", "weekday_date", "cc", "sent", "attachments", "report", "advisory_group",
+             "contents")
 
 
 class LocaleError(Exception):

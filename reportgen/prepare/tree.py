@@ -80,6 +80,8 @@ def masthead_number(meta: m.Metadata) -> str:
     A liaison statement (and a plain text) is posted as a TD and has a TD number."""
     if meta.number is None:
         return ""
+    if meta.kind is m.DocumentKind.report:  # TSAG – R 2 – E (itu-style.md §1.5)
+        return f"{meta.group} \u2013 R {meta.number} \u2013 {meta.language}"
     kind = "C" if meta.kind is m.DocumentKind.contribution else "TD"
     if meta.revision_form == "Rev.1":  # the 2017 form: "TD 120 Rev.1"
         text = f"{kind} {meta.number}"
@@ -111,13 +113,15 @@ def itu_file_stem(meta: m.Metadata) -> str:
     none ("").
     """
     day = document_day(meta)
-    if meta.study_period is None or (day is None
-                                     and meta.kind is not m.DocumentKind.contribution):
+    undated = meta.kind not in (m.DocumentKind.contribution, m.DocumentKind.report)
+    if meta.study_period is None or (day is None and undated):
         return ""  # a plain text without them: named after its folder
     period = meta.study_period[2:4]
     number = "draft" if meta.number is None else f"{meta.number:04d}"
     if meta.kind is m.DocumentKind.contribution:
         base = f"T{period}-{meta.group}-C-{number}"
+    elif meta.kind is m.DocumentKind.report:  # by analogy with contributions (README)
+        base = f"T{period}-{meta.group}-R-{number}"
     else:
         base = (f"T{period}-{meta.group}-{day:%y%m%d}-TD-{meta.category}-"
                 f"{number}")
@@ -177,6 +181,23 @@ def build_liaison(meta: m.Metadata) -> d.Liaison | None:
     )
 
 
+def report_rows(meta: m.Metadata) -> tuple[str, tuple[str, ...]]:
+    """A report's month and year under its number (``APRIL 2018``) and the centred lines
+    after its Question(s) row: ``TELECOMMUNICATION STANDARDIZATION ADVISORY GROUP`` and
+    ``REPORT 2`` for TSAG (TSAG – R 2 – E), ``STUDY GROUP 19 – REPORT 5`` for a study
+    group (COM 19 – R 5 – E)."""
+    lang = i18n.locale(meta.language)
+    day = meta.date or document_day(meta)
+    report = lang["report"].format(n=meta.number if meta.number is not None else "").strip()
+    if meta.group.upper() == "TSAG":
+        lines: tuple[str, ...] = (lang["advisory_group"], report)
+    elif meta.group.upper().startswith("SG") and meta.group[2:].isdigit():
+        lines = (f"{group_display(meta.group, meta.language)} \u2013 {report}",)
+    else:
+        lines = (report,)
+    return lang.month_year(day).upper() if day else "", lines
+
+
 def shown_date(day: dt.date, language: str) -> str:
     """``14 December 2018``; a date given as a month (``2018-12``): ``December 2018``."""
     lang = i18n.locale(language)
@@ -234,6 +255,9 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         subtitle=meta.subtitle if meta.kind is m.DocumentKind.plain else "",
         liaison=build_liaison(meta),
     )
+    if meta.kind is m.DocumentKind.report:
+        date, lines = report_rows(meta)
+        cover = replace(cover, report_date=date, report_lines=lines)
     return replace(cover, label_width=label_width(cover)) if meta.kind is not \
         m.DocumentKind.plain else cover
 
@@ -418,6 +442,8 @@ class _Preparer:
             single = d.PageBreak()
         elif block.figure is not None:
             single = self.figure(block.figure)
+        elif block.contents:
+            single = d.Contents(self.lang["contents"])  # its entries once all is numbered
         else:  # pragma: no cover - the model guarantees one block kind
             raise AssertionError(f"unknown block at {dotted(path)}")
         return list(identified((replace(single, origin=origin),), block_id, single=True))
@@ -678,7 +704,7 @@ class _Numberer:
                 return replace(block, blocks=self.blocks(inner))
             case d.Paragraph(content=content) | d.Note(content=content):
                 return replace(block, content=self.inlines(content, block.id))
-            case d.Heading() | d.PageBreak():
+            case d.Heading() | d.PageBreak() | d.Contents():
                 return block
         raise TypeError(f"not a block node: {block!r}")
 
@@ -823,6 +849,7 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
     numbered_body, annexes, list_count = p.number(body, p.annexes() + p.appendices())
     numbered_body = released_keeps(numbered_body)
     annexes = tuple(replace(a, blocks=released_keeps(a.blocks)) for a in annexes)
+    numbered_body, annexes = with_contents(numbered_body, annexes)
     if p.problems:
         raise ContentError(p.problems)
     cover = build_cover(meta)
@@ -855,6 +882,34 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         report_name=loaded.name,
         sources_digest=sources_digest(loaded.sources),
     )
+
+
+def contents_entries(body: Sequence[d.Block],
+                     annexes: Sequence[d.Annex]) -> tuple[d.ContentsEntry, ...]:
+    """The lines of a table of contents: every clause heading (levels 1-3), then each
+    annex and appendix ("Annex 1 – Title") with its clauses at the levels below."""
+    def headings(blocks: Sequence[d.Block], shift: int) -> list[d.ContentsEntry]:
+        return [d.ContentsEntry(min(b.level + shift, 3), b.number or "",
+                                d.plain_text(b.title), b.anchor, b.id)
+                for b in blocks if isinstance(b, d.Heading) and b.level + shift <= 3]
+    out = headings(body, 0)
+    for annex in annexes:
+        title = annex.title.replace("\n", " ")
+        out.append(d.ContentsEntry(1, "", f"{annex.label} \u2013 {title}" if annex.label
+                                   else title, annex.anchor, annex.id))
+        out.extend(headings(annex.blocks, 1))
+    return tuple(out)
+
+
+def with_contents(body: tuple[d.Block, ...], annexes: tuple[d.Annex, ...],
+                  ) -> tuple[tuple[d.Block, ...], tuple[d.Annex, ...]]:
+    """Every table of contents filled in with the document's headings."""
+    entries = contents_entries(body, annexes)
+
+    def fill(blocks: tuple[d.Block, ...]) -> tuple[d.Block, ...]:
+        return tuple(replace(b, entries=entries) if isinstance(b, d.Contents) else b
+                     for b in blocks)
+    return fill(body), tuple(replace(a, blocks=fill(a.blocks)) for a in annexes)
 
 
 def released_keeps(blocks: Sequence[d.Block]) -> tuple[d.Block, ...]:

@@ -50,6 +50,39 @@ PARAGRAPH_STYLES: dict[str, str] = {"normal": "Normal", "after_title": "Normal_a
                                     "quotation": "Quotation", "centred": "Normal"}
 
 
+def _text_run(text: str) -> Any:
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    return run
+
+
+def _tab_run() -> Any:
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:tab"))
+    return run
+
+
+def _field_char(kind: str) -> Any:
+    """A run with ``w:fldChar`` of type begin, separate or end."""
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run.append(char)
+    return run
+
+
+def _instruction(text: str) -> Any:
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = text
+    run.append(instr)
+    return run
+
+
 def _follows_table(p: Any) -> bool:
     """True when the element before paragraph ``p`` is a table."""
     before = p.getprevious()
@@ -272,6 +305,8 @@ class BodyWriter:
                 self.table(block)
             case d.Quote(blocks=inner):
                 self.blocks(inner)
+            case d.Contents():
+                self.contents(block)
             case d.PageBreak():
                 self.break_before = True
             case d.Figure():
@@ -328,6 +363,40 @@ class BodyWriter:
         num_pr = oxml.element(p).get_or_add_pPr().get_or_add_numPr()
         num_pr.get_or_add_ilvl().val = ilvl
         num_pr.get_or_add_numId().val = num_id
+
+    def contents(self, block: d.Contents) -> None:
+        """The table of contents: its title in Heading_b, then a Word TOC field
+        (``TOC \\o "1-3" \\h \\z \\u``) whose result is already the entries, one paragraph
+        each in TOC 1-3, linked to their headings' bookmarks and ending in a PAGEREF of
+        the page our PDF's layout gave them: it reads right before any field update."""
+        title = self.paragraph("Heading_b")
+        title.add_run(block.title)
+        self.mark(title, block.id)
+        entries: list[d.ContentsEntry | None] = list(block.entries) or [None]
+        paragraphs = [self.paragraph(f"toc {e.level}" if e else "toc 1") for e in entries]
+        first = oxml.element(paragraphs[0])
+        for run in (_field_char("begin"), _instruction(' TOC \\o "1-3" \\h \\z \\u '),
+                    _field_char("separate")):
+            first.append(run)
+        for p, entry in zip(paragraphs, entries, strict=True):
+            if entry is None:
+                continue
+            target = bookmark_name(entry.target)
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), target)
+            link.set(qn("w:history"), "1")
+            if entry.number:
+                link.append(_text_run(entry.number))
+                link.append(_tab_run())
+            link.append(_text_run(entry.title))
+            link.append(_tab_run())
+            for run in (_field_char("begin"), _instruction(f" PAGEREF {target} \\h "),
+                        _field_char("separate"),
+                        _text_run(str(entry.page) if entry.page else ""),
+                        _field_char("end")):
+                link.append(run)
+            oxml.element(p).append(link)
+        oxml.element(paragraphs[-1]).append(_field_char("end"))
 
     def cell_blocks(self, first: WordParagraph, blocks: tuple[d.Block, ...],
                     style: str) -> None:

@@ -25,6 +25,7 @@ from reportgen.tree import (
     Block,
     Cell,
     Contact,
+    Contents,
     Cover,
     Deleted,
     DocRef,
@@ -248,6 +249,8 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
                 render_blocks(blocks))
         case Figure():
             return render_figure(block)
+        case Contents():
+            return _render_contents(block)
         case PageBreak():  # rendered with the block after it (render_blocks)
             return Markup("")
         case Revised(change=change, block=inner):
@@ -256,12 +259,23 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
     raise TypeError(f"not a block node: {block!r}")
 
 
+def _render_contents(contents: Contents) -> Markup:
+    """The table of contents: the title (Heading_b), then one line per entry linked to
+    its heading; CSS writes the dot leader and the heading's page (target-counter)."""
+    lines = [Markup('<p class="toc toc{}"><a class="toc" href="#{}">{}{}</a></p>').format(
+        entry.level, entry.anchor,
+        Markup('<span class="num">{}</span>').format(entry.number) if entry.number
+        else Markup(""), entry.title) for entry in contents.entries]
+    return Markup('<nav class="contents">\n<p class="headingb contents-title">{}</p>\n{}\n'
+                  '</nav>').format(contents.title, Markup("\n").join(lines))
+
+
 def _render_heading(heading: Heading) -> Markup:
     title = render_inlines(heading.title)
     free = "" if heading.keep_with_next else " free"
-    if heading.number is None:
-        return Markup('<p class="headingb{}" id="{}">{}</p>').format(free, heading.anchor,
-                                                                     title)
+    if heading.number is None:  # its level places it in the PDF outline
+        return Markup('<p class="headingb hb{}{}" id="{}">{}</p>').format(
+            min(max(heading.level, 1), 3), free, heading.anchor, title)
     level = min(max(heading.level, 1), 6)
     label = f"{heading.number} {_one_line(plain_text(heading.title))}"
     return Markup(
