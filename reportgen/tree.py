@@ -406,6 +406,20 @@ class Liaison:
 
 
 @dataclass(frozen=True)
+class LetterCover:
+    """A letter's first page as printed: letterhead, reference block and subject."""
+
+    bureau: str  # TELECOMMUNICATION STANDARDIZATION BUREAU
+    place_and_date: str  # "Geneva, 11 September 2017"
+    reference: tuple[str, ...]  # "TSB Collective letter 2", "TSAG/RS"
+    addressees: tuple[str, ...]  # "- To Administrations of Member States of the Union;"
+    rows: tuple[tuple[str, str], ...]  # ("Tel:", "+41 22 730 5860"), ("E-mail:", …) given
+    copy_to: tuple[str, ...]
+    subject: str
+    labels: tuple[str, str, str]  # "Ref:", "Copy:", "Subject:"
+
+
+@dataclass(frozen=True)
 class Cover:
     masthead_number: str  # "TSAG-TD446", "TSAG-TD433-R1"; "" for a draft not yet numbered
     group: str  # upper case
@@ -433,6 +447,7 @@ class Cover:
     # ADVISORY GROUP", "REPORT 2")
     report_date: str = field(default="", metadata=SPARSE)
     report_lines: tuple[str, ...] = field(default=(), metadata=SPARSE)
+    letter: LetterCover | None = field(default=None, metadata=SPARSE)  # kind: letter
     # the width of the label column in twips when its longest label needs more than the
     # template's 2.80 cm (For information to:); 0: the template's
     label_width: int = field(default=0, metadata=SPARSE)

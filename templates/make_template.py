@@ -37,6 +37,7 @@ import os
 import sys
 import zipfile
 from collections.abc import Iterable, Mapping
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
@@ -878,6 +879,59 @@ def plain_title() -> list[etree._Element]:
     ]
 
 
+def letter_head() -> etree._Element:
+    """A letter's first page: the letterhead (ITU, the Bureau; place and date on the
+    right), then Ref: with the addressees beside it (a cell merged down the Tel:, Fax:,
+    E-mail: and Web: rows given), Copy: and Subject: (TSB Collective letter 2/TSAG)."""
+    union = Font(size=sz(layout.SIZE_MASTHEAD_UNION))
+    bureau = Font(bold=True, size=sz(layout.SIZE_MASTHEAD_SECTOR))
+    below = Rule(bottom=True)
+    merged = el("w:vMerge", val="restart")
+
+    def addressees(restart: bool) -> etree._Element:
+        tc = cell(COL_RIGHT, *([tag("{%p for a in cover.letter.addressees %}"),
+                                paragraph(run("{{ a }}")), tag("{%p endfor %}")]
+                               if restart else [paragraph()]))
+        tc_pr = tc.find(_qname("w:tcPr"))
+        tc_pr.append(deepcopy(merged) if restart else el("w:vMerge"))
+        return tc
+
+    return table(
+        COVER_GRID,
+        row(
+            cell(COL_LABEL, paragraph(), rule=below),
+            cell(COL_MIDDLE,
+                 paragraph(run("{{ labels.organisation }}", union), para=MASTHEAD_LINE),
+                 paragraph(run("{{ cover.letter.bureau }}", bureau), para=MASTHEAD_LINE),
+                 rule=below),
+            cell(COL_RIGHT, paragraph(run("{{ cover.letter.place_and_date }}"),
+                                      para=Para(before=120, after=120, jc="right")),
+                 rule=below),
+            min_height=None,
+        ),
+        row(
+            label("{{ cover.letter.labels[0] }}"),
+            cell(COL_MIDDLE, tag("{%p for line in cover.letter.reference %}"),
+                 paragraph(run("{{ line }}")), tag("{%p endfor %}")),
+            addressees(True),
+        ),
+        tag_row("{%tr for r in cover.letter.rows %}"),
+        row(label("{{ r[0] }}"), cell(COL_MIDDLE, paragraph(run("{{ r[1] }}"))),
+            addressees(False)),
+        tag_row("{%tr endfor %}"),
+        optional_rows("cover.letter.copy_to", row(
+            label("{{ cover.letter.labels[1] }}"),
+            cell(COL_MIDDLE + COL_RIGHT, tag("{%p for c in cover.letter.copy_to %}"),
+                 paragraph(run("{{ c }}")), tag("{%p endfor %}"), span=2))),
+        row(
+            label("{{ cover.letter.labels[2] }}", rule=below),
+            cell(COL_MIDDLE + COL_RIGHT,
+                 paragraph(run("{{ cover.letter.subject }}", BOLD), para=Para(after=120)),
+                 span=2, rule=below),
+        ),
+    )
+
+
 def abstract_table() -> etree._Element:
     """2022+ layout: the abstract in its own two-column table."""
     return table(
@@ -917,6 +971,8 @@ def document_xml() -> etree._Element:
         "w:body",
         tag("{%p if cover.kind == 'plain' %}"),
         plain_title(),
+        tag("{%p elif cover.kind == 'letter' %}"),
+        letter_head(),
         tag("{%p else %}"),
         cover_table(),
         tag("{%p if cover.abstract and not cover.abstract_in_header %}"),

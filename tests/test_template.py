@@ -208,6 +208,23 @@ EXPECTED_TAGS = {
         "{%p for line in cover.report_lines %}",
         "{{ line }}",
         "{%p endfor %}",
+        # a letter: its letterhead, reference block and subject
+        "{%p elif cover.kind == 'letter' %}",
+        "{{ cover.letter.bureau }}",
+        "{{ cover.letter.place_and_date }}",
+        "{{ cover.letter.labels[0] }}",
+        "{%p for line in cover.letter.reference %}",
+        "{%p for a in cover.letter.addressees %}",
+        "{{ a }}",
+        "{%tr for r in cover.letter.rows %}",
+        "{{ r[0] }}",
+        "{{ r[1] }}",
+        "{%tr if cover.letter.copy_to %}",
+        "{{ cover.letter.labels[1] }}",
+        "{%p for c in cover.letter.copy_to %}",
+        "{{ c }}",
+        "{{ cover.letter.labels[2] }}",
+        "{{ cover.letter.subject }}",
     },
     "word/header1.xml": {"{{ cover.running_header }}"},
 }
@@ -836,7 +853,8 @@ def iter_cells(table: etree._Element) -> Iterator[tuple[etree._Element, int]]:
 
 
 def test_cover_tables_geometry(document: etree._Element) -> None:
-    cover_table, abstract_table = tables(document)
+    letter_table, cover_table, abstract_table = tables(document)  # a letter's, a TD's
+    assert grid(letter_table) == grid(cover_table)
     assert sum(grid(cover_table)) == 9639
     assert len(grid(cover_table)) == 3
     assert grid(abstract_table) == [grid(cover_table)[0], 9639 - grid(cover_table)[0]]

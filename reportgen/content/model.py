@@ -144,6 +144,7 @@ class DocumentKind(StrEnum):
     ls = "ls"  # a liaison statement: the TD cover and the LIAISON STATEMENT rows
     plain = "plain"  # no cover table: a centred title, then the body
     report = "report"  # an R-series report of a meeting: TSAG – R 2 – E, REPORT 2
+    letter = "letter"  # a TSB collective letter or circular: letterhead, Ref, Subject
 
 
 class CoverLayout(StrEnum):
@@ -224,6 +225,43 @@ class Liaison(Strict):
                                     examples=[["TSAG-TD251: terms of reference of FG-MV"]])
 
 
+class Letter(Strict):
+    """A TSB collective letter or circular (``kind: letter``): its reference block,
+    addressees, salutation, closing and signature."""
+
+    series: Literal["collective letter", "circular"] = Field(
+        default="collective letter", description="a collective letter (TSB Collective "
+        "letter 2/TSAG, to a group's participants) or a circular (TSB Circular 68, to all)",
+        examples=["collective letter", "circular"])
+    place: Text = Field(default="Geneva", description="where it is dated",
+                        examples=["Geneva"])
+    reference: list[Text] = Field(default_factory=list,
+                                  description="lines under 'Ref:' after the letter's own "
+                                  "number, e.g. the file reference", examples=[["TSAG/RS"]])
+    addressees: list[Text] = Field(min_length=1, description="to whom, one line each",
+                                   examples=[["To Administrations of Member States of the "
+                                              "Union", "To ITU-T Sector Members"]])
+    copy_to: list[Text] = Field(default_factory=list, description="'Copy:' lines; [] for "
+                                "none", examples=[["To the Director of the "
+                                                   "Radiocommunication Bureau"]])
+    tel: str = Field(default="", description="'Tel:'; empty for none",
+                     examples=["+41 22 730 5860"])
+    fax: str = Field(default="", description="'Fax:'; empty for none",
+                     examples=["+41 22 730 5853"])
+    email: OptionalEmail = Field(default="", description="'E-mail:'; empty for none",
+                                 examples=["tsbtsag@itu.int"])
+    web: str = Field(default="", description="'Web:'; empty for none",
+                     examples=["http://itu.int/go/tsag"])
+    salutation: str = Field(default="", description="the opening line; empty for the "
+                            "language's 'Dear Sir/Madam,'", examples=["Dear Sir/Madam,"])
+    closing: str = Field(default="", description="the closing line; empty for the "
+                         "language's 'Yours faithfully,'", examples=["Yours faithfully,"])
+    signature: list[Text] = Field(default_factory=list, description="the signatory's "
+                                  "lines: name, then title", examples=[[
+                                      "Chaesub Lee", "Director of the Telecommunication "
+                                      "Standardization Bureau"]])
+
+
 class Metadata(Strict):
     """The cover block and the document's identity."""
 
@@ -299,6 +337,10 @@ class Metadata(Strict):
         "the document shows the month and year; defaults to the meeting's first day",
         examples=["2018-12-14", "2018-12"],
     )
+    letter: Letter | None = Field(
+        default=None, description="letter only: reference, addressees, contact lines, "
+        "closing and signature", examples=[{"reference": ["TSAG/RS"], "addressees": [
+            "To Administrations of Member States of the Union"]}])
     liaison: Liaison | None = Field(
         default=None, description="ls only: the addressees, approval and deadline",
         examples=[{"for_action": ["ITU-T SG17"], "for_information": ["ITU-T SG13"],

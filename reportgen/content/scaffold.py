@@ -70,6 +70,16 @@ KINDS: dict[DocumentKind, _Kind] = {
         action="",
         highlight="TSAG agreed to start work on the example topic, covering",
     ),
+    DocumentKind.letter: _Kind(
+        what="TSB collective letter (TSB Collective letter 2/TSAG)",
+        source="",
+        title="Third meeting of the Telecommunication Standardization Advisory Group "
+              "(TSAG), Geneva, 26-30 January 2026",
+        purpose="",
+        abstract="",
+        action="",
+        highlight="The meeting will consider",
+    ),
     DocumentKind.plain: _Kind(
         what="ITU-T text without cover table (plain), e.g. terms of reference",
         source="",

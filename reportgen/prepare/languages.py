@@ -25,7 +25,8 @@ TEXT_KEYS = ("babel", "direction", "organisation", "sector", "study_period", "st
              "for_action", "for_comment", "for_information", "approval", "deadline",
              "place_and_dates", "table", "figure", "annex", "appendix", "appendix_obligation",
              "note", "weekday_date", "cc", "sent", "attachments", "report", "advisory_group",
-             "contents")
+             "contents", "bureau", "ref", "fax", "web", "copy", "subject", "collective_letter",
+             "circular", "salutation", "closing", "annexes_line", "annex_line")
 
 
 class LocaleError(Exception):

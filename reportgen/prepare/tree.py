@@ -80,6 +80,8 @@ def masthead_number(meta: m.Metadata) -> str:
     A liaison statement (and a plain text) is posted as a TD and has a TD number."""
     if meta.number is None:
         return ""
+    if meta.kind is m.DocumentKind.letter:  # TSB Collective letter 2/TSAG, TSB Circular 68
+        return letter_number(meta)
     if meta.kind is m.DocumentKind.report:  # TSAG – R 2 – E (itu-style.md §1.5)
         return f"{meta.group} \u2013 R {meta.number} \u2013 {meta.language}"
     kind = "C" if meta.kind is m.DocumentKind.contribution else "TD"
@@ -113,7 +115,8 @@ def itu_file_stem(meta: m.Metadata) -> str:
     none ("").
     """
     day = document_day(meta)
-    undated = meta.kind not in (m.DocumentKind.contribution, m.DocumentKind.report)
+    undated = meta.kind not in (m.DocumentKind.contribution, m.DocumentKind.report,
+                                m.DocumentKind.letter)
     if meta.study_period is None or (day is None and undated):
         return ""  # a plain text without them: named after its folder
     period = meta.study_period[2:4]
@@ -122,6 +125,10 @@ def itu_file_stem(meta: m.Metadata) -> str:
         base = f"T{period}-{meta.group}-C-{number}"
     elif meta.kind is m.DocumentKind.report:  # by analogy with contributions (README)
         base = f"T{period}-{meta.group}-R-{number}"
+    elif meta.kind is m.DocumentKind.letter:  # TSB's own series (README)
+        circular = meta.letter is not None and meta.letter.series == "circular"
+        base = f"T{period}-TSB-CIR-{number}" if circular else \
+            f"T{period}-TSB-COL-{meta.group}-{number}"
     else:
         base = (f"T{period}-{meta.group}-{day:%y%m%d}-TD-{meta.category}-"
                 f"{number}")
@@ -179,6 +186,71 @@ def build_liaison(meta: m.Metadata) -> d.Liaison | None:
         sent=shown_date(given.sent, meta.language) if given.sent else "",
         attachments="\n".join(given.attachments),
     )
+
+
+def letter_number(meta: m.Metadata, with_group: bool = True) -> str:
+    """``TSB Collective letter 2/TSAG`` (``TSB Collective letter 2`` without the group, as
+    its Ref: line writes it), ``TSB Circular 68``; "" for a draft not yet numbered."""
+    if meta.number is None:
+        return ""
+    lang = i18n.locale(meta.language)
+    if meta.letter is not None and meta.letter.series == "circular":
+        return lang["circular"].format(n=meta.number)
+    text = lang["collective_letter"].format(n=meta.number)
+    return f"{text}/{meta.group}" if with_group else text
+
+
+def letter_cover(meta: m.Metadata) -> d.LetterCover:
+    """A letter's letterhead, reference block (Ref:, the addressees beside it, Tel:,
+    Fax:, E-mail:, Web:), Copy: and Subject:."""
+    lang = i18n.locale(meta.language)
+    letter = meta.letter
+    assert letter is not None  # load refuses a letter without one
+    day = meta.date or document_day(meta)
+    dated = shown_date(day, meta.language) if day else ""
+    given = (("tel", letter.tel), ("fax", letter.fax), ("email", letter.email),
+             ("web", letter.web))
+    number = letter_number(meta, with_group=False)
+    return d.LetterCover(
+        bureau=lang["bureau"],
+        place_and_date=lang["place_and_dates"].format(place=letter.place, dates=dated)
+        if dated else letter.place,
+        reference=tuple(line for line in (number, *letter.reference) if line),
+        addressees=tuple(f"- {a}" for a in letter.addressees),
+        rows=tuple((lang[key], value) for key, value in given if value),
+        copy_to=tuple(f"- {c}" for c in letter.copy_to),
+        subject=meta.title,
+        labels=(lang["ref"], lang["copy"], lang["subject"]),
+    )
+
+
+def letter_blocks(report: m.Report, origin: Origin) -> tuple[list[d.Block], list[d.Block]]:
+    """What a letter prints before its text (the salutation) and after it (the closing,
+    the signature, the count of annexes), as Normal paragraphs."""
+    meta = report.document
+    letter = meta.letter
+    if meta.kind is not m.DocumentKind.letter or letter is None:
+        return [], []
+    lang = i18n.locale(meta.language)
+
+    def lines(text: str) -> tuple[d.Inline, ...]:
+        out: list[d.Inline] = []
+        for n, line in enumerate(text.split("\n")):
+            out += [d.LineBreak()] * bool(n) + [d.Text(line)]
+        return tuple(out)
+    before: list[d.Block] = [d.Paragraph(lines(letter.salutation or lang["salutation"]),
+                                         id="letter.salutation", origin=origin)]
+    after: list[d.Block] = [d.Paragraph(lines(letter.closing or lang["closing"]),
+                                        id="letter.closing", origin=origin)]
+    if letter.signature:  # a gap for the signature, then the signatory's lines
+        after.append(d.Paragraph(lines("\n".join(letter.signature)), "after_title",
+                                 id="letter.signature", origin=origin))
+    count = len(report.annexes)
+    if count:
+        text = lang["annexes_line"].format(n=count) if count > 1 else lang["annex_line"]
+        after.append(d.Paragraph(lines(text), "after_title", id="letter.annexes",
+                                 origin=origin))
+    return before, after
 
 
 def report_rows(meta: m.Metadata) -> tuple[str, tuple[str, ...]]:
@@ -258,6 +330,8 @@ def build_cover(meta: m.Metadata) -> d.Cover:
     if meta.kind is m.DocumentKind.report:
         date, lines = report_rows(meta)
         cover = replace(cover, report_date=date, report_lines=lines)
+    if meta.kind is m.DocumentKind.letter:
+        return replace(cover, letter=letter_cover(meta))
     return replace(cover, label_width=label_width(cover)) if meta.kind is not \
         m.DocumentKind.plain else cover
 
@@ -846,6 +920,8 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
             body = p.content(report.preamble, ("preamble",), "preamble")
     body += p.sections(report.body, ("body",), "body", 1, "",
                        _SiblingCount(report.options.heading_start - 1), "body")
+    opening, closing = letter_blocks(report, loaded.origin(("document", "letter")))
+    body = [*opening, *body, *closing]
     numbered_body, annexes, list_count = p.number(body, p.annexes() + p.appendices())
     numbered_body = released_keeps(numbered_body)
     annexes = tuple(replace(a, blocks=released_keeps(a.blocks)) for a in annexes)
