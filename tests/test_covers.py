@@ -563,3 +563,37 @@ def test_a_revision_is_written_in_the_form_asked_for(form: str, shown: str,
         shown in " ".join(docx_paragraph_texts(built.docx))
     assert header_lines(built.docx)[1] == shown
     assert built.docx.name.startswith("T22-TSAG-") and "!R2!MSW-E" in built.docx.name
+
+
+# ------------------------------------------------------- other groups and sectors
+
+
+@pytest.mark.parametrize(("fields", "number", "stem"), [
+    ({"group": "JCA-AHF", "number": 183}, "JCA-AHF Doc. 183",
+     "T17-JCA-AHF-181210-TD-GEN-0183!"),
+    ({"group": "FG-MV", "number": 12}, "FG-MV-TD12", "T17-FG-MV-181210-TD-GEN-0012!"),
+    ({"group": "SG1", "sector": "D", "number": 123}, "Document 1/123-E", "D17-SG01-C-0123!"),
+    ({"group": "WP5A", "sector": "R", "number": 650, "revision": 1},
+     "Revision 1 to Document 5A/650-E", "R17-WP5A-C-0650!R1"),
+])
+def test_the_number_and_file_name_of_other_groups_and_sectors(
+        fields: dict[str, object], number: str, stem: str) -> None:
+    meta = m.Metadata.model_validate({
+        "study_period": "2017-2020", "source": "S", "title": "T",
+        "meeting": {"place": "Geneva", "start": "2018-12-10", "end": "2018-12-14"},
+        **fields})
+    assert masthead_number(meta) == number
+    assert itu_file_stem(meta) == stem
+
+
+def test_an_itu_r_document_prints_its_sector_and_number(tmp_path: Path) -> None:
+    text = BARE_TD.replace("  group: TSAG\n", "  group: WP5A\n  sector: R\n  number: 650\n")
+    built = build_into(report_with(tmp_path / "r", text), tmp_path / "out")
+    assert built.docx.name == "R25-WP5A-C-0650!!MSW-E.docx"
+    rows = cover_rows(built.docx)
+    assert rows[0][1].split("\n")[:2] == ["INTERNATIONAL TELECOMMUNICATION UNION",
+                                          "RADIOCOMMUNICATION STUDY GROUPS"]
+    assert rows[0][2].split("\n")[0] == "Document 5A/650-E"
+    page = normalise(flat(pdf_pages(built.pdf)[0]))
+    assert "RADIOCOMMUNICATION STUDY GROUPS" in page and "Document 5A/650-E" in page
+    assert header_lines(built.docx) == ["- 2 -", "Document 5A/650-E"]

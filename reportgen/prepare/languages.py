@@ -26,7 +26,8 @@ TEXT_KEYS = ("babel", "direction", "organisation", "sector", "study_period", "st
              "place_and_dates", "table", "figure", "annex", "appendix", "appendix_obligation",
              "note", "weekday_date", "cc", "sent", "attachments", "report", "advisory_group",
              "contents", "bureau", "ref", "fax", "web", "copy", "subject", "collective_letter",
-             "circular", "salutation", "closing", "annexes_line", "annex_line")
+             "circular", "salutation", "closing", "annexes_line", "annex_line", "sector_d",
+             "sector_r")
 
 
 class LocaleError(Exception):

@@ -84,6 +84,12 @@ def masthead_number(meta: m.Metadata) -> str:
         return letter_number(meta)
     if meta.kind is m.DocumentKind.report:  # TSAG – R 2 – E (itu-style.md §1.5)
         return f"{meta.group} \u2013 R {meta.number} \u2013 {meta.language}"
+    if meta.sector != "T":  # ITU-D Document 1/123-E, ITU-R Document 5A/650-E (README)
+        text = f"Document {sector_group(meta.group)}/{meta.number}-{meta.language}"
+        return f"Revision {meta.revision} to {text}" if meta.revision else text
+    if meta.group.upper().startswith("JCA-") and meta.kind is m.DocumentKind.td:
+        text = f"{meta.group} Doc. {meta.number}"  # JCA-AHF Doc. 183 (README)
+        return f"{text} Rev.{meta.revision}" if meta.revision else text
     kind = "C" if meta.kind is m.DocumentKind.contribution else "TD"
     if meta.revision_form == "Rev.1":  # the 2017 form: "TD 120 Rev.1"
         text = f"{kind} {meta.number}"
@@ -96,6 +102,15 @@ def masthead_number(meta: m.Metadata) -> str:
 # the timestamp of a plain text with neither a meeting nor a date (and no
 # SOURCE_DATE_EPOCH): the earliest a ZIP file, hence a DOCX, can carry
 UNDATED = dt.date(1980, 1, 1)
+
+
+def sector_group(group: str) -> str:
+    """The group's part of an ITU-D or ITU-R document number: SG1 -> 1, WP5A -> 5A."""
+    upper = group.upper()
+    for prefix in ("SG", "WP"):
+        if upper.startswith(prefix) and len(upper) > 2:
+            return group[2:]
+    return group
 
 
 def document_day(meta: m.Metadata) -> dt.date | None:
@@ -121,7 +136,12 @@ def itu_file_stem(meta: m.Metadata) -> str:
         return ""  # a plain text without them: named after its folder
     period = meta.study_period[2:4]
     number = "draft" if meta.number is None else f"{meta.number:04d}"
-    if meta.kind is m.DocumentKind.contribution:
+    if meta.sector != "T":  # D18-SG01-C-0123, R19-WP5A-C-0650 (README: not confirmed)
+        group = meta.group.upper()
+        if group.startswith("SG") and group[2:].isdigit():
+            group = f"SG{int(group[2:]):02d}"
+        base = f"{meta.sector}{period}-{group}-C-{number}"
+    elif meta.kind is m.DocumentKind.contribution:
         base = f"T{period}-{meta.group}-C-{number}"
     elif meta.kind is m.DocumentKind.report:  # by analogy with contributions (README)
         base = f"T{period}-{meta.group}-R-{number}"
@@ -155,7 +175,7 @@ def cover_labels(meta: m.Metadata) -> d.CoverLabels:
     first, last = (meta.study_period or "-").split("-")
     return d.CoverLabels(
         organisation=lang["organisation"],
-        sector=lang["sector"],
+        sector=lang[{"T": "sector", "D": "sector_d", "R": "sector_r"}[meta.sector]],
         study_period=lang["study_period"].format(period=lang.numeric_range(first, last))
         if meta.study_period else "",
         original=lang["original"].format(language=lang.language_name(meta.original)),
