@@ -61,6 +61,34 @@ def run_cli(*args: str, cwd: Path | None = None,
                           env={**os.environ, **(env or {})})
 
 
+# ``python -m reportgen`` that also records, as it exits, the peak resident memory of its
+# process and of the largest process it waited for (a forked writer, git), in KiB
+_MEASURED = """\
+import atexit, os, resource, sys
+def record():
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    with open(os.environ["REPORTGEN_TEST_PEAK"], "w") as f:
+        f.write(str(peak))
+atexit.register(record)
+sys.argv = ["reportgen", *sys.argv[1:]]
+from reportgen.cli import main
+main()
+"""
+
+
+def run_measured(*args: str, peak_file: Path, cwd: Path | None = None,
+                 timeout: float = 120) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run ``reportgen`` in a fresh process; its result and its peak memory in MiB.
+
+    ``timeout`` only guards against a hang: the bound a test asserts is on work done
+    (memory), never on the clock."""
+    result = subprocess.run([sys.executable, "-c", _MEASURED, *args], cwd=cwd or ROOT,
+                            capture_output=True, text=True, timeout=timeout,
+                            env={**os.environ, "REPORTGEN_TEST_PEAK": str(peak_file)})
+    return result, int(peak_file.read_text()) / 1024
+
+
 @dataclass(frozen=True)
 class Built:
     folder: Path

@@ -601,6 +601,7 @@ def test_marked_revision_from_the_archived_pdf_and_a_review_of_the_docx(
     archived.write_bytes((tmp_path / "v1" / "r" / "r.pdf").read_bytes())
     data = json.loads((folder / "report.yaml").read_text("utf-8"))
     data["body"][0]["blocks"][0]["figure"]["title"] = "Broad K2"
+    data["document"]["revision"] = 1  # the next revision, marked against the archived one
     (folder / "report.yaml").write_text(json.dumps(data, indent=1), "utf-8")
     second = run_cli("build", str(folder), "--out", str(tmp_path / "v2"), "--names", "plain",
                      "--changes-from", str(archived))

@@ -65,6 +65,8 @@ def test_edited_output_is_never_overwritten_silently(tmp_path: Path) -> None:
     assert refused.returncode == 1, refused.stdout
     assert "changed since it was generated" in refused.stderr
     assert "--force" in refused.stderr
+    # the way to bring the edits back, the file name past the end of the options
+    assert f"reportgen review --apply -- '{docx}'" in " ".join(refused.stderr.split())
     assert docx.read_bytes() == edited
 
     forced = build(SEED, tmp_path, "--force")

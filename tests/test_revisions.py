@@ -127,7 +127,13 @@ def test_the_marks_are_native_tracked_changes(versions: dict[str, Any]) -> None:
         "Chairman, TSAG ad hoc group on Quantum"}
     assert {el.get(f"{W}date") for el in changes} == {"2018-12-10T00:00:00Z"}
     kinds = Counter(el.tag[len(W):] for el in changes)
-    assert kinds["ins"] and kinds["del"] and kinds["moveFrom"] and kinds["moveTo"]
+    assert kinds["ins"] and kinds["del"] and not kinds["moveFrom"] and not kinds["moveTo"]
+    # the two list items that swapped places: one of them moved, deleted where it was
+    # and inserted where it is
+    deleted = {"".join(t.text or "" for t in d.iter(f"{W}delText")) for d in doc.iter(f"{W}del")}
+    inserted = {"".join(t.text or "" for t in i.iter(f"{W}t")) for i in doc.iter(f"{W}ins")}
+    assert deleted & inserted & {"A proposition of the proposed FG ToR",
+                                 "Finally a decision-making process"}
     for deleted in doc.iter(f"{W}del", f"{W}moveFrom"):
         assert not list(deleted.iter(f"{W}t")), "deleted text must be w:delText"
     ids = [el.get(f"{W}id") for el in doc.iter(f"{W}bookmarkStart", *(
@@ -232,6 +238,24 @@ def test_a_missing_previous_version_is_a_clear_error(versions: dict[str, Any],
                          "--changes-from", spec)
         assert result.returncode == 1, spec
         assert words in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_revision_marked_against_its_own_number_is_refused(versions: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    """Rev.1 marked against Rev.1 (the revision not raised) would be written under the
+    earlier version's file names: refused at the revision's line, nothing written."""
+    folder = tmp_path / NAME
+    shutil.copytree(versions["r1"], folder)
+    result = run_cli("build", str(folder), "--out", str(tmp_path / "o"),
+                     "--changes-from", str(folder))
+    assert result.returncode == 1, result.stdout
+    yaml = folder / "report.yaml"
+    line, number = next((n, text.split(":")[1].split("#")[0].strip()) for n, text in
+                        enumerate(yaml.read_text("utf-8").splitlines(), 1)
+                        if text.strip().startswith("revision:"))
+    assert f"report.yaml:{line}:" in result.stderr
+    assert f"set document.revision: {int(number) + 1}" in result.stderr
+    assert not (tmp_path / "o" / NAME).exists() or not any((tmp_path / "o" / NAME).iterdir())
 
 
 # --------------------------------------------------------- generated edits

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -105,13 +106,13 @@ def commit_outputs(folder: Path, files: dict[str, bytes], made_from: Manifest,
     try:
         for name, data in sorted(files.items()):
             staged.append((stage(folder, name, data).name, name))
-        _pause("staged")
+        pause_at("staged")
         with _signals_deferred():
             journal = Journal(staged, replace(made_from, outputs=outputs))
             atomic_write(folder / JOURNAL, journal.to_bytes())
             staged = []  # the journal owns the temporaries now
             _sync(folder)
-            _pause("journaled")
+            pause_at("journaled")
             _apply(folder, journal)
     finally:
         for tmp, _ in staged:
@@ -140,12 +141,12 @@ def _apply(folder: Path, journal: Journal) -> None:
     for n, (tmp, name) in enumerate(journal.renames, 1):
         if (folder / tmp).exists():
             os.replace(folder / tmp, folder / name)
-        _pause(f"renamed-{n}")
+        pause_at(f"renamed-{n}")
     atomic_write(folder / MANIFEST, journal.manifest.to_bytes())
-    _pause("manifest")
+    pause_at("manifest")
     _sync(folder)
     (folder / JOURNAL).unlink()
-    _pause("committed")
+    pause_at("committed")
 
 
 def _move_edited_aside(folder: Path, names: list[str], manifest: Manifest | None,
@@ -153,10 +154,13 @@ def _move_edited_aside(folder: Path, names: list[str], manifest: Manifest | None
     edited = edited_outputs(folder, names, manifest)
     if edited and not force:
         shown = ", ".join(display_path(p) for p in edited)
+        docx = next((p for p in edited if p.suffix == ".docx"), None)
+        review = " To bring a reviewer's edits back into the sources: reportgen review " \
+            f"--apply -- {shlex.quote(display_path(docx))}." if docx is not None else ""
         raise OutputConflict(
             f"{shown} changed since it was generated (edited by someone?); nothing was "
-            "written. Keep it under another name, or run again with --force to move it "
-            "aside to a .edited-<time> backup and regenerate."
+            f"written.{review} Keep it under another name, or run again with --force to "
+            "move it aside to a .edited-<time> backup and regenerate."
         )
     backups = []
     for path in edited:
@@ -196,7 +200,7 @@ def _signals_deferred() -> Iterator[None]:
             signal.raise_signal(signum)
 
 
-def _pause(step: str) -> None:
+def pause_at(step: str) -> None:
     """Test hook: with REPORTGEN_TEST_PAUSE_AT=<step>[:<seconds>], stop at ``step``.
 
     A test kills the build there (or lets it go on after the seconds given).

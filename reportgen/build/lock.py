@@ -4,10 +4,17 @@ The lock file exists only while it is held: the holder deletes it before releasi
 process that got the lock on a file deleted meanwhile tries again, so two holders are
 never possible. Folders this process created for the lock are removed again if they are
 still empty (a build that failed leaves ``output/`` as it was).
+
+A process forked while a lock is held (a side process, the batch's workers) closes its
+copy of the lock's descriptor at once: the lock belongs to the build, and is released
+when the build ends, however it ends, never kept by a process it started. A lock file
+left by a build killed outright is taken over by the next build into that folder, which
+removes it when done.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
@@ -19,6 +26,18 @@ from reportgen.errors import FolderBusy, display_path
 
 LOCK = ".reportgen.lock"
 POLL = 0.1  # seconds between attempts while another build holds the folder
+
+_held: set[int] = set()  # descriptors of the locks this process holds
+
+
+def _close_held_in_child() -> None:
+    for fd in _held:
+        with contextlib.suppress(OSError):
+            os.close(fd)  # not LOCK_UN: that would release the parent's lock too
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_in_child)
 
 
 @contextmanager
@@ -35,10 +54,12 @@ def folder_lock(folder: Path, timeout: float,
     except BaseException:
         _remove_if_empty(created)
         raise
+    _held.add(fd)
     try:
         yield
     finally:
         (folder / LOCK).unlink(missing_ok=True)
+        _held.discard(fd)
         os.close(fd)
         _remove_if_empty(created)
 

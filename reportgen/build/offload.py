@@ -10,6 +10,7 @@ importing WeasyPrint overlaps loading and preparing.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import time
@@ -72,6 +73,9 @@ def payload(job: RenderJob) -> Payload:
 
 def render_payload(writer: str, data: Payload) -> tuple[bytes, dict[str, float]]:
     """In a worker: one writer's bytes for one prepared tree, and its stage times."""
+    from reportgen.build.commit import pause_at
+
+    pause_at(f"rendering-{writer}")  # test hook: a worker at work
     timer = Timer()
     return WRITERS[writer].render(RenderJob(*data, stage=timer.stage)), timer.times
 
@@ -98,7 +102,8 @@ class SideRenderer:
         mine, theirs = context.Pipe()
         sys.stdout.flush()  # nothing buffered may be printed twice
         sys.stderr.flush()
-        process = context.Process(target=_serve, args=(writer, theirs, mine), daemon=True)
+        process = context.Process(target=_serve, args=(writer, theirs, mine, os.getpid()),
+                                  daemon=True)
         process.start()
         theirs.close()
         return SideRenderer(writer, process, mine)
@@ -132,10 +137,12 @@ class SideRenderer:
             self.process.join()
 
 
-def _serve(writer: str, conn: Connection, builds_end: Connection) -> None:
-    """The side process: warm up, then render each job received until the pipe closes."""
-    from reportgen.build.parallel import detach_streams, memory_now
+def _serve(writer: str, conn: Connection, builds_end: Connection, parent: int) -> None:
+    """The side process: warm up, then render each job received until the pipe closes
+    (or the build dies: it dies with it)."""
+    from reportgen.build.parallel import detach_streams, die_with_parent, memory_now
 
+    die_with_parent(parent)
     builds_end.close()  # else the pipe never closes when the build closes its end
     detach_streams()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides on Ctrl-C

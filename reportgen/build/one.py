@@ -81,8 +81,14 @@ def failed_result(path: Path, name: str, exc: Exception, options: BuildOptions,
         return BuildResult(name, "failed", errors=[str(exc)], timings=timer.times)
     if options.debug:
         raise exc
-    message = f"{display_path(path)}: {type(exc).__name__}: {exc} (run with --debug " \
-              "for details)"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" {display_path(Path(exc.filename))}" if isinstance(exc.filename, str) else ""
+        message = (f"{display_path(path)}: cannot read or write{where}: {exc.strerror}; "
+                   "check that place (a file where a folder should be, the permissions, "
+                   "the space left) and run again")
+    else:
+        message = f"{display_path(path)}: {type(exc).__name__}: {exc} (run with --debug " \
+                  "for details)"
     return BuildResult(name, "failed", errors=[message], timings=timer.times)
 
 
@@ -198,7 +204,19 @@ def _marked(spec: str, root: Path, doc: Document) -> Document:
     from reportgen.revisions.previous import previous_version
 
     with previous_version(spec, root) as old_root:
-        old = prepare(load(old_root), source_date())
+        old_loaded = load(old_root)
+        old = prepare(old_loaded, source_date())
+    loaded = load(root)
+    before, now = old_loaded.model.document.revision, loaded.model.document.revision
+    if now <= before:
+        o = loaded.origin(("document", "revision"))
+        if ("document", "revision") not in loaded.positions:
+            o = loaded.origin(("document",))
+        raise ContentError([Problem(
+            o.file, o.line, o.col, "document.revision",
+            f"is {now}, and the version marked against ({spec}) is revision {before}: "
+            f"the marked build would be written under that version's name; set "
+            f"document.revision: {before + 1} for the new revision")])
     return mark(old, doc)
 
 

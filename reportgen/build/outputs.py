@@ -30,7 +30,9 @@ def sha256(data: bytes) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    return sha256(path.read_bytes())
+    """The SHA-256 of a file, read a chunk at a time (a large file is not held whole)."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)

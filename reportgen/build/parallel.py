@@ -7,6 +7,10 @@ has not started and sends each worker SIGTERM; a worker that is working turns it
 KeyboardInterrupt (so its temporaries are removed) and exits; an idle worker exits at
 once. The main process waits for them, then re-raises.
 
+Every forked process ends with the process that forked it: the kernel kills it when its
+parent dies (``PR_SET_PDEATHSIG`` on Linux), even by SIGKILL, and one whose parent is
+already gone by the time it starts exits at once.
+
 A worker's memory is bounded by recycling: when a task reports that its worker's resident
 memory passed ``rss_limit_mib``, the pool starts a new set of workers for the tasks
 submitted from then on and lets the old ones finish what they hold, then exit.
@@ -28,6 +32,7 @@ from typing import Any, TypeVar
 
 R = TypeVar("R")
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 STOP_GRACE = 30.0  # seconds a worker gets to clean up after SIGTERM before SIGKILL
 EXIT_INTERRUPTED = 130
 
@@ -76,7 +81,8 @@ class WorkerPool:
         self.generations += 1
         return ProcessPoolExecutor(max_workers=self.jobs,
                                    mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_worker_init, initargs=(self.warm,))
+                                   initializer=_worker_init,
+                                   initargs=(self.warm, os.getpid()))
 
     def start(self) -> None:
         """Fork the workers now (they begin warming up) rather than at the first task."""
@@ -142,7 +148,24 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             process.join()
 
 
-def _worker_init(warm: Callable[[], None] | None) -> None:
+def die_with_parent(parent: int) -> None:
+    """In a forked process: be killed when ``parent`` dies; exit now if it already has.
+
+    The kernel's signal follows the thread that forked: every fork here is made by the
+    main thread, which lives as long as the process."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the closed pipes end the process
+        pass
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(EXIT_INTERRUPTED)
+
+
+def _worker_init(warm: Callable[[], None] | None, parent: int) -> None:
+    die_with_parent(parent)
     detach_streams()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_terminate)

@@ -24,6 +24,11 @@ IN_TEXT = re.compile(r"(?<![A-Za-z0-9_\-/.])" + _PARTS.replace("(C|TD|R)", "(C|T
                      + r"(?![A-Za-z0-9_\-])")
 
 
+# the compact forms only (C54, TD433R1, TD433-R1): what a Word document's text is read for
+COMPACT_IN_TEXT = re.compile(
+    r"(?<![A-Za-z0-9_\-/.])(?:C|TD)\d{1,4}(?:-?R\d{1,2})?(?![A-Za-z0-9_\-])")
+
+
 def normal_id(written: str) -> str:
     """``TD 045 Rev.1`` -> ``TD45R1``; ``C 012`` -> ``C12``; an id not in any ITU form is
     returned as it is."""

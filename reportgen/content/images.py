@@ -22,6 +22,10 @@ from typing import Literal
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_IMAGE_BYTES = 100 * 1024 * 1024  # all the figures' files of one report
 MAX_IMAGE_PIXELS = 50_000_000
+# An SVG's cost is in its elements, not its bytes: rendering takes about half a
+# millisecond per element (twice: the PDF, and the DOCX's PNG fallback)
+MAX_SVG_ELEMENTS = 20_000
+MAX_SVG_DEPTH = 64  # elements inside one another
 DEFAULT_DPI = 96.0  # a raster image without a resolution, and an SVG's px
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -158,6 +162,7 @@ def svg_size(data: bytes, name: str) -> tuple[int, int]:
     """An SVG's size in CSS px, after checking that it refers to nothing outside it."""
     from lxml import etree
 
+    _check_size(data, name)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, remove_comments=True)
     try:
@@ -194,6 +199,35 @@ def svg_size(data: bytes, name: str) -> tuple[int, int]:
         raise ImageProblem(f"{name!r} is {px[0]} x {px[1]} px; the limit is "
                            f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels")
     return px
+
+
+def _check_size(data: bytes, name: str) -> None:
+    """Refuse an SVG of too many elements, or nested too deep, at the line where it
+    passes the limit: counted as it is read, before any tree of it is built."""
+    from lxml import etree
+
+    count = depth = 0
+    events = etree.iterparse(io.BytesIO(data), events=("start", "end"),
+                             resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False)
+    try:
+        for event, node in events:
+            if event == "end":
+                depth -= 1
+                node.clear()  # only the elements still open are kept
+                continue
+            count += 1
+            depth += 1
+            if count > MAX_SVG_ELEMENTS:
+                raise ImageProblem(f"{name!r} has more than {MAX_SVG_ELEMENTS} elements "
+                                   f"(line {node.sourceline}); simplify the drawing, or use "
+                                   "a PNG of it")
+            if depth > MAX_SVG_DEPTH:
+                raise ImageProblem(f"{name!r} nests elements more than {MAX_SVG_DEPTH} "
+                                   f"levels deep (line {node.sourceline}); ungroup the "
+                                   "drawing, or use a PNG of it")
+    except etree.XMLSyntaxError:
+        return  # reported, as ever, by the parse that follows
 
 
 def _length(value: str | None) -> float | None:

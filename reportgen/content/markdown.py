@@ -26,9 +26,11 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from reportgen import tree as d
-from reportgen.content.docids import IN_TEXT, is_spaced, normal_id
+from reportgen.content.docids import COMPACT_IN_TEXT, IN_TEXT, is_spaced, normal_id
 from reportgen.errors import Origin
 
+# ids written without a space (C54, TD433R1, TD433-R1), as the importer reads them
+DOC_ID_IN_TEXT = COMPACT_IN_TEXT
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_LIST_DEPTH = 3
 MAX_QUOTE_DEPTH = 3

@@ -573,13 +573,20 @@ class _Preparer:
             self.cite(s.agenda, ("sessions", i, "agenda"))
             self.cite(s.minutes, ("sessions", i, "minutes"))
             values = (s.title, self.lang.weekday_date(s.date), str(s.time), s.room or DASH)
-            cells = tuple(d.Cell((d.Text(v),)) for v in values)
+            # each cell at the line of the value it shows (a review's edit goes there)
+            here = [self.value_origin(("sessions", i, key)) if given else None
+                    for key, given in (("title", True), ("date", True), ("time", True),
+                                       ("room", bool(s.room)))]
+            cells = tuple(d.Cell((d.Text(v),), origin=o) for v, o in zip(values, here,
+                                                                        strict=True))
             if s.kind == "event":  # no documents: one dash across agenda and minutes
                 rows.append((*cells, d.Cell((d.Text(DASH),), colspan=2)))
                 continue
             rows.append((*cells,
-                         *(d.Cell(self.doc_id(ref) if ref else (d.Text(DASH),))
-                           for ref in (s.agenda, s.minutes))))
+                         *(d.Cell(self.doc_id(ref) if ref else (d.Text(DASH),),
+                                  origin=self.value_origin(("sessions", i, key))
+                                  if ref else None)
+                           for key, ref in (("agenda", s.agenda), ("minutes", s.minutes)))))
         ranges = any(s.time.end is not None for s in self.report.sessions)
         # "12:45-13:45" cannot break in the PDF: its column grows to hold it on one line
         widths = _fractions([2.2, 2.5, 1.5, 0.8, 1.0, 1.0] if ranges

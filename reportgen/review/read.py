@@ -10,26 +10,23 @@ findings in it. The reviewed file is only read.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from reportgen.prepare.anchors import PREFIX
+from reportgen.read.package import NotReadable, Package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+CORE = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 CHANGE_KINDS = {f"{W}ins": "insertion", f"{W}del": "deletion", f"{W}moveFrom": "move from",
                 f"{W}moveTo": "move to"}
 TEXT_OF = {f"{W}t": "", f"{W}delText": "", f"{W}tab": "\t", f"{W}br": "\n", f"{W}cr": "\n"}
-MAX_PART_BYTES = 64 * 1024 * 1024  # a reviewed document, not a zip bomb
-
-
-class NotReadable(Exception):
-    """The file is not a DOCX this module can read."""
+MAX_PART_BYTES = 32 * 1024 * 1024  # a reviewed document's part, not a zip bomb
 
 
 @dataclass
@@ -53,6 +50,11 @@ class ReviewedParagraph:
     new: str  # the text with every change accepted
     mark_deleted: bool = False  # its paragraph mark is a tracked deletion (joins the next)
     mark_inserted: bool = False
+    # where each bookmark starts in ``new`` (a paragraph joined without tracking holds
+    # the bookmarks of both, the second where the second's text begins)
+    starts: dict[str, int] = field(default_factory=dict)
+    ends: list[str] = field(default_factory=list)  # bookmarks that end here (a split)
+    joined: bool = False  # its mark was removed without tracking (set by the comparison)
 
 
 @dataclass
@@ -61,37 +63,23 @@ class Review:
     findings: list[Finding] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)  # custom document properties
     identifier: str = ""  # core property dc:identifier
+    last_modified_by: str = ""  # who saved it last: the author of untracked edits
+    modified: str = ""  # when (W3CDTF)
 
 
-def _read_part(z: zipfile.ZipFile, name: str) -> etree._Element | None:
-    try:
-        info = z.getinfo(name)
-    except KeyError:
-        return None
-    if info.file_size > MAX_PART_BYTES:
-        raise NotReadable(f"{name} is larger than {MAX_PART_BYTES} bytes")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        return etree.fromstring(z.read(name), parser)
-    except etree.XMLSyntaxError as exc:
-        raise NotReadable(f"{name} is not well-formed XML: {exc}") from None
 
-
-def read_review(path: Path) -> Review:
-    """Everything a reviewer left in ``path``, in document order."""
-    try:
-        z = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise NotReadable(f"not a DOCX (a ZIP package) file: {exc}") from None
-    with z:
-        document = _read_part(z, "word/document.xml")
+def read_review(path: Path | bytes) -> Review:
+    """Everything a reviewer left in ``path`` (a file, or a DOCX's bytes), in document
+    order. The package is read within the shared reader's limits."""
+    with Package(path, MAX_PART_BYTES) as package:
+        document = package.xml("word/document.xml")
         if document is None:
             raise NotReadable("no word/document.xml: not a Word document")
-        notes = _read_part(z, "word/footnotes.xml")
-        comments = _read_part(z, "word/comments.xml")
-        extended = _read_part(z, "word/commentsExtended.xml")
-        custom = _read_part(z, "docProps/custom.xml")
-        core = _read_part(z, "docProps/core.xml")
+        notes = package.xml("word/footnotes.xml")
+        comments = package.xml("word/comments.xml")
+        extended = package.xml("word/commentsExtended.xml")
+        custom = package.xml("docProps/custom.xml")
+        core = package.xml("docProps/core.xml")
     review = Review()
     if custom is not None:
         for prop in custom.iter(f"{CUSTOM}property"):
@@ -100,6 +88,10 @@ def read_review(path: Path) -> Review:
     if core is not None:
         ident = core.find("{http://purl.org/dc/elements/1.1/}identifier")
         review.identifier = (ident.text or "") if ident is not None else ""
+        by = core.find(f"{CORE}lastModifiedBy")
+        review.last_modified_by = (by.text or "").strip() if by is not None else ""
+        when = core.find("{http://purl.org/dc/terms/}modified")
+        review.modified = (when.text or "").strip() if when is not None else ""
     body = document.find(f"{W}body")
     if body is None:
         raise NotReadable("the document has no body")
@@ -153,6 +145,7 @@ class _Walker:
         self.comments = comments
         self.open_comments: dict[str, list[str]] = {}  # id -> anchored text so far
         self.started: dict[str, Finding] = {}
+        self.bookmark_ids: dict[str, str] = {}  # w:id -> reportgen bookmark name
 
     def walk(self, stories: list[etree._Element]) -> None:
         """The paragraphs of the body, then those of each footnote, numbered in turn."""
@@ -169,11 +162,24 @@ class _Walker:
                      if b.get(f"{W}name", "").startswith(PREFIX)]
         changes: dict[etree._Element, list[str]] = {}
         formats: dict[etree._Element, list[str]] = {}
+        starts: dict[str, int] = {}
+        ends: list[str] = []
         for el in p.iter():
-            if el.tag == f"{W}commentRangeStart":
+            if el.tag == f"{W}bookmarkStart":
+                name = el.get(f"{W}name", "")
+                if name.startswith(PREFIX):
+                    starts.setdefault(name, sum(len(t) for t in new))
+                    self.bookmark_ids[el.get(f"{W}id", "")] = name
+            elif el.tag == f"{W}bookmarkEnd":
+                name = self.bookmark_ids.get(el.get(f"{W}id", ""), "")
+                if name:
+                    ends.append(name)
+            elif el.tag == f"{W}commentRangeStart":
                 cid = el.get(f"{W}id", "")
                 self.open_comments[cid] = []
                 self.comment(cid, n)
+            elif el.tag == f"{W}commentReference":  # a comment on a point: no range
+                self.comment(el.get(f"{W}id", ""), n)
             elif el.tag == f"{W}commentRangeEnd":
                 cid = el.get(f"{W}id", "")
                 found = self.started.get(cid)
@@ -215,13 +221,18 @@ class _Walker:
                 self.add("paragraph format", p_change, "".join(new), n)
             mark = p_pr.find(f"{W}rPr")
             if mark is not None:
-                mark_deleted = mark.find(f"{W}del") is not None
-                mark_inserted = mark.find(f"{W}ins") is not None
+                deleted, inserted = mark.find(f"{W}del"), mark.find(f"{W}ins")
+                mark_deleted, mark_inserted = deleted is not None, inserted is not None
+                tail = "".join(new)[-40:]
+                if deleted is not None and "".join(new).strip():  # joins the next one
+                    self.add("join", deleted, tail, n)
+                if inserted is not None and "".join(old).strip():  # a paragraph break
+                    self.add("new paragraph", inserted, tail, n)
         for parts in self.open_comments.values():
             parts.append("\n")
         self.review.paragraphs.append(ReviewedParagraph(n, bookmarks, "".join(old),
                                                         "".join(new), mark_deleted,
-                                                        mark_inserted))
+                                                        mark_inserted, starts, ends))
 
     def add(self, kind: str, el: etree._Element, text: str, n: int) -> None:
         self.review.findings.append(Finding(kind, el.get(f"{W}author", ""),

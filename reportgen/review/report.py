@@ -16,6 +16,7 @@ from reportgen.content.load import load
 from reportgen.content.loaded import LoadedReport
 from reportgen.content.locate import REPORT_FILE
 from reportgen.errors import Origin, display_path
+from reportgen.paths import templates_dir
 from reportgen.prepare.anchors import (
     COVER_FIELDS,
     REPORT_PROPERTY,
@@ -24,8 +25,11 @@ from reportgen.prepare.anchors import (
     anchors,
 )
 from reportgen.prepare.tree import prepare, sources_digest
+from reportgen.review.compare import Unit, compare
 from reportgen.review.read import Finding, Review, ReviewedParagraph, read_review
+from reportgen.review.spans import find_text
 from reportgen.tree import Document
+from reportgen.writers.docx.writer import render_docx
 
 
 class ReviewError(Exception):
@@ -49,6 +53,7 @@ class ReviewedReport:
     anchors: list[Anchor]
     placed: dict[int, Placed]  # paragraph index -> its block
     stale: bool  # the sources changed since the DOCX was built
+    units: list[Unit]  # every block as reviewed, tracked or not, in document order
 
     def origin_of(self, paragraph: int) -> Origin | None:
         place = self.placed.get(paragraph)
@@ -84,8 +89,11 @@ def open_review(docx: Path, content: Path | None) -> ReviewedReport:
                      loaded.origin(("document", f)) for f in COVER_FIELDS}
     found = anchors(doc, cover_origins)
     stale = review.properties.get(SOURCES_PROPERTY, "") != sources_digest(loaded.sources)
+    # the document the sources make, read the same way: what the reviewer was given
+    expected = read_review(render_docx(doc, templates_dir() / "itu-td.docx")).paragraphs
     return ReviewedReport(docx, review, loaded, doc, found,
-                          place_paragraphs(review.paragraphs, found), stale)
+                          place_paragraphs(review.paragraphs, found), stale,
+                          compare(review.paragraphs, expected, found))
 
 
 def _report_folder(name: str, content: Path | None) -> Path:
@@ -128,9 +136,15 @@ def place_paragraphs(paragraphs: list[ReviewedParagraph],
 # --------------------------------------------------------------------- listing
 
 
-def _quote(text: str, limit: int = 60) -> str:
+def _short(text: str, limit: int = 60, tail: bool = False) -> str:
     text = normalise(text)
-    return '"' + (text if len(text) <= limit else text[: limit - 1] + "\u2026") + '"'
+    if len(text) <= limit:
+        return text
+    return "\u2026" + text[1 - limit:] if tail else text[: limit - 1] + "\u2026"
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return '"' + _short(text, limit) + '"'
 
 
 def describe(finding: Finding) -> str:
@@ -144,32 +158,161 @@ def describe(finding: Finding) -> str:
             return f"{head}{state}: {on}{finding.text}"
         case "insertion" | "deletion" | "move from" | "move to":
             return f"{head}: {_quote(finding.text)}"
+        case "join":
+            return f"{head}: {_quote(finding.text)} joined with the next paragraph"
+        case "new paragraph":
+            return f"{head}: after {_quote(finding.text)}"
     return f"{head}: {_quote(finding.text)}"
 
 
-def place_of(report: ReviewedReport, finding: Finding) -> str:
-    origin = report.origin_of(finding.paragraph)
+def common_prefix(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share from the start: where they differ."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def exact(report: ReviewedReport, anchor: Anchor, index: int) -> Origin | None:
+    """The place in its source of character ``index`` of the text ``anchor`` shows: in a
+    wrapped YAML value or a long Markdown paragraph, the line where that character is."""
+    origin = anchor.origin
     if origin is None:
+        return None
+    root = report.loaded.root.resolve()
+    target = Path(origin.file).resolve()
+    name = next((n for n in report.loaded.sources if (root / n).resolve() == target), None)
+    if name is None or name.endswith(tuple(report.loaded.images)):
+        return origin
+    src = report.loaded.sources[name].decode("utf-8", "replace")
+    text = anchor.source_text
+    positions = find_text(src, origin.line, origin.col, text)
+    if not positions:
+        return origin
+    at = positions[max(0, min(index - len(anchor.prefix), len(positions) - 1))]
+    line = src.count("\n", 0, at) + 1
+    return Origin(origin.file, line, at - src.rfind("\n", 0, at), origin.end_line)
+
+
+def _shown(origin: Origin | None, report: ReviewedReport) -> str:
+    return f"{origin.file}:{origin.line}:{origin.col}" if origin else display_path(report.docx)
+
+
+def place_of(report: ReviewedReport, finding: Finding) -> str:
+    place = report.placed.get(finding.paragraph)
+    if place is None:
         return display_path(report.docx)
-    return f"{origin.file}:{origin.line}:{origin.col}"
+    origin = place.anchor.origin
+    paragraphs = report.review.paragraphs
+    if finding.kind in ("insertion", "deletion", "move from", "move to", "comment") \
+            and 0 <= finding.paragraph < len(paragraphs):
+        para = paragraphs[finding.paragraph]
+        if finding.kind == "comment" and finding.anchored:
+            index = para.old.find(finding.anchored)
+        elif finding.kind in ("deletion", "move from"):
+            index = para.old.find(finding.text)
+        else:
+            index = common_prefix(para.old, para.new)
+        if index >= 0:
+            origin = exact(report, place.anchor, index)
+    return _shown(origin, report)
+
+
+UNTRACKED_KINDS = {"edited": "edit", "removed": "deleted paragraph", "added": "added paragraph",
+                   "split": "split paragraph", "generated": "edit of generated text"}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One line of the listing: a finding read from the DOCX, or an untracked change."""
+
+    paragraph: int
+    place: str
+    text: str
+    data: dict[str, object]
+
+
+def changed_words(before: str, after: str) -> tuple[str, str]:
+    """The smallest stretch of whole words that differs: ("proposition", "proposal")."""
+    a, b = before.split(), after.split()
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    if head + tail == min(len(a), len(b)):  # words only added or only removed: a word of
+        if head:                            # context shows where
+            head -= 1
+        elif tail:
+            tail -= 1
+    return " ".join(a[head:len(a) - tail]), " ".join(b[head:len(b) - tail])
+
+
+def _untracked(report: ReviewedReport, unit: Unit) -> Listed | None:
+    if unit.untracked is None:
+        return None
+    before, after = unit.untracked
+    what = UNTRACKED_KINDS[unit.kind]
+    joined = unit.paragraph.joined
+    if joined:
+        what = "join"  # joined with the next paragraph without tracking
+    by = report.review.last_modified_by or "an unknown author"
+    date = f" ({report.review.modified[:10]})" if report.review.modified else ""
+    old, new = changed_words(before, after)
+    if unit.kind == "split":
+        old, new = _short(unit.parts[0], 30, tail=True), _short(unit.parts[1], 30)
+        change = f'{_quote(old)} | {_quote(new)}'
+    elif unit.kind == "added":
+        change = _quote(after)
+    elif unit.kind == "removed":
+        change = _quote(before)
+    elif before == after and joined:
+        change = f"{_quote(before[-40:])} joined with the next paragraph"
+    else:
+        change = f"{_quote(old)} \u2192 {_quote(new)}"
+        if joined:
+            change += ", joined with the next paragraph"
+    origin = unit.anchor.origin if unit.anchor is not None else None
+    if unit.anchor is not None and unit.kind == "edited":  # the line of the first change
+        origin = exact(report, unit.anchor, common_prefix(before, after))
+    place = _shown(origin, report)
+    data: dict[str, object] = {
+        "kind": f"{what} (untracked)", "author": report.review.last_modified_by,
+        "date": report.review.modified, "text": after, "before": before,
+        "anchored": "", "resolved": False,
+        "block": unit.anchor.id if unit.anchor else None, "matched_by": "comparison",
+        "file": origin.file if origin else None, "line": origin.line if origin else None,
+        "col": origin.col if origin else None}
+    return Listed(unit.paragraph.index, place,
+                  f"{what} (untracked) by {by}{date}: {change}", data)
+
+
+def listed(report: ReviewedReport) -> list[Listed]:
+    """Every finding and every untracked change, in document order."""
+    out = [Listed(f.paragraph, place_of(report, f), describe(f), _finding_json(report, f))
+           for f in report.review.findings]
+    out += [item for unit in report.units if (item := _untracked(report, unit)) is not None]
+    return sorted(out, key=lambda item: item.paragraph)
 
 
 def lines(report: ReviewedReport) -> list[str]:
-    return [f"{place_of(report, f)}: {describe(f)}" for f in report.review.findings]
+    return [f"{item.place}: {item.text}" for item in listed(report)]
+
+
+def _finding_json(report: ReviewedReport, f: Finding) -> dict[str, object]:
+    place = report.placed.get(f.paragraph)
+    origin = place.anchor.origin if place else None
+    return {
+        "kind": f.kind, "author": f.author, "date": f.date, "text": f.text,
+        "anchored": f.anchored, "resolved": f.resolved,
+        "block": place.anchor.id if place else None,
+        "matched_by": place.how if place else None,
+        "file": origin.file if origin else None,
+        "line": origin.line if origin else None,
+        "col": origin.col if origin else None,
+    }
 
 
 def as_json(report: ReviewedReport) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
-    for f in report.review.findings:
-        place = report.placed.get(f.paragraph)
-        origin = place.anchor.origin if place else None
-        out.append({
-            "kind": f.kind, "author": f.author, "date": f.date, "text": f.text,
-            "anchored": f.anchored, "resolved": f.resolved,
-            "block": place.anchor.id if place else None,
-            "matched_by": place.how if place else None,
-            "file": origin.file if origin else None,
-            "line": origin.line if origin else None,
-            "col": origin.col if origin else None,
-        })
-    return out
+    return [item.data for item in listed(report)]

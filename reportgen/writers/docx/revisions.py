@@ -1,5 +1,9 @@
-"""Tracked changes in WordprocessingML: w:ins, w:del (with w:delText), w:moveFrom,
-w:moveTo, w:rPrChange, and the marks on paragraph marks and table rows.
+"""Tracked changes in WordprocessingML: w:ins, w:del (with w:delText), w:rPrChange, and
+the marks on paragraph marks and table rows.
+
+A block that moved is marked deleted where it was and inserted where it is: other
+generators' w:moveFrom/w:moveTo have made Word report unreadable content (the move
+ranges must pair exactly), while a deletion and an insertion read the same everywhere.
 
 Rules (ECMA-376 §17.13): every change has a w:id unique in the part (shared with
 bookmarks), an author and a date; deleted text is in w:delText, never w:t; a change
@@ -14,8 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-TAGS = {"inserted": "w:ins", "deleted": "w:del", "moved-from": "w:moveFrom",
-        "moved-to": "w:moveTo"}
+TAGS = {"inserted": "w:ins", "deleted": "w:del", "moved-from": "w:del",
+        "moved-to": "w:ins"}
 ROW_TAGS = {"inserted": "w:ins", "deleted": "w:del", "moved-from": "w:del",
             "moved-to": "w:ins"}
 RUN_CONTAINERS = {qn("w:p"), qn("w:hyperlink")}
