@@ -144,6 +144,9 @@ class Paragraph:
     content: tuple[Inline, ...]
     role: ParagraphRole = "normal"
     former: Heading | Paragraph | None = field(default=None, kw_only=True)  # restyled from
+    # in a marked copy: its paragraph mark deleted (joined with the next paragraph since
+    # the previous version) or inserted (split from the next)
+    mark: Change = field(default="", kw_only=True, metadata=SPARSE)
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 

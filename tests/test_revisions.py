@@ -60,6 +60,10 @@ def revise(folder: Path) -> None:
          ("in room C\n", "in room C\n\nA paragraph inserted in the revision.\n"),
          (" which documents the agenda that was verbally proposed by the Chairman and so "
           "approved.ion", ""))
+    edit("chairman-analysis.md",  # two paragraphs joined
+         ("\n\nOn the other and whilst", " On the other and whilst"))
+    edit("general-atmosphere.md",  # one paragraph split in two
+         ("was very good, each party", "was very good.\n\nEach party"))
 
 
 def texts(docx: Path, accept: bool = True) -> list[str]:
@@ -139,6 +143,12 @@ def test_the_marks_are_native_tracked_changes(versions: dict[str, Any]) -> None:
     ids = [el.get(f"{W}id") for el in doc.iter(f"{W}bookmarkStart", *(
         f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange")))]
     assert len(ids) == len(set(ids)), "one id counter for bookmarks and changes"
+    # a join and a split are marked on the paragraph mark, the text around it kept
+    reviewed = read_review(versions["marked_docx"]).paragraphs
+    assert [p.old[:30] for p in reviewed if p.mark_deleted and p.new.strip()] == [
+        "Unfortunately the sequence of "]
+    assert [p.new[-14:] for p in reviewed if p.mark_inserted and p.old.strip()] == [
+        "was very good."]
     # the inserted clause's heading and text, with their paragraph marks
     inserted = [p for p in doc.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None]
     assert {"A clause added", "A new clause before the method.",

@@ -256,3 +256,15 @@ def test_a_review_made_in_libreoffice_comes_back(tmp_path: Path, track: bool) ->
     listing = run_cli("review", str(reviewed), "--content", str(folder)).stdout
     assert ("(untracked)" in listing) is not track, listing
     applied_and_rebuilt(folder, reviewed, tmp_path, len(SEED_EDITS) - 1)
+
+
+def test_text_that_yaml_would_misread_is_written_quoted(tmp_path: Path) -> None:
+    """A colon and a hash typed into a plain YAML title end the value or start a comment:
+    the value is rewritten double-quoted, and the file stays valid YAML."""
+    folder, docx = workspace(SEED, tmp_path)
+    edits = [{"do": "insert", "after": "Report of the TSAG ad hoc group on Quantum",
+              "insert": ": final # draft"}]
+    reviewed = by_word(docx, edits, tmp_path / "chair.docx", [False])
+    applied_and_rebuilt(folder, reviewed, tmp_path, 1)
+    yaml = (folder / "report.yaml").read_text("utf-8")
+    assert '  title: "Report of the TSAG ad hoc group on Quantum: final # draft"\n' in yaml

@@ -18,6 +18,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -335,7 +336,47 @@ def _checked(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit
         mine = [_escaped(e, texts, escape_from) if escape else e for e in edits]
         if _reads_as(report, _apply(texts, accepted + mine), new_expected):
             return accepted + mine, new_expected, joined
+    quoted = _quoted(edits, texts)  # a plain YAML value the change made invalid YAML
+    if quoted is not None and not any(_overlap(e, a) for e in quoted for a in accepted) \
+            and _reads_as(report, _apply(texts, accepted + quoted), new_expected):
+        return accepted + quoted, new_expected, joined
     return "the edited content would not read as the reviewed text (markup around the change)"
+
+
+# a line holding a plain YAML value: "key: value", "- value" or "- key: value"
+PLAIN_VALUE = re.compile(r"(?:[ \t]*-[ \t]+|[ \t]*)(?:[^:#\n]+:[ \t]+)?"
+                         r"(?P<value>[^\s\"'|>&*!%@`#][^\n]*)$")
+
+
+def _quoted(edits: list[_Edit], texts: dict[str, str]) -> list[_Edit] | None:
+    """The edits of one plain YAML value on one line, made as the whole value rewritten
+    double-quoted (a colon and a space, a leading dash or a hash typed into a title would
+    otherwise end the value or break the file); None when they are not that."""
+    files = {e.file for e in edits}
+    if len(files) != 1 or not next(iter(files)).endswith(".yaml"):
+        return None
+    name = next(iter(files))
+    src = texts[name]
+    first = min(e.start for e in edits)
+    start = src.rfind("\n", 0, first) + 1
+    end = src.find("\n", first)
+    end = len(src) if end < 0 else end
+    if any(e.end > end for e in edits):
+        return None
+    line = src[start:end]
+    found = PLAIN_VALUE.match(line)
+    if found is None or start + found.start("value") > first:
+        return None
+    value_start = start + found.start("value")
+    value = src[value_start:end]
+    comment = value.find(" #")
+    if comment >= 0:
+        value, end = value[:comment], value_start + comment
+    mine = [e for e in edits if e.start >= value_start]
+    new = value
+    for e in sorted(mine, key=lambda e: e.start, reverse=True):
+        new = new[:e.start - value_start] + e.text + new[e.end - value_start:]
+    return [_Edit(name, value_start, end, json.dumps(new.rstrip(), ensure_ascii=False))]
 
 
 def _delete_lines(src: str, first: int, last: int, name: str) -> _Edit:

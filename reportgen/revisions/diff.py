@@ -267,9 +267,115 @@ def _same_kind(a: d.Block, b: d.Block) -> bool:
     return type(a) is type(b) or (isinstance(a, text_blocks) and isinstance(b, text_blocks))
 
 
+JOINED = 0.8  # how alike a paragraph is to two others it was joined from or split into
+
+
+def _is_join(first: d.Block | None, second: d.Block | None, whole: d.Block | None) -> bool:
+    """``whole`` reads as the paragraphs ``first`` and ``second`` joined."""
+    if not all(isinstance(b, d.Paragraph) and b.former is None
+               for b in (first, second, whole)):
+        return False
+    a, b, c = _text(first), _text(second), _text(whole)  # type: ignore[arg-type]
+    if len(c) < JOINED * (len(a) + len(b)) or not a.strip() or not b.strip():
+        return False
+    return difflib.SequenceMatcher(None, (a + " " + b)[:SIMILARITY_CHARS],
+                                   c[:SIMILARITY_CHARS], autojunk=False).ratio() >= JOINED
+
+
+def _boundary(first: str, second: str, whole: str) -> int:
+    """Where, in ``whole``, the text of ``first`` ends (``whole`` ≈ ``first + second``)."""
+    matcher = difflib.SequenceMatcher(None, first + second, whole, autojunk=False)
+    at, found = len(first), len(whole)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i1 <= at <= i2:
+            found = j1 + min(at - i1, j2 - j1) if tag == "equal" else j1 if at == i1 else j2
+            break
+    for shift in (0, 1, -1, 2, -2, 3, -3):  # cut after a space where one is near
+        k = found + shift
+        if 0 < k <= len(whole) and whole[k - 1].isspace():
+            return k
+    return found
+
+
+def _split_inlines(nodes: Sequence[d.Inline], k: int) -> tuple[tuple[d.Inline, ...],
+                                                               tuple[d.Inline, ...]]:
+    """Inlines cut at character ``k`` of their text (a link, a reference or a note is
+    kept whole on the side where it begins)."""
+    left: list[d.Inline] = []
+    right: list[d.Inline] = []
+    pos = 0
+    for node in nodes:
+        size = len(d.plain_text((node,)))
+        if pos + size <= k:
+            left.append(node)
+        elif pos >= k:
+            right.append(node)
+        else:
+            match node:
+                case d.Text(text=t):
+                    left.append(d.Text(t[:k - pos]))
+                    right.append(d.Text(t[k - pos:]))
+                case d.Strong(children=c) | d.Emphasis(children=c):
+                    a, b = _split_inlines(c, k - pos)
+                    left.append(replace(node, children=a))
+                    right.append(replace(node, children=b))
+                case _:
+                    left.append(node)
+        pos += size
+    return tuple(left), tuple(right)
+
+
+def _joined(first: d.Paragraph, second: d.Paragraph, whole: d.Paragraph) -> list[d.Block]:
+    """Two paragraphs joined into one: both shown, the first's mark deleted."""
+    k = _boundary(_text(first), _text(second), _text(whole))
+    left, right = _split_inlines(whole.content, k)
+    return [replace(whole, content=diff_inlines(first.content, left), mark="deleted"),
+            replace(whole, content=diff_inlines(second.content, right), id="")]
+
+
+def _split(whole: d.Paragraph, first: d.Paragraph, second: d.Paragraph) -> list[d.Block]:
+    """One paragraph split in two: both shown, the first's mark inserted."""
+    k = _boundary(_text(first), _text(second), _text(whole))
+    left, right = _split_inlines(whole.content, k)
+    return [replace(first, content=diff_inlines(left, first.content), mark="inserted"),
+            replace(second, content=diff_inlines(right, second.content))]
+
+
+def _joins_and_splits(ops: list[Op[d.Block]]) -> list[Op[d.Block] | list[d.Block]]:
+    """A paragraph changed next to one deleted that it now also holds is a join; one
+    changed next to one inserted that holds the rest of it is a split."""
+    out: list[Op[d.Block] | list[d.Block]] = []
+    k = 0
+    while k < len(ops):
+        tag, o, n = ops[k]
+        nxt = ops[k + 1] if k + 1 < len(ops) else None
+        if nxt is not None:
+            t2, o2, n2 = nxt
+            pair = None
+            if tag == "changed" and t2 == "deleted" and _is_join(o, o2, n):
+                pair = _joined(o, o2, n)  # type: ignore[arg-type]
+            elif tag == "deleted" and t2 == "changed" and _is_join(o, o2, n2):
+                pair = _joined(o, o2, n2)  # type: ignore[arg-type]
+            elif tag == "changed" and t2 == "inserted" and _is_join(n, n2, o):
+                pair = _split(o, n, n2)  # type: ignore[arg-type]
+            elif tag == "inserted" and t2 == "changed" and _is_join(n, n2, o2):
+                pair = _split(o2, n, n2)  # type: ignore[arg-type]
+            if pair is not None:
+                out.append(pair)
+                k += 2
+                continue
+        out.append(ops[k])
+        k += 1
+    return out
+
+
 def diff_blocks(old: Sequence[d.Block], new: Sequence[d.Block]) -> tuple[d.Block, ...]:
     out: list[d.Block] = []
-    for tag, o, n in _align(old, new, _key, _same_kind, _text):
+    for op in _joins_and_splits(_align(old, new, _key, _same_kind, _text)):
+        if isinstance(op, list):
+            out.extend(op)
+            continue
+        tag, o, n = op
         match tag:
             case "equal":
                 assert n is not None

@@ -5,7 +5,6 @@ adding an entry; a writer's heavy libraries are imported only when it runs."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
@@ -82,9 +81,9 @@ def _pdf(job: RenderJob) -> bytes:
         from reportgen.writers.pdf.write import write_pdf
 
         created = dt.datetime.fromisoformat(job.doc.metadata.date).replace(tzinfo=dt.UTC)
-        digest = hashlib.sha256(b"".join(sorted(data for _, data in job.sources)))
+        # the PDF's /ID is the tree's one digest of the sources (names and bytes)
         return write_pdf(html, report_dir=job.report_dir, attachments=sorted(job.sources),
-                         identifier=digest.hexdigest()[:32], created=created,
+                         identifier=job.doc.sources_digest[:32], created=created,
                          document_id=job.doc.metadata.identifier,
                          language=job.doc.metadata.language, pictures=pictures(job.doc))
 

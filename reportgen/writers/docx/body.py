@@ -294,6 +294,8 @@ class BodyWriter:
                 self.inlines(p, content)
                 self.mark(p, block.id)
                 self.restyled(p, block.former)
+                if block.mark and self.tracker is not None:  # joined or split
+                    self.tracker.mark_end(oxml.element(p), block.mark)
             case d.Note(content=content):
                 p = self.paragraph("Note")
                 p.add_run(block.prefix)

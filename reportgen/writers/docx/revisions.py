@@ -70,6 +70,10 @@ class Tracker:
     def mark_paragraph(self, p: etree._Element, change: str) -> None:
         """The whole paragraph, its mark included, is inserted, deleted or moved."""
         self.wrap_runs(list(p), change)
+        self.mark_end(p, change)
+
+    def mark_end(self, p: etree._Element, change: str) -> None:
+        """Only the paragraph's mark is inserted or deleted: a split or a join."""
         p_pr = p.find(qn("w:pPr"))
         if p_pr is None:
             p_pr = OxmlElement("w:pPr")

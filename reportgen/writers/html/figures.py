@@ -1,14 +1,15 @@
 """Figures in the HTML (the PDF's input): the picture and its caption below it.
 
-The image is named by a ``file:`` URL; the PDF writer's sandboxed fetcher answers it
-with the bytes checked when the report was loaded (``pictures``), never the file as
-it may be by then.
+The image is named by its content (``reportgen-picture:<sha256>``), not by where its file
+lies, so the PDF is the same bytes whatever folder the report is built from; the PDF
+writer's sandboxed fetcher answers it with the bytes checked when the report was loaded
+(``pictures``), never the file as it may be by then.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
-from pathlib import Path
 
 from markupsafe import Markup
 
@@ -16,8 +17,8 @@ from reportgen.tree import Block, Document, Figure, ListBlock, Picture, Quote, R
 
 
 def picture_url(picture: Picture) -> str:
-    """The URL of a figure's image in the HTML."""
-    return Path(picture.path).as_uri()
+    """The URL of a figure's image in the HTML: the digest of its bytes."""
+    return "reportgen-picture:" + hashlib.sha256(picture.data).hexdigest()
 
 
 def pictures(doc: Document) -> dict[str, bytes]:

@@ -235,8 +235,11 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
         case Heading():
             return _render_heading(block)
         case Paragraph(content=content, role=role):
-            return Markup('<p class="{}">{}</p>').format(
-                PARAGRAPH_CLASSES[role], render_inlines(content))
+            # a paragraph mark deleted (joined) or inserted (split) since the last version
+            end = {"deleted": Markup('<del class="mark">\u00b6</del>'),
+                   "inserted": Markup('<ins class="mark">\u00b6</ins>')}.get(block.mark, "")
+            return Markup('<p class="{}">{}{}</p>').format(
+                PARAGRAPH_CLASSES[role], render_inlines(content), end)
         case Note(content=content):
             return Markup('<p class="note">{}{}</p>').format(
                 block.prefix, render_inlines(content))
