@@ -413,8 +413,10 @@ def schema(
 
 @app.command()
 def new(
-    kind: Annotated[str, typer.Argument(help="td, contribution, ls (liaison statement) or "
-                                        "plain (no cover table).", show_default=False)],
+    kind: Annotated[str, typer.Argument(help="td, contribution, ls (liaison statement), "
+                                        "plain (no cover table), report (an R-series "
+                                        "meeting report) or letter (a TSB collective "
+                                        "letter or circular).", show_default=False)],
     path: Annotated[Path, typer.Argument(help="The new report's folder (must not exist, "
                                                "or be empty).", show_default=False)],
     layout: Annotated[str, typer.Option(

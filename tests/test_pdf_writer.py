@@ -223,7 +223,7 @@ def test_html_escapes_user_text_and_prints_labels(html: str) -> None:
     assert '<p class="note">NOTE \u2013 All documents' in html
     assert '<span class="docref" title="Draft terms of reference">TD433</span>' in html
     assert '<a href="https://www.itu.int/en/ITU-T/tsag">' in html
-    assert '<p class="headingb" id="summary">Summary of discussions</p>' in html
+    assert '<p class="headingb hb1" id="summary">Summary of discussions</p>' in html
     assert '<h1 class="annex-title" data-bookmark="Annex 1 \u2013 Latest draft ToR status">' \
         'Annex 1<br><br>Latest draft ToR status</h1>' in html
 
@@ -383,7 +383,8 @@ def test_outline(pdf_bytes: bytes) -> None:
             out += titles(item) if isinstance(item, list) else [item.title]
         return out
 
-    assert titles(reader.outline) == ["1 Introduction", "1.1 Scope",
+    # an unnumbered clause (Heading_b) too, at its level
+    assert titles(reader.outline) == ["1 Introduction", "1.1 Scope", "Summary of discussions",
                                       "Annex 1 \u2013 Latest draft ToR status"]
 
 

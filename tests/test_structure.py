@@ -359,6 +359,24 @@ def test_an_attachment_follows_the_report_in_the_docx_in_a_section_of_its_own(
     assert texts.index("Attached text.") > texts.index("Report text.")
 
 
+def test_an_attachments_cited_documents_print_as_written(tmp_path: Path) -> None:
+    """The attached report's own register: its cited ids are document numbers, never
+    prefixed like its blocks' ids."""
+    folder = attached_report(tmp_path)
+    write(folder / "ls", document={"number": 99, "title": "Attached liaison",
+                                   "source": "Attached source"},
+          documents=[{"id": "TD100", "title": "Agenda"}, {"id": "C12", "title": "Proposal"}],
+          body=[{"title": "Attached clause", "text": "See TD100 and C12."}])
+    doc, docx, pdf = outputs(folder, tmp_path)
+    (att,) = doc.attachments
+    refs = [i for b in att.body if isinstance(b, d.Paragraph) for i in b.content
+            if isinstance(i, d.DocRef)]
+    assert [(r.id, r.title) for r in refs] == [("TD100", "Agenda"), ("C12", "Proposal")]
+    assert "See TD100 and C12." in [t for _, t in paragraphs(docx)]
+    text = " ".join(pdf_pages(pdf))
+    assert "See TD100 and C12." in text and "attachment.1" not in text
+
+
 def test_libreoffice_shows_the_attachment_from_a_new_page_with_its_cover_and_header(
         tmp_path: Path) -> None:
     _, docx, _ = outputs(attached_report(tmp_path), tmp_path)

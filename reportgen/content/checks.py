@@ -10,6 +10,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from reportgen.content.cover_checks import check_cover
+from reportgen.content.docids import normal_id
 from reportgen.content.images import (
     MAX_TOTAL_IMAGE_BYTES,
     ImageProblem,
@@ -207,14 +208,15 @@ def check_consistency(loaded: LoadedReport) -> list[Problem]:
         o = loaded.origin(path)
         problems.append(Problem(o.file, o.line, o.col, dotted(path), message, severity))
 
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # by normal id: C 054 and C54 are one document
     for i, doc in enumerate(report.documents):
-        if doc.id in seen:
+        key = normal_id(doc.id)
+        if key in seen:
             add(("documents", i, "id"),
-                f"duplicate document id {doc.id!r} (first at documents[{seen[doc.id]}])")
-        seen.setdefault(doc.id, i)
+                f"duplicate document id {doc.id!r} (first at documents[{seen[key]}])")
+        seen.setdefault(key, i)
     for i, doc in enumerate(report.documents):
-        if doc.revision_of and doc.revision_of not in seen:
+        if doc.revision_of and normal_id(doc.revision_of) not in seen:
             add(("documents", i, "revision_of"), f"{doc.revision_of!r} is not in the register",
                 "warning")
 
@@ -233,7 +235,7 @@ def check_consistency(loaded: LoadedReport) -> list[Problem]:
             if ref and session.kind == "event":
                 add(("sessions", i, key), f"an event has no {key}: remove {ref}, or make "
                     "this a session (leave out 'kind: event')")
-            elif ref and ref not in seen:
+            elif ref and normal_id(ref) not in seen:
                 add(("sessions", i, key), f"{ref!r} is not in the documents register",
                     "warning")
         if i and (session.date, session.time.start) < (report.sessions[i - 1].date,
@@ -252,7 +254,7 @@ def check_consistency(loaded: LoadedReport) -> list[Problem]:
             add((*path, "statement"), f"no statement with id {block.statement!r}")
         if block.documents_table is not None:
             for k, doc_id in enumerate(block.documents_table.ids):
-                if doc_id not in seen:
+                if normal_id(doc_id) not in seen:
                     add((*path, "documents_table", "ids", k),
                         f"{doc_id!r} is not in the documents register")
         if block.highlights and report.highlights is None:

@@ -19,6 +19,9 @@ Add = Callable[[Path_, str, str], None]
 # the fields a plain document does not print (it has no cover table)
 COVER_ONLY = ("source", "contacts", "abstract", "questions", "purpose", "keywords", "action",
               "liaison", "layout", "english_only", "original")
+# the TD cover's fields a letter does not print (its letterhead and Ref: block instead)
+LETTER_UNPRINTED = ("source", "contacts", "abstract", "questions", "purpose", "keywords",
+                    "action", "layout", "english_only", "original", "subtitle", "meeting")
 
 
 def check_cover(report: m.Report, add: Add) -> None:
@@ -36,11 +39,24 @@ def check_cover(report: m.Report, add: Add) -> None:
     elif meta.liaison is not None:
         add(("document", "liaison"), f"liaison rows belong to a liaison statement "
             f"(kind: ls); this document is kind: {kind.value}", "error")
+    if kind is m.DocumentKind.letter:
+        if meta.letter is None:
+            add(("document", "kind"), "a letter needs document.letter (its addressees, "
+                "at least)", "error")
+        for name in LETTER_UNPRINTED:
+            if name in given:
+                add(("document", name), f"a letter has no TD cover, so {name!r} is not "
+                    "printed; remove it or choose kind: td", "warning")
+    elif meta.letter is not None:
+        add(("document", "letter"), f"letter rows belong to a letter (kind: letter); this "
+            f"document is kind: {kind.value}", "error")
     if kind is m.DocumentKind.plain:
         for name in COVER_ONLY:
             if name in given and name != "liaison":
                 add(("document", name), f"a plain document has no cover table, so "
                     f"{name!r} is not printed; remove it or choose kind: td", "warning")
+    elif kind is m.DocumentKind.letter:
+        pass  # TSB writes it: no source; its subject is the title
     else:
         if not meta.source.strip():
             add(("document", "source") if "source" in given else ("document",),
@@ -54,8 +70,11 @@ def check_cover(report: m.Report, add: Add) -> None:
         if near:  # a slip of one of the translated values, most likely
             add(("document", "purpose"), f"{meta.purpose!r} is printed as written (and "
                 f"not translated); did you mean {near[0]!r}?", "warning")
-    if meta.meeting is None and meta.date is None:
+    if meta.meeting is None and meta.date is None and kind is not m.DocumentKind.plain:
         add(("document",), "give document.meeting or document.date (YYYY-MM-DD): the "
             "document needs a date", "error")
+    if meta.study_period is None and kind is not m.DocumentKind.plain:
+        add(("document",), f"a {kind.value} document needs document.study_period "
+            "(YYYY-YYYY): its masthead and file name show it", "error")
     if meta.meeting is None and report.sessions:
         add(("sessions",), "sessions need document.meeting (place, start and end)", "error")

@@ -26,14 +26,11 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from reportgen import tree as d
+from reportgen.content.docids import COMPACT_IN_TEXT, IN_TEXT, is_spaced, normal_id
 from reportgen.errors import Origin
 
-# Latin letters and digits around an id make it part of another word; CJK text writes ids
-# next to its own characters ("的文稿C54"), which do not.
-# A revision is written TD433R1 or, as ITU's mastheads now write it, TD433-R1: both stand
-# for the register's TD433R1 and are printed as written.
-DOC_ID_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9_\-/.])(?:C|TD)\d{1,4}(?:-?R\d{1,2})?(?![A-Za-z0-9_\-])")
+# ids written without a space (C54, TD433R1, TD433-R1), as the importer reads them
+DOC_ID_IN_TEXT = COMPACT_IN_TEXT
 LINK_SCHEMES = ("http://", "https://", "mailto:")
 MAX_LIST_DEPTH = 3
 MAX_QUOTE_DEPTH = 3
@@ -62,8 +59,8 @@ REFUSED = {
 class ProseContext:
     """What reading prose needs from the rest of the document, and what it leaves there."""
 
-    register: dict[str, str]  # id -> title
-    urls: dict[str, str] = field(default_factory=dict)  # id -> its page, for links
+    register: dict[str, str]  # normal id (docids.normal_id) -> title
+    urls: dict[str, str] = field(default_factory=dict)  # normal id -> its page, for links
     cited: dict[str, list[Origin]] = field(default_factory=dict)
     problems: list[tuple[Origin, str]] = field(default_factory=list)
 
@@ -100,6 +97,31 @@ def to_inlines(text: str, origin: Origin, ctx: ProseContext) -> tuple[d.Inline, 
                                      "quotes or several paragraphs)"))
         return ()
     return blocks[0].content
+
+
+def to_cell(text: str, origin: Origin, ctx: ProseContext,
+            ) -> tuple[tuple[d.Inline, ...], tuple[d.Block, ...]]:
+    """Read a table cell: one paragraph gives its inline nodes; several paragraphs or
+    lists give blocks (anything else is refused: a cell holds no table, quote or note)."""
+    before = len(ctx.problems)
+    blocks = to_blocks(text, origin, ctx)
+    if not blocks or len(ctx.problems) > before:
+        return (), ()
+    if len(blocks) == 1 and isinstance(blocks[0], d.Paragraph):
+        return blocks[0].content, ()
+    if not all(_cell_block(b) for b in blocks):
+        ctx.problems.append((origin, "a table cell holds paragraphs and lists only (no "
+                                     "tables, quotes or notes)"))
+        return (), ()
+    return (), blocks
+
+
+def _cell_block(block: d.Block) -> bool:
+    if isinstance(block, d.Paragraph):
+        return True
+    if isinstance(block, d.ListBlock):
+        return all(_cell_block(b) for item in block.items for b in item.blocks)
+    return False
 
 
 class _Converter:
@@ -337,15 +359,21 @@ class _Converter:
     def text(self, text: str, line: int) -> list[d.Inline]:
         out: list[d.Inline] = []
         pos = 0
-        for m in DOC_ID_IN_TEXT.finditer(text):
+        for m in IN_TEXT.finditer(text):
+            written = m.group()
+            if is_spaced(written) and normal_id(written) not in self.ctx.register:
+                # "C 12", "TD210 R1" count only when registered ("Annex C 2" is no id);
+                # an unregistered "TD210 R1" is still the compact TD210
+                written = written.split()[0]
+                if not IN_TEXT.fullmatch(written):
+                    continue
             if m.start() > pos:
                 out.append(d.Text(text[pos:m.start()]))
-            written = m.group()
-            doc_id = written.replace("-R", "R")  # the register's form
+            doc_id = normal_id(written)  # the register's key
             self.ctx.cited.setdefault(doc_id, []).append(self.origin.at_line(line))
             url = None if self.in_link else self.ctx.urls.get(doc_id)
             out.append(d.DocRef(written, self.ctx.register.get(doc_id), url))
-            pos = m.end()
+            pos = m.start() + len(written)
         if pos < len(text):
             out.append(d.Text(text[pos:]))
         return out

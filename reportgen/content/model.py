@@ -20,13 +20,15 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    StrictBool,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
 
+from reportgen.content.docids import DOC_ID_PATTERN
+
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-DOC_ID_PATTERN = r"^(C|TD|R)\d+(R\d+)?$"
 # a counter (1, a, A, i, I) then ".", ")" or "-"; or a counter between parentheses
 LIST_FORMAT_PATTERN = r"^(\([1aAiI]\)|[1aAiI][.)-])$"
 TIME_RANGE_RE = re.compile(r"^(\d\d):(\d\d)(?: ?[-\u2013] ?(\d\d):(\d\d))?$")
@@ -76,6 +78,45 @@ class TimeRange:
         return cls(start, end)
 
 
+class MonthDate(dt.date):
+    """A date given as a year and a month only (``2018-12``), as ITU dates an R report
+    ("December 2018"): the first of the month wherever a day is needed (file names,
+    timestamps), printed as the month and the year."""
+
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+DATE_FORMS = "write YYYY-MM-DD, or YYYY-MM for a month, e.g. 2018-12-10 or 2018-12"
+
+
+def _document_date(value: object) -> dt.date:
+    """``2018-12-10`` (a day) or ``2018-12`` (a month: a MonthDate)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        shown = f"{value!r} is not a date" if isinstance(value, int) else "not a date"
+        raise ValueError(f"{shown}; {DATE_FORMS}")
+    month = MONTH_RE.match(value)
+    try:
+        if month:
+            return MonthDate(int(month.group(1)), int(month.group(2)), 1)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a date ({error}); {DATE_FORMS}") from None
+    raise ValueError(f"{value!r} is not a date; {DATE_FORMS}")
+
+
+DocumentDate = Annotated[
+    dt.date,
+    PlainValidator(_document_date),
+    PlainSerializer(lambda v: f"{v:%Y-%m}" if isinstance(v, MonthDate) else v.isoformat(),
+                    return_type=str),
+    WithJsonSchema({"type": "string",
+                    "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
+                    "examples": ["2018-12-14", "2018-12"]}),
+]
+
+
 SessionTime = Annotated[
     TimeRange,
     PlainValidator(TimeRange.parse),
@@ -102,6 +143,8 @@ class DocumentKind(StrEnum):
     contribution = "contribution"
     ls = "ls"  # a liaison statement: the TD cover and the LIAISON STATEMENT rows
     plain = "plain"  # no cover table: a centred title, then the body
+    report = "report"  # an R-series report of a meeting: TSAG – R 2 – E, REPORT 2
+    letter = "letter"  # a TSB collective letter or circular: letterhead, Ref, Subject
 
 
 class CoverLayout(StrEnum):
@@ -170,6 +213,53 @@ class Liaison(Strict):
     deadline: dt.date | Literal["N/A"] | None = Field(
         default=None, description="the reply deadline (YYYY-MM-DD) ('Deadline:'), or N/A "
         "when no reply is expected", examples=["2023-09-15", "N/A"])
+    cc: list[Text] = Field(default_factory=list,
+                           description="the groups sent a copy ('Cc:')",
+                           examples=[["ITU-T SG11"]])
+    sent: DocumentDate | None = Field(
+        default=None, description="the day the LS was sent (YYYY-MM-DD) ('Date sent:')",
+        examples=["2023-06-05"])
+    attachments: list[Text] = Field(default_factory=list,
+                                    description="what is attached, one line each "
+                                    "('Attachments:')",
+                                    examples=[["TSAG-TD251: terms of reference of FG-MV"]])
+
+
+class Letter(Strict):
+    """A TSB collective letter or circular (``kind: letter``): its reference block,
+    addressees, salutation, closing and signature."""
+
+    series: Literal["collective letter", "circular"] = Field(
+        default="collective letter", description="a collective letter (TSB Collective "
+        "letter 2/TSAG, to a group's participants) or a circular (TSB Circular 68, to all)",
+        examples=["collective letter", "circular"])
+    place: Text = Field(default="Geneva", description="where it is dated",
+                        examples=["Geneva"])
+    reference: list[Text] = Field(default_factory=list,
+                                  description="lines under 'Ref:' after the letter's own "
+                                  "number, e.g. the file reference", examples=[["TSAG/RS"]])
+    addressees: list[Text] = Field(min_length=1, description="to whom, one line each",
+                                   examples=[["To Administrations of Member States of the "
+                                              "Union", "To ITU-T Sector Members"]])
+    copy_to: list[Text] = Field(default_factory=list, description="'Copy:' lines; [] for "
+                                "none", examples=[["To the Director of the "
+                                                   "Radiocommunication Bureau"]])
+    tel: str = Field(default="", description="'Tel:'; empty for none",
+                     examples=["+41 22 730 5860"])
+    fax: str = Field(default="", description="'Fax:'; empty for none",
+                     examples=["+41 22 730 5853"])
+    email: OptionalEmail = Field(default="", description="'E-mail:'; empty for none",
+                                 examples=["tsbtsag@itu.int"])
+    web: str = Field(default="", description="'Web:'; empty for none",
+                     examples=["http://itu.int/go/tsag"])
+    salutation: str = Field(default="", description="the opening line; empty for the "
+                            "language's 'Dear Sir/Madam,'", examples=["Dear Sir/Madam,"])
+    closing: str = Field(default="", description="the closing line; empty for the "
+                         "language's 'Yours faithfully,'", examples=["Yours faithfully,"])
+    signature: list[Text] = Field(default_factory=list, description="the signatory's "
+                                  "lines: name, then title", examples=[[
+                                      "Chaesub Lee", "Director of the Telecommunication "
+                                      "Standardization Bureau"]])
 
 
 class Metadata(Strict):
@@ -178,16 +268,22 @@ class Metadata(Strict):
     kind: DocumentKind = Field(
         default=DocumentKind.td,
         description="td (temporary document), contribution, ls (liaison statement: the TD "
-        "cover with the LIAISON STATEMENT rows) or plain (no cover table: a centred title)",
-        examples=["td", "contribution", "ls", "plain"])
+        "cover with the LIAISON STATEMENT rows), plain (no cover table: a centred title) or "
+        "report (an R-series meeting report: TSAG – R 2 – E, the month and year, REPORT 2)",
+        examples=["td", "contribution", "ls", "plain", "report"])
     layout: CoverLayout = Field(
         default=CoverLayout.y2022,
         description="the cover layout: 2022, or 2017-2020 (Purpose, Keywords and the "
         "abstract inside the cover table)", examples=["2022", "2017-2020"])
-    group: Text = Field(description="the ITU-T group", examples=["TSAG", "SG17"])
-    study_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")] = Field(
-        description="the study period, YYYY-YYYY; T17 in the file name comes from it",
-        examples=["2017-2020", "2022-2024"])
+    group: Text = Field(description="the group: TSAG, SG17, JCA-AHF, FG-MV; in ITU-D SG1, "
+                        "in ITU-R WP5A", examples=["TSAG", "SG17", "JCA-AHF", "WP5A"])
+    sector: Literal["T", "D", "R"] = Field(
+        default="T", description="the ITU Sector: T (ITU-T, the default), D (ITU-D study "
+        "groups: Document 1/123-E) or R (ITU-R: Document 5A/650-E)", examples=["T", "R"])
+    study_period: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{4}$")] | None = Field(
+        default=None,
+        description="the study period, YYYY-YYYY; T17 in the file name comes from it "
+        "(required but for plain)", examples=["2017-2020", "2022-2024"])
     number: int | None = Field(default=None, ge=0, le=99_999,
                                description="the TD or contribution number; leave it out for "
                                "a draft not yet numbered", examples=[446])
@@ -215,8 +311,9 @@ class Metadata(Strict):
                                     "leave it out for none (then give document.date)",
                              examples=[{"place": "Geneva", "start": "2018-12-10",
                                         "end": "2018-12-14"}])
-    questions: Text = Field(default="N/A", description="the Questions concerned; N/A when "
-                            "left out", examples=["N/A", "Q2/17"])
+    questions: str = Field(default="N/A", description="the Questions concerned; N/A when "
+                           "left out, \"\" for nothing after the label",
+                           examples=["N/A", "Q2/17", ""])
     source: str = Field(default="", description="who submits the document (required but for "
                         "plain)", examples=["Chairman, TSAG ad hoc group on Quantum", "China"])
     title: Text = Field(description="the document's title",
@@ -239,10 +336,15 @@ class Metadata(Strict):
                                      "on Quantum."])
     action: str = Field(default="", description="the 'Action:' line after the cover table; "
                         "empty for none", examples=["TSAG is invited to note this report."])
-    date: dt.date | None = Field(
-        default=None, description="document date (YYYY-MM-DD); defaults to the meeting's "
-        "first day", examples=["2018-12-14"],
+    date: DocumentDate | None = Field(
+        default=None, description="document date (YYYY-MM-DD), or a month (YYYY-MM) where "
+        "the document shows the month and year; defaults to the meeting's first day",
+        examples=["2018-12-14", "2018-12"],
     )
+    letter: Letter | None = Field(
+        default=None, description="letter only: reference, addressees, contact lines, "
+        "closing and signature", examples=[{"reference": ["TSAG/RS"], "addressees": [
+            "To Administrations of Member States of the Union"]}])
     liaison: Liaison | None = Field(
         default=None, description="ls only: the addressees, approval and deadline",
         examples=[{"for_action": ["ITU-T SG17"], "for_information": ["ITU-T SG13"],
@@ -280,7 +382,9 @@ class RegisteredDocument(Strict):
     """A document of the register: what an id cited in the text stands for."""
 
     id: DocId = Field(description="C (contribution), TD or R and the number; R1 for a "
-                      "revision", examples=["C54", "TD433R1"])
+                      "revision; as ITU writes it (C 054, TD433-R1, TD 433 Rev.1): "
+                      "matched by kind, number and revision",
+                      examples=["C54", "TD433R1", "TD 433 Rev.1"])
     title: Text = Field(description="the document's title",
                         examples=["Minutes of the first adhoc session on Quantum"])
     source: str = Field(default="", description="who submitted it; empty when not shown",
@@ -429,6 +533,9 @@ class TableSpec(Strict):
         min_length=1, description="the rows: one Markdown cell per column; a mapping "
         "{text, colspan, rowspan} spans, and the cells it covers are left out of the rows",
         examples=[[["C54", "Proposal"]], [[{"text": "WP1", "rowspan": 2}, "C54"], ["C55"]]])
+    grid: StrictBool | None = Field(
+        default=None, description="draw the cell borders; by default a titled table has "
+        "them and a layout table (no title) has none", examples=[True, False])
 
     @property
     def headed(self) -> bool:
@@ -541,6 +648,9 @@ class Block(Strict):
         default=None, description="a picture with its caption, 'Figure N – title'",
         examples=[{"file": "architecture.png", "title": "Architecture of the QKD network",
                    "width": "80%"}])
+    contents: Literal[True] | None = Field(
+        default=None, description="the table of contents: every clause to the third level "
+        "and every annex and appendix, with its page", examples=[True])
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:

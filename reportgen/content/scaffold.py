@@ -61,6 +61,25 @@ KINDS: dict[DocumentKind, _Kind] = {
         action="",
         highlight="TSAG started work on the example topic, covering",
     ),
+    DocumentKind.report: _Kind(
+        what="ITU-T R-series meeting report (TSAG – R 2 – E)",
+        source="Telecommunication Standardization Advisory Group",
+        title="Report of the second TSAG meeting held in Geneva, 26-30 January 2026",
+        purpose="Information",
+        abstract="The report of the second meeting of TSAG in the 2025-2028 study period.",
+        action="",
+        highlight="TSAG agreed to start work on the example topic, covering",
+    ),
+    DocumentKind.letter: _Kind(
+        what="TSB collective letter (TSB Collective letter 2/TSAG)",
+        source="",
+        title="Third meeting of the Telecommunication Standardization Advisory Group "
+              "(TSAG), Geneva, 26-30 January 2026",
+        purpose="",
+        abstract="",
+        action="",
+        highlight="The meeting will consider",
+    ),
     DocumentKind.plain: _Kind(
         what="ITU-T text without cover table (plain), e.g. terms of reference",
         source="",

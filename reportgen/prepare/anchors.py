@@ -127,6 +127,9 @@ def _blocks(blocks: tuple[d.Block, ...]) -> Iterator[Anchor]:
                                  caption[: len(caption) - len(title)])
                 for r, row in enumerate(block.all_rows):
                     for c, cell in enumerate(row):
+                        if cell.blocks:  # each paragraph and list item of the cell
+                            yield from _blocks(cell.blocks)
+                            continue
                         yield Anchor(cell_id(block.id, r, c), "cell",
                                      cell.origin or block.origin, d.plain_text(cell.content))
             case d.Figure(caption=caption, title=title):  # the caption carries the id
@@ -134,6 +137,8 @@ def _blocks(blocks: tuple[d.Block, ...]) -> Iterator[Anchor]:
                              caption[: len(caption) - len(title)])
             case d.Quote(blocks=inner):
                 yield from _blocks(inner)
+            case d.Contents(title=title):  # its title; the entries are a field's result
+                yield Anchor(block.id, "heading", block.origin, title)
 
 
 def _item(item: d.ListItem) -> Iterator[Anchor]:

@@ -12,8 +12,9 @@ from reportgen import tree as d
 
 
 def prefixed(doc: d.Document, n: int) -> d.Document:
-    """The prepared document of attachment ``n`` (from 1) with every id prefixed
-    ``attachment.n.`` and every anchor ``attachment-n-``."""
+    """The prepared document of attachment ``n`` (from 1) with every block id prefixed
+    ``attachment.n.`` and every anchor ``attachment-n-``; cited document ids (C12,
+    TD100) are text and stay as written."""
     out: d.Document = _prefix(doc, f"attachment.{n}.", f"attachment-{n}-")
     return out
 
@@ -23,7 +24,8 @@ def _prefix(node: Any, id_prefix: str, anchor_prefix: str) -> Any:
         return tuple(_prefix(v, id_prefix, anchor_prefix) for v in node)
     if not dataclasses.is_dataclass(node) or isinstance(node, type):
         return node
-    if isinstance(node, d.Cover | d.Metadata | d.CoverLabels | d.Contact):
+    # a DocRef's id is the cited document's number as written, not a block's id
+    if isinstance(node, d.Cover | d.Metadata | d.CoverLabels | d.Contact | d.DocRef):
         return node
     changes: dict[str, Any] = {}
     for f in dataclasses.fields(node):

@@ -24,7 +24,10 @@ TEXT_KEYS = ("babel", "direction", "organisation", "sector", "study_period", "st
              "email", "keywords", "abstract", "action", "contribution", "liaison_statement",
              "for_action", "for_comment", "for_information", "approval", "deadline",
              "place_and_dates", "table", "figure", "annex", "appendix", "appendix_obligation",
-             "note", "weekday_date")
+             "note", "weekday_date", "cc", "sent", "attachments", "report", "advisory_group",
+             "contents", "bureau", "ref", "fax", "web", "copy", "subject", "collective_letter",
+             "circular", "salutation", "closing", "annexes_line", "annex_line", "sector_d",
+             "sector_r")
 
 
 class LocaleError(Exception):
@@ -67,6 +70,12 @@ class Locale:
         from babel.dates import format_date
 
         return _spaces(format_date(day, "long", locale=self["babel"]))
+
+    def month_year(self, day: dt.date) -> str:
+        """``December 2018``, ``décembre 2018``, ``diciembre de 2018``, ``2018年12月``."""
+        from babel.dates import format_skeleton
+
+        return _spaces(format_skeleton("yMMMM", day, locale=self["babel"]))
 
     def weekday_date(self, day: dt.date) -> str:
         """``Tuesday 11 December 2018``, ``mardi 11 décembre 2018``."""

@@ -71,6 +71,9 @@ LIST_POSITIONS_CM: dict[int, tuple[float, float]] = {
     for level, indent in enumerate(LIST_INDENTS, start=1)
 }
 CALL_INDENT = 794  # Call: left 1.40 cm
+# TOC 1-3: number at 0 / 1.40 / 2.80 cm, title at 1.40 / 2.80 / 4.20 cm, 6 pt before
+# level 1 and 3 pt before the others, the page number right-aligned at the margin
+TOC_INDENT = 794
 QUOTATION_INDENT = 794  # Quotation: left and right 1.40 cm
 NORMAL_TABS = (794, 1191, 1588, 1985)  # Normal: 1.40 / 2.10 / 2.80 / 3.50 cm
 DEFAULT_TAB_STOP = 794

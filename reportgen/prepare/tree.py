@@ -12,16 +12,19 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TypeVar
 
 from reportgen import tree as d
 from reportgen.content import model as m
+from reportgen.content.docids import normal_id
 from reportgen.content.loaded import LoadedReport, Path_
 from reportgen.content.markdown import (
     ProseContext,
     as_quotation,
     plain_inlines,
     to_blocks,
+    to_cell,
     to_inlines,
 )
 from reportgen.content.yaml_source import dotted
@@ -37,7 +40,15 @@ from reportgen.prepare.labels import (
     markdown_pattern,
     parse_format,
 )
-from reportgen.prepare.layout import END_MARK, FIGURE_MAX_HEIGHT_CM, TEXT_WIDTH_CM
+from reportgen.prepare.layout import (
+    CELL_MARGIN,
+    COVER_LABEL_WIDTH,
+    END_MARK,
+    FIGURE_MAX_HEIGHT_CM,
+    SIZE_BODY,
+    TEXT_WIDTH_CM,
+)
+from reportgen.prepare.measure import text_width_twips
 
 T = TypeVar("T")
 
@@ -45,6 +56,9 @@ LANGUAGES = i18n.LANGUAGES
 MAX_HEADING_LEVEL = 3
 DOC_COLUMN_WIDTHS = {"id": 1.2, "source": 1.6, "title": 4.0}
 MAX_LIST_NUMBER = 32767  # the largest start value Word accepts
+LIAISON_FIELDS = ("for_action", "for_comment", "for_information", "cc", "approval", "sent",
+                  "deadline", "attachments")  # the rows of an LS, in the order printed
+LABEL_SLACK = 40  # 2 pt: what Word and LibreOffice round or kern differently
 
 
 def long_date(day: dt.date, weekday: bool = False, language: str = "E") -> str:
@@ -66,6 +80,16 @@ def masthead_number(meta: m.Metadata) -> str:
     A liaison statement (and a plain text) is posted as a TD and has a TD number."""
     if meta.number is None:
         return ""
+    if meta.kind is m.DocumentKind.letter:  # TSB Collective letter 2/TSAG, TSB Circular 68
+        return letter_number(meta)
+    if meta.kind is m.DocumentKind.report:  # TSAG – R 2 – E (itu-style.md §1.5)
+        return f"{meta.group} \u2013 R {meta.number} \u2013 {meta.language}"
+    if meta.sector != "T":  # ITU-D Document 1/123-E, ITU-R Document 5A/650-E (README)
+        text = f"Document {sector_group(meta.group)}/{meta.number}-{meta.language}"
+        return f"Revision {meta.revision} to {text}" if meta.revision else text
+    if meta.group.upper().startswith("JCA-") and meta.kind is m.DocumentKind.td:
+        text = f"{meta.group} Doc. {meta.number}"  # JCA-AHF Doc. 183 (README)
+        return f"{text} Rev.{meta.revision}" if meta.revision else text
     kind = "C" if meta.kind is m.DocumentKind.contribution else "TD"
     if meta.revision_form == "Rev.1":  # the 2017 form: "TD 120 Rev.1"
         text = f"{kind} {meta.number}"
@@ -75,13 +99,25 @@ def masthead_number(meta: m.Metadata) -> str:
     return f"{text}{suffix}{meta.revision}" if meta.revision else text
 
 
-def document_day(meta: m.Metadata) -> dt.date:
+# the timestamp of a plain text with neither a meeting nor a date (and no
+# SOURCE_DATE_EPOCH): the earliest a ZIP file, hence a DOCX, can carry
+UNDATED = dt.date(1980, 1, 1)
+
+
+def sector_group(group: str) -> str:
+    """The group's part of an ITU-D or ITU-R document number: SG1 -> 1, WP5A -> 5A."""
+    upper = group.upper()
+    for prefix in ("SG", "WP"):
+        if upper.startswith(prefix) and len(upper) > 2:
+            return group[2:]
+    return group
+
+
+def document_day(meta: m.Metadata) -> dt.date | None:
     """The day that dates the document: the meeting's first day, else ``document.date``.
 
-    ``load`` refuses a document with neither."""
-    day = meta.meeting.start if meta.meeting else meta.date
-    assert day is not None
-    return day
+    ``load`` refuses a document with neither, except a plain text."""
+    return meta.meeting.start if meta.meeting else meta.date
 
 
 def itu_file_stem(meta: m.Metadata) -> str:
@@ -90,14 +126,31 @@ def itu_file_stem(meta: m.Metadata) -> str:
     The writer appends ``!MSW-E.docx`` or ``!PDF-E.pdf``; an unrevised document has an
     empty revision field (``…-0446!!MSW-E``). A draft without a number has ``draft`` in
     place of the four digits (``…-TD-GEN-draft!!MSW-E``); without a meeting, the date
-    part is ``document.date``.
+    part is ``document.date``. A plain text without a study period or a date has
+    none ("").
     """
+    day = document_day(meta)
+    undated = meta.kind not in (m.DocumentKind.contribution, m.DocumentKind.report,
+                                m.DocumentKind.letter)
+    if meta.study_period is None or (day is None and undated):
+        return ""  # a plain text without them: named after its folder
     period = meta.study_period[2:4]
     number = "draft" if meta.number is None else f"{meta.number:04d}"
-    if meta.kind is m.DocumentKind.contribution:
+    if meta.sector != "T":  # D18-SG01-C-0123, R19-WP5A-C-0650 (README: not confirmed)
+        group = meta.group.upper()
+        if group.startswith("SG") and group[2:].isdigit():
+            group = f"SG{int(group[2:]):02d}"
+        base = f"{meta.sector}{period}-{group}-C-{number}"
+    elif meta.kind is m.DocumentKind.contribution:
         base = f"T{period}-{meta.group}-C-{number}"
+    elif meta.kind is m.DocumentKind.report:  # by analogy with contributions (README)
+        base = f"T{period}-{meta.group}-R-{number}"
+    elif meta.kind is m.DocumentKind.letter:  # TSB's own series (README)
+        circular = meta.letter is not None and meta.letter.series == "circular"
+        base = f"T{period}-TSB-CIR-{number}" if circular else \
+            f"T{period}-TSB-COL-{meta.group}-{number}"
     else:
-        base = (f"T{period}-{meta.group}-{document_day(meta):%y%m%d}-TD-{meta.category}-"
+        base = (f"T{period}-{meta.group}-{day:%y%m%d}-TD-{meta.category}-"
                 f"{number}")
     return f"{base}!{f'R{meta.revision}' if meta.revision else ''}"
 
@@ -119,17 +172,20 @@ def _left_to_right(text: str) -> str:
 def cover_labels(meta: m.Metadata) -> d.CoverLabels:
     """The cover's fixed texts in the document's language."""
     lang = i18n.locale(meta.language)
-    first, last = meta.study_period.split("-")
+    first, last = (meta.study_period or "-").split("-")
     return d.CoverLabels(
         organisation=lang["organisation"],
-        sector=lang["sector"],
-        study_period=lang["study_period"].format(period=lang.numeric_range(first, last)),
+        sector=lang[{"T": "sector", "D": "sector_d", "R": "sector_r"}[meta.sector]],
+        study_period=lang["study_period"].format(period=lang.numeric_range(first, last))
+        if meta.study_period else "",
         original=lang["original"].format(language=lang.language_name(meta.original)),
         **{key: lang[key] for key in ("only", "questions", "source", "title", "purpose",
                                       "contact", "tel", "email", "keywords", "abstract",
                                       "action", "contribution", "liaison_statement",
                                       "for_action", "for_comment", "for_information",
                                       "approval", "deadline")},
+        **({key: lang[key] for key in ("cc", "sent", "attachments")}
+           if meta.kind is m.DocumentKind.ls else {}),
     )
 
 
@@ -146,7 +202,115 @@ def build_liaison(meta: m.Metadata) -> d.Liaison | None:
         approval=given.approval,
         deadline=given.deadline if isinstance(given.deadline, str) else
         lang.long_date(given.deadline) if given.deadline else "",
+        cc=", ".join(given.cc),
+        sent=shown_date(given.sent, meta.language) if given.sent else "",
+        attachments="\n".join(given.attachments),
     )
+
+
+def letter_number(meta: m.Metadata, with_group: bool = True) -> str:
+    """``TSB Collective letter 2/TSAG`` (``TSB Collective letter 2`` without the group, as
+    its Ref: line writes it), ``TSB Circular 68``; "" for a draft not yet numbered."""
+    if meta.number is None:
+        return ""
+    lang = i18n.locale(meta.language)
+    if meta.letter is not None and meta.letter.series == "circular":
+        return lang["circular"].format(n=meta.number)
+    text = lang["collective_letter"].format(n=meta.number)
+    return f"{text}/{meta.group}" if with_group else text
+
+
+def letter_cover(meta: m.Metadata) -> d.LetterCover:
+    """A letter's letterhead, reference block (Ref:, the addressees beside it, Tel:,
+    Fax:, E-mail:, Web:), Copy: and Subject:."""
+    lang = i18n.locale(meta.language)
+    letter = meta.letter
+    assert letter is not None  # load refuses a letter without one
+    day = meta.date or document_day(meta)
+    dated = shown_date(day, meta.language) if day else ""
+    given = (("tel", letter.tel), ("fax", letter.fax), ("email", letter.email),
+             ("web", letter.web))
+    number = letter_number(meta, with_group=False)
+    return d.LetterCover(
+        bureau=lang["bureau"],
+        place_and_date=lang["place_and_dates"].format(place=letter.place, dates=dated)
+        if dated else letter.place,
+        reference=tuple(line for line in (number, *letter.reference) if line),
+        addressees=tuple(f"- {a}" for a in letter.addressees),
+        rows=tuple((lang[key], value) for key, value in given if value),
+        copy_to=tuple(f"- {c}" for c in letter.copy_to),
+        subject=meta.title,
+        labels=(lang["ref"], lang["copy"], lang["subject"]),
+    )
+
+
+def letter_blocks(report: m.Report, origin: Origin) -> tuple[list[d.Block], list[d.Block]]:
+    """What a letter prints before its text (the salutation) and after it (the closing,
+    the signature, the count of annexes), as Normal paragraphs."""
+    meta = report.document
+    letter = meta.letter
+    if meta.kind is not m.DocumentKind.letter or letter is None:
+        return [], []
+    lang = i18n.locale(meta.language)
+
+    def lines(text: str) -> tuple[d.Inline, ...]:
+        out: list[d.Inline] = []
+        for n, line in enumerate(text.split("\n")):
+            out += [d.LineBreak()] * bool(n) + [d.Text(line)]
+        return tuple(out)
+    before: list[d.Block] = [d.Paragraph(lines(letter.salutation or lang["salutation"]),
+                                         id="letter.salutation", origin=origin)]
+    after: list[d.Block] = [d.Paragraph(lines(letter.closing or lang["closing"]),
+                                        id="letter.closing", origin=origin)]
+    if letter.signature:  # a gap for the signature, then the signatory's lines
+        after.append(d.Paragraph(lines("\n".join(letter.signature)), "after_title",
+                                 id="letter.signature", origin=origin))
+    count = len(report.annexes)
+    if count:
+        text = lang["annexes_line"].format(n=count) if count > 1 else lang["annex_line"]
+        after.append(d.Paragraph(lines(text), "after_title", id="letter.annexes",
+                                 origin=origin))
+    return before, after
+
+
+def report_rows(meta: m.Metadata) -> tuple[str, tuple[str, ...]]:
+    """A report's month and year under its number (``APRIL 2018``) and the centred lines
+    after its Question(s) row: ``TELECOMMUNICATION STANDARDIZATION ADVISORY GROUP`` and
+    ``REPORT 2`` for TSAG (TSAG – R 2 – E), ``STUDY GROUP 19 – REPORT 5`` for a study
+    group (COM 19 – R 5 – E)."""
+    lang = i18n.locale(meta.language)
+    day = meta.date or document_day(meta)
+    report = lang["report"].format(n=meta.number if meta.number is not None else "").strip()
+    if meta.group.upper() == "TSAG":
+        lines: tuple[str, ...] = (lang["advisory_group"], report)
+    elif meta.group.upper().startswith("SG") and meta.group[2:].isdigit():
+        lines = (f"{group_display(meta.group, meta.language)} \u2013 {report}",)
+    else:
+        lines = (report,)
+    return lang.month_year(day).upper() if day else "", lines
+
+
+def shown_date(day: dt.date, language: str) -> str:
+    """``14 December 2018``; a date given as a month (``2018-12``): ``December 2018``."""
+    lang = i18n.locale(language)
+    return lang.month_year(day) if isinstance(day, m.MonthDate) else lang.long_date(day)
+
+
+def label_width(cover: d.Cover) -> int:
+    """The cover's label column in twips: the template's 2.80 cm, or what its longest
+    printed label needs on one line (bold, 12 pt, with the cells' margins), rounded up
+    to 10 twips; 0 when the template's width is enough."""
+    labels = cover.labels
+    printed = [labels.questions, labels.source, labels.title, labels.contact]
+    printed += [label for label, value in ((labels.purpose, cover.purpose),
+                                           (labels.keywords, cover.keywords),
+                                           (labels.abstract, cover.abstract)) if value]
+    if cover.liaison is not None:
+        printed += [getattr(labels, name) for name in LIAISON_FIELDS
+                    if getattr(cover.liaison, name)]
+    needed = max(text_width_twips(label, SIZE_BODY, bold=True) for label in printed)
+    needed = -(-(needed + 2 * CELL_MARGIN + LABEL_SLACK) // 10) * 10
+    return needed if needed > COVER_LABEL_WIDTH else 0
 
 
 def build_cover(meta: m.Metadata) -> d.Cover:
@@ -157,10 +321,10 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         place=meeting.place, dates=lang.date_range(meeting.start, meeting.end)) \
         if meeting else ""
     number = masthead_number(meta)
-    return d.Cover(
+    cover = d.Cover(
         masthead_number=number,
         group=group_display(meta.group, meta.language),
-        study_period=meta.study_period,
+        study_period=meta.study_period or "",
         original=lang.language_name(meta.original),
         english_only=meta.english_only,
         questions=meta.questions,
@@ -183,6 +347,13 @@ def build_cover(meta: m.Metadata) -> d.Cover:
         subtitle=meta.subtitle if meta.kind is m.DocumentKind.plain else "",
         liaison=build_liaison(meta),
     )
+    if meta.kind is m.DocumentKind.report:
+        date, lines = report_rows(meta)
+        cover = replace(cover, report_date=date, report_lines=lines)
+    if meta.kind is m.DocumentKind.letter:
+        return replace(cover, letter=letter_cover(meta))
+    return replace(cover, label_width=label_width(cover)) if meta.kind is not \
+        m.DocumentKind.plain else cover
 
 
 @dataclass
@@ -205,8 +376,8 @@ class _Preparer:
         self.list_formats: list[tuple[str, ...]] = []  # the parts' own, innermost last
         self.urls = document_urls(report)
         self.lang = i18n.locale(report.document.language)
-        self.ctx = ProseContext(register={doc.id: doc.title for doc in report.documents},
-                                urls=self.urls)
+        self.ctx = ProseContext(register={normal_id(doc.id): doc.title
+                                          for doc in report.documents}, urls=self.urls)
 
     # ---------------------------------------------------------------- prose
 
@@ -235,7 +406,7 @@ class _Preparer:
 
     def cite(self, doc_id: str | None, path: Path_) -> None:
         if doc_id:
-            self.ctx.cited.setdefault(doc_id, []).append(self.loaded.origin(path))
+            self.ctx.cited.setdefault(normal_id(doc_id), []).append(self.loaded.origin(path))
 
     def block_id(self, explicit: str | None, default: str, path: Path_) -> str:
         """The author's ``id:`` (checked unique) or the positional id."""
@@ -365,6 +536,8 @@ class _Preparer:
             single = d.PageBreak()
         elif block.figure is not None:
             single = self.figure(block.figure)
+        elif block.contents:
+            single = d.Contents(self.lang["contents"])  # its entries once all is numbered
         else:  # pragma: no cover - the model guarantees one block kind
             raise AssertionError(f"unknown block at {dotted(path)}")
         return list(identified((replace(single, origin=origin),), block_id, single=True))
@@ -373,9 +546,10 @@ class _Preparer:
         headings = dict(self.lang.documents_table)
         headings.update((str(k), v) for k, v in spec.headings.items())
         header = tuple(d.Cell((d.Text(headings[c]),)) for c in spec.columns)
-        register = {doc.id: doc for doc in self.report.documents}
-        chosen = [register[i] for i in spec.ids] if spec.ids else self.report.documents
-        self.listed.update(doc.id for doc in chosen)
+        register = {normal_id(doc.id): doc for doc in self.report.documents}
+        chosen = [register[normal_id(i)] for i in spec.ids] if spec.ids \
+            else self.report.documents
+        self.listed.update(normal_id(doc.id) for doc in chosen)
         index = {doc.id: i for i, doc in enumerate(self.report.documents)}
         rows = tuple(
             tuple(d.Cell(self.doc_id(doc.id) if c == "id" else (d.Text(getattr(doc, c)),),
@@ -388,7 +562,7 @@ class _Preparer:
 
     def doc_id(self, doc_id: str) -> tuple[d.Inline, ...]:
         """A document id in a table cell: a link to its page when it has one."""
-        url = self.urls.get(doc_id)
+        url = self.urls.get(normal_id(doc_id))
         return (d.Link(url, (d.Text(doc_id),)),) if url else (d.Text(doc_id),)
 
     def sessions_table(self, spec: m.SessionsTable) -> d.Table:
@@ -434,7 +608,8 @@ class _Preparer:
         table = _table(spec.title or "", header, rows,
                        _fractions([c.width for c in spec.columns]),
                        tuple(c.align for c in spec.columns))
-        return replace(table, header_more=more)
+        grid = spec.grid if spec.grid is not None else bool(spec.title)
+        return replace(table, header_more=more, borderless=not grid)
 
     def table_rows(self, rows: list[list[m.TableCell]],
                    path: Path_) -> tuple[tuple[d.Cell, ...], ...]:
@@ -444,8 +619,11 @@ class _Preparer:
             cells = []
             for c, cell in enumerate(row):
                 here = self.loaded.cell_path((*path, r, c))
-                cells.append(d.Cell(self.inlines(cell.text, here), colspan=cell.colspan,
-                                    rowspan=cell.rowspan, origin=self.value_origin(here)))
+                origin = self.loaded.prose.get(here, (cell.text, self.loaded.origin(here)))[1]
+                content, blocks = self.collect(here, partial(to_cell, cell.text, origin,
+                                                             self.ctx))
+                cells.append(d.Cell(content, colspan=cell.colspan, rowspan=cell.rowspan,
+                                    blocks=blocks, origin=self.value_origin(here)))
             out.append(tuple(cells))
         return tuple(out)
 
@@ -565,7 +743,7 @@ class _Preparer:
                                      f"{doc_id} is cited but not in the documents register",
                                      "warning"))
         for i, doc in enumerate(self.report.documents):
-            if doc.id not in self.ctx.cited and doc.id not in self.listed:
+            if normal_id(doc.id) not in self.ctx.cited and normal_id(doc.id) not in self.listed:
                 o = self.loaded.origin(("documents", i, "id"))
                 found.append(Problem(o.file, o.line, o.col, f"documents[{i}].id",
                                      f"{doc.id} is registered but neither cited nor listed in a "
@@ -627,12 +805,13 @@ class _Numberer:
                 return replace(block, blocks=self.blocks(inner))
             case d.Paragraph(content=content) | d.Note(content=content):
                 return replace(block, content=self.inlines(content, block.id))
-            case d.Heading() | d.PageBreak():
+            case d.Heading() | d.PageBreak() | d.Contents():
                 return block
         raise TypeError(f"not a block node: {block!r}")
 
     def cells(self, cells: tuple[d.Cell, ...], table_id: str, row: int) -> tuple[d.Cell, ...]:
-        return tuple(replace(cell, content=self.inlines(cell.content, cell_id(table_id, row, c)))
+        return tuple(replace(cell, content=self.inlines(cell.content, cell_id(table_id, row, c)),
+                             blocks=self.blocks(cell.blocks))
                      for c, cell in enumerate(cells))
 
     def inlines(self, nodes: tuple[d.Inline, ...], owner: str) -> tuple[d.Inline, ...]:
@@ -697,7 +876,8 @@ def document_urls(report: m.Report) -> dict[str, str]:
     """The page of every registered document; none when the options turn links off."""
     if not report.options.document_links:
         return {}
-    found = {doc.id: document_url(doc.id, report.document) for doc in report.documents}
+    found = {normal_id(doc.id): document_url(normal_id(doc.id), report.document)
+             for doc in report.documents}
     return {doc_id: url for doc_id, url in found.items() if url}
 
 
@@ -719,6 +899,14 @@ def _with_id(block: d.Block, block_id: str) -> d.Block:
                 for k, item in enumerate(items, 1)))
         case d.Quote(blocks=inner):
             return replace(block, id=block_id, blocks=identified(inner, block_id))
+        case d.Table() if any(c.blocks for row in block.all_rows for c in row):
+            # a cell's blocks: the cell's id, then .1, .2 … (body.1.text.2.r1c0.1)
+            rows = tuple(tuple(replace(c, blocks=identified(c.blocks, cell_id(block_id, r, k)))
+                               for k, c in enumerate(row))
+                         for r, row in enumerate(block.all_rows))
+            heads = len(block.header_rows)
+            return replace(block, id=block_id, header=rows[0] if heads else (),
+                           header_more=rows[1:heads], rows=rows[heads:])
     return replace(block, id=block_id)
 
 
@@ -759,11 +947,16 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
             body = p.content(report.preamble, ("preamble",), "preamble")
     body += p.sections(report.body, ("body",), "body", 1, "",
                        _SiblingCount(report.options.heading_start - 1), "body")
+    opening, closing = letter_blocks(report, loaded.origin(("document", "letter")))
+    body = [*opening, *body, *closing]
     numbered_body, annexes, list_count = p.number(body, p.annexes() + p.appendices())
+    numbered_body = released_keeps(numbered_body)
+    annexes = tuple(replace(a, blocks=released_keeps(a.blocks)) for a in annexes)
+    numbered_body, annexes = with_contents(numbered_body, annexes)
     if p.problems:
         raise ContentError(p.problems)
     cover = build_cover(meta)
-    when = date or meta.date or document_day(meta)
+    when = date or meta.date or document_day(meta) or UNDATED
     metadata = d.Metadata(
         title=meta.title,
         author=meta.source,
@@ -784,7 +977,7 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         end_mark=END_MARK if report.options.end_mark else "",
         heading_start=report.options.heading_start,
         list_instances=list_count,
-        file_stem=itu_file_stem(meta),
+        file_stem=itu_file_stem(meta) or f"{loaded.name}!",
         language_letter=meta.language,
         direction="rtl" if i18n.locale(meta.language).rtl else "ltr",
         warnings=tuple(str(w) for w in p.warnings()) + tuple(w for a in attached
@@ -792,6 +985,47 @@ def prepare(loaded: LoadedReport, date: dt.date | None = None) -> d.Document:
         report_name=loaded.name,
         sources_digest=sources_digest(loaded.sources),
     )
+
+
+def contents_entries(body: Sequence[d.Block],
+                     annexes: Sequence[d.Annex]) -> tuple[d.ContentsEntry, ...]:
+    """The lines of a table of contents: every clause heading (levels 1-3), then each
+    annex and appendix ("Annex 1 – Title") with its clauses at the levels below."""
+    def headings(blocks: Sequence[d.Block], shift: int) -> list[d.ContentsEntry]:
+        return [d.ContentsEntry(min(b.level + shift, 3), b.number or "",
+                                d.plain_text(b.title), b.anchor, b.id)
+                for b in blocks if isinstance(b, d.Heading) and b.level + shift <= 3]
+    out = headings(body, 0)
+    for annex in annexes:
+        title = annex.title.replace("\n", " ")
+        out.append(d.ContentsEntry(1, "", f"{annex.label} \u2013 {title}" if annex.label
+                                   else title, annex.anchor, annex.id))
+        out.extend(headings(annex.blocks, 1))
+    return tuple(out)
+
+
+def with_contents(body: tuple[d.Block, ...], annexes: tuple[d.Annex, ...],
+                  ) -> tuple[tuple[d.Block, ...], tuple[d.Annex, ...]]:
+    """Every table of contents filled in with the document's headings."""
+    entries = contents_entries(body, annexes)
+
+    def fill(blocks: tuple[d.Block, ...]) -> tuple[d.Block, ...]:
+        return tuple(replace(b, entries=entries) if isinstance(b, d.Contents) else b
+                     for b in blocks)
+    return fill(body), tuple(replace(a, blocks=fill(a.blocks)) for a in annexes)
+
+
+def released_keeps(blocks: Sequence[d.Block]) -> tuple[d.Block, ...]:
+    """The headings of empty clauses (followed by a heading at their level or above)
+    no longer kept with the next block: a chain of them, such as an agenda of items
+    without text, breaks where the page ends instead of moving as one."""
+    out = list(blocks)
+    for i, block in enumerate(out[:-1]):
+        after = out[i + 1]
+        if isinstance(block, d.Heading) and isinstance(after, d.Heading) \
+                and after.level <= block.level:
+            out[i] = replace(block, keep_with_next=False)
+    return tuple(out)
 
 
 def _with_list_formats(block: d.Block, formats: tuple[str, ...]) -> d.Block:

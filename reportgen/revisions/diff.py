@@ -163,8 +163,8 @@ def _text(block: d.Block) -> str:
         case d.ListBlock(items=items):
             return "\n".join(_item_text(i) for i in items)
         case d.Table(caption=caption):
-            return "\n".join([caption, *("\t".join(d.plain_text(c.content) for c in row)
-                                         for row in block.all_rows)])
+            return "\n".join([caption, *("\t".join(d.plain_text(c.content) or "\n".join(
+                _text(b) for b in c.blocks) for c in row) for row in block.all_rows)])
         case d.Quote(blocks=inner):
             return "\n".join(_text(b) for b in inner)
         case d.Figure(title=title, picture=picture, width_cm=width):

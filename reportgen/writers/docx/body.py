@@ -27,6 +27,7 @@ from docx.text.run import Run
 
 from reportgen import tree as d
 from reportgen.prepare.anchors import anchors, bookmark_name
+from reportgen.prepare.layout import LIST_INDENTS
 from reportgen.writers.docx import oxml
 from reportgen.writers.docx.figures import write_figure
 from reportgen.writers.docx.footnotes import Footnotes, reference
@@ -47,6 +48,39 @@ LIST_STYLES = ("enumlev1", "enumlev2", "enumlev3")
 HEADING_STYLES = ("heading 1", "heading 2", "heading 3")
 PARAGRAPH_STYLES: dict[str, str] = {"normal": "Normal", "after_title": "Normal_after_title",
                                     "quotation": "Quotation", "centred": "Normal"}
+
+
+def _text_run(text: str) -> Any:
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    return run
+
+
+def _tab_run() -> Any:
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:tab"))
+    return run
+
+
+def _field_char(kind: str) -> Any:
+    """A run with ``w:fldChar`` of type begin, separate or end."""
+    run = OxmlElement("w:r")
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run.append(char)
+    return run
+
+
+def _instruction(text: str) -> Any:
+    run = OxmlElement("w:r")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = text
+    run.append(instr)
+    return run
 
 
 def _follows_table(p: Any) -> bool:
@@ -239,11 +273,15 @@ class BodyWriter:
         match block:
             case d.Heading(number=None, title=title):
                 p = self.paragraph(_style_name(block))
+                if not block.keep_with_next:
+                    p.paragraph_format.keep_with_next = False
                 self.inlines(p, title)
                 self.mark(p, block.id)
                 self.restyled(p, block.former)
             case d.Heading(title=title, numbering=sequence):
                 p = self.paragraph(_style_name(block))
+                if not block.keep_with_next:
+                    p.paragraph_format.keep_with_next = False
                 self.number(p, self.heading_num(sequence, block.number_prefix),
                             block.number_depth - 1)
                 self.inlines(p, title)
@@ -269,6 +307,8 @@ class BodyWriter:
                 self.table(block)
             case d.Quote(blocks=inner):
                 self.blocks(inner)
+            case d.Contents():
+                self.contents(block)
             case d.PageBreak():
                 self.break_before = True
             case d.Figure():
@@ -326,6 +366,86 @@ class BodyWriter:
         num_pr.get_or_add_ilvl().val = ilvl
         num_pr.get_or_add_numId().val = num_id
 
+    def contents(self, block: d.Contents) -> None:
+        """The table of contents: its title in Heading_b, then a Word TOC field
+        (``TOC \\o "1-3" \\h \\z \\u``) whose result is already the entries, one paragraph
+        each in TOC 1-3, linked to their headings' bookmarks and ending in a PAGEREF of
+        the page our PDF's layout gave them: it reads right before any field update."""
+        title = self.paragraph("Heading_b")
+        title.add_run(block.title)
+        self.mark(title, block.id)
+        entries: list[d.ContentsEntry | None] = list(block.entries) or [None]
+        paragraphs = [self.paragraph(f"toc {e.level}" if e else "toc 1") for e in entries]
+        first = oxml.element(paragraphs[0])
+        for run in (_field_char("begin"), _instruction(' TOC \\o "1-3" \\h \\z \\u '),
+                    _field_char("separate")):
+            first.append(run)
+        for p, entry in zip(paragraphs, entries, strict=True):
+            if entry is None:
+                continue
+            target = bookmark_name(entry.target)
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), target)
+            link.set(qn("w:history"), "1")
+            if entry.number:
+                link.append(_text_run(entry.number))
+                link.append(_tab_run())
+            link.append(_text_run(entry.title))
+            link.append(_tab_run())
+            for run in (_field_char("begin"), _instruction(f" PAGEREF {target} \\h "),
+                        _field_char("separate"),
+                        _text_run(str(entry.page) if entry.page else ""),
+                        _field_char("end")):
+                link.append(run)
+            oxml.element(p).append(link)
+        oxml.element(paragraphs[-1]).append(_field_char("end"))
+
+    def cell_blocks(self, first: WordParagraph, blocks: tuple[d.Block, ...],
+                    style: str) -> None:
+        """A table cell's paragraphs and lists, from its first paragraph ``first`` on:
+        every paragraph in the cell's style, a list item numbered by Word as in the
+        body (its level's indents, inside the cell)."""
+        cell_p = first
+        used = False
+
+        def paragraph(like: WordParagraph | None = None) -> WordParagraph:
+            nonlocal cell_p, used
+            if not used:
+                used = True
+                return cell_p
+            new = cell_p.insert_paragraph_before()  # then moved after the last one
+            oxml.element(cell_p).addnext(oxml.element(new))
+            cell_p = new
+            self.set_style(new, style)
+            if like is not None and like.alignment is not None:
+                new.alignment = like.alignment
+            return new
+
+        def write(blocks: tuple[d.Block, ...], indent: int = 0) -> None:
+            for block in blocks:
+                if isinstance(block, d.Paragraph):
+                    p = paragraph(first)
+                    if indent:  # a further paragraph of an item: under its text
+                        p.paragraph_format.left_indent = Twips(indent)
+                    self.inlines(p, block.content)
+                    self.mark(p, block.id)
+                elif isinstance(block, d.ListBlock):
+                    num_id = self.numbering.list(block.counter, block.pattern, block.level,
+                                                 block.start)
+                    for item in block.items:
+                        head = paragraph()
+                        self.number(head, num_id, block.level - 1)
+                        rest = item.blocks
+                        if rest and isinstance(rest[0], d.Paragraph):
+                            self.inlines(head, rest[0].content)
+                            self.mark(head, rest[0].id)
+                            rest = rest[1:]
+                        else:
+                            self.mark(head, item.id)
+                        write(rest, LIST_INDENTS[block.level - 1].left)
+
+        write(blocks)
+
     def table(self, table: d.Table) -> None:
         assert self.anchor is not None
         if table.caption:
@@ -337,6 +457,8 @@ class BodyWriter:
             # tables with nothing between them would become one
             self.paragraph("Table_text")
         result = word_table(self, table)
+        if table.borderless:
+            oxml.no_borders(oxml.element(result))
         if self.tracker is not None:
             for r, change in enumerate(table.row_changes, start=len(table.header_rows)):
                 if change:

@@ -31,6 +31,29 @@ def body(word: Any) -> Any:
     return word._body
 
 
+def no_borders(tbl: Any) -> None:
+    """No border on any side or between cells of ``tbl``, whatever its style draws."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        rule = OxmlElement(f"w:{side}")
+        rule.set(qn("w:val"), "nil")
+        borders.append(rule)
+    tbl_pr = tbl.tblPr
+    old = tbl_pr.find(qn("w:tblBorders"))
+    if old is not None:
+        tbl_pr.remove(old)
+    # schema order: tblStyle … tblW, jc, tblCellSpacing, tblInd, tblBorders, shd, tblLayout
+    after = [tbl_pr.find(qn(f"w:{n}")) for n in ("tblInd", "tblCellSpacing", "jc", "tblW")]
+    anchor = next((a for a in after if a is not None), None)
+    if anchor is not None:
+        anchor.addnext(borders)
+    else:
+        tbl_pr.insert(1, borders)
+
+
 def set_blob(part: Part, data: bytes) -> None:
     """Replace the bytes of a part python-docx keeps as bytes (footnotes, rendered by
     docxtpl or written by the footnotes writer)."""

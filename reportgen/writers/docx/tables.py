@@ -42,6 +42,9 @@ class TableWriter(Protocol):
 
     def mark(self, p: WordParagraph, block_id: str) -> None: ...
 
+    def cell_blocks(self, first: WordParagraph, blocks: tuple[d.Block, ...],
+                    style: str) -> None: ...
+
 
 def grid_widths(table: d.Table) -> list[int]:
     """Each grid column's width in twips, adding up to the text width exactly."""
@@ -90,6 +93,10 @@ def word_table(w: TableWriter, table: d.Table) -> WordTable:
             w.set_style(p, "Table_head" if r < heads else "Table_text")
             if r >= heads and table.align[cell.col] == "center":
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if rows[r][cell.index].blocks:  # paragraphs and lists
+                w.cell_blocks(p, rows[r][cell.index].blocks,
+                              "Table_head" if r < heads else "Table_text")
+                continue
             w.inlines(p, rows[r][cell.index].content)
             w.mark(p, cell_id(table.id, r, cell.index) if table.id else "")
     if spans:

@@ -18,13 +18,15 @@ from markupsafe import Markup, escape
 
 from reportgen.content.tablegrid import bands, has_spans, place
 from reportgen.paths import templates_dir
+from reportgen.prepare.layout import COVER_LABEL_WIDTH, COVER_MIDDLE_WIDTH, TEXT_WIDTH_CM, cm
 from reportgen.prepare.layout import LIST_POSITIONS_CM as LIST_GEOMETRY
-from reportgen.prepare.layout import TEXT_WIDTH_CM
 from reportgen.tree import (
     Annex,
     Block,
     Cell,
     Contact,
+    Contents,
+    Cover,
     Deleted,
     DocRef,
     Document,
@@ -105,7 +107,18 @@ def _render_one(doc: Document) -> str:
         body=_marked_against(doc) + render_blocks(doc.body),
         annexes=Markup("").join(render_annex(a) for a in doc.annexes),
         end_mark=doc.end_mark,
+        columns=_label_columns(doc.cover),
     )
+
+
+def _label_columns(cover: Cover) -> dict[str, Markup]:
+    """The widths of the cover's label and middle columns when the label column is
+    wider than the template's (the middle one gives up what the labels take)."""
+    if not cover.label_width:
+        return {"label": Markup(""), "mid": Markup("")}
+    extra = cover.label_width - COVER_LABEL_WIDTH
+    return {"label": Markup(' style="width:{:.3f}cm"').format(cm(cover.label_width)),
+            "mid": Markup(' style="width:{:.3f}cm"').format(cm(COVER_MIDDLE_WIDTH - extra))}
 
 
 def _marked_cover(doc: Document) -> object:
@@ -239,6 +252,8 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
                 render_blocks(blocks))
         case Figure():
             return render_figure(block)
+        case Contents():
+            return _render_contents(block)
         case PageBreak():  # rendered with the block after it (render_blocks)
             return Markup("")
         case Revised(change=change, block=inner):
@@ -247,17 +262,30 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
     raise TypeError(f"not a block node: {block!r}")
 
 
+def _render_contents(contents: Contents) -> Markup:
+    """The table of contents: the title (Heading_b), then one line per entry linked to
+    its heading; CSS writes the dot leader and the heading's page (target-counter)."""
+    lines = [Markup('<p class="toc toc{}"><a class="toc" href="#{}">{}{}</a></p>').format(
+        entry.level, entry.anchor,
+        Markup('<span class="num">{}</span>').format(entry.number) if entry.number
+        else Markup(""), entry.title) for entry in contents.entries]
+    return Markup('<nav class="contents">\n<p class="headingb contents-title">{}</p>\n{}\n'
+                  '</nav>').format(contents.title, Markup("\n").join(lines))
+
+
 def _render_heading(heading: Heading) -> Markup:
     title = render_inlines(heading.title)
-    if heading.number is None:
-        return Markup('<p class="headingb" id="{}">{}</p>').format(heading.anchor, title)
+    free = "" if heading.keep_with_next else " free"
+    if heading.number is None:  # its level places it in the PDF outline
+        return Markup('<p class="headingb hb{}{}" id="{}">{}</p>').format(
+            min(max(heading.level, 1), 3), free, heading.anchor, title)
     level = min(max(heading.level, 1), 6)
     label = f"{heading.number} {_one_line(plain_text(heading.title))}"
     return Markup(
-        '<h{level} class="heading" id="{anchor}" data-bookmark="{label}">'
+        '<h{level} class="heading{free}" id="{anchor}" data-bookmark="{label}">'
         '<span class="num">{number}</span><span class="htitle">{title}</span></h{level}>'
-    ).format(level=level, anchor=heading.anchor, label=label, number=heading.number,
-             title=title)
+    ).format(level=level, free=free, anchor=heading.anchor, label=label,
+             number=heading.number, title=title)
 
 
 # -------------------------------------------------------------------------- lists
@@ -347,7 +375,7 @@ def _render_table(table: Table) -> Markup:
     if table.header_rows:
         head = Markup("<thead>{}</thead>\n").format(Markup("").join(
             Markup("<tr>{}</tr>").format(Markup("").join(
-                Markup('<th scope="col"{}>{}</th>').format(_spans(c), render_inlines(c.content))
+                Markup('<th scope="col"{}>{}</th>').format(_spans(c), _cell_content(c))
                 for c in row))
             for row in table.header_rows))
     changes = table.row_changes or ("",) * len(table.rows)
@@ -364,11 +392,26 @@ def _render_table(table: Table) -> Markup:
         body = Markup("<tbody>\n{}\n</tbody>").format(Markup("\n").join(rendered))
     caption = Markup('<p class="table-title">{}</p>\n').format(table.caption) \
         if table.caption else Markup("")
-    classes = "data" if table.caption else "data layout"
+    classes = ("data" if table.caption else "data layout") + \
+        (" borderless" if table.borderless else "")
     return Markup(
         '{caption}<table class="{classes}">\n<colgroup>{cols}</colgroup>\n{head}{body}\n'
         '</table>'
     ).format(caption=caption, classes=classes, cols=cols, head=head, body=body)
+
+
+def _cell_content(cell: Cell) -> Markup:
+    """A cell's text; a cell of several paragraphs or with lists: its blocks, each
+    paragraph a ``p.cell`` (Table_text in the DOCX), each list as in the body."""
+    if not cell.blocks:
+        return render_inlines(cell.content)
+    out = []
+    for block in cell.blocks:
+        if isinstance(block, Paragraph):
+            out.append(Markup('<p class="cell">{}</p>').format(render_inlines(block.content)))
+        elif isinstance(block, ListBlock):
+            out.append(_render_list(block, 0.0))
+    return Markup("\n").join(out)
 
 
 def _spans(cell: Cell) -> Markup:
@@ -395,7 +438,7 @@ def _render_row(row: tuple[Cell, ...], align: tuple[str, ...], change: str = "",
     cells = Markup("").join(
         Markup('<td class="{}"{}>{}</td>').format(
             "center" if col < len(align) and align[col] == "center" else "left",
-            _spans(cell), render_inlines(cell.content))
+            _spans(cell), _cell_content(cell))
         for col, cell in zip(starts, row, strict=True))
     if change:
         return Markup('<tr class="rev-{}">{}</tr>').format(change, cells)

@@ -258,6 +258,28 @@ def write_pdf(
                        _dublin_core(document_id, language), scripts)
 
 
+def anchor_pages(html: str, *, report_dir: Path, created: datetime,
+                 pictures: Mapping[str, bytes] | None = None) -> dict[str, int]:
+    """The page (from 1) each anchor (``id``) of ``html`` falls on in the PDF that
+    ``write_pdf`` makes of it: the same stylesheet, fonts and pictures, laid out and not
+    written. A table of contents in the DOCX takes its page numbers from here."""
+    from weasyprint import HTML
+
+    check_fonts()
+    scripts = script_fonts.needed(html)
+    fetcher = make_fetcher(report_dir, pictures)
+    with _RENDER_LOCK, _source_date_epoch(created):
+        font_config, stylesheets = _styles(_stylesheet_key(), scripts)
+        document = HTML(string=html, base_url=str(templates_dir()),
+                        url_fetcher=fetcher).render(stylesheets=list(stylesheets),
+                                                    font_config=font_config)
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name in page.anchors:
+            pages.setdefault(name, number)
+    return pages
+
+
 def _render(html: str, fetcher: URLFetcher, attachments: Iterable[tuple[str, bytes]],
             identifier: str, stamp: datetime, extra_xmp: bytes,
             scripts: tuple[script_fonts.ScriptFont, ...] = ()) -> bytes:
