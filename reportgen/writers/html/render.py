@@ -265,10 +265,12 @@ def render_block(block: Block, origin: float = 0.0) -> Markup:
 def _render_contents(contents: Contents) -> Markup:
     """The table of contents: the title (Heading_b), then one line per entry linked to
     its heading; CSS writes the dot leader and the heading's page (target-counter)."""
-    lines = [Markup('<p class="toc toc{}"><a class="toc" href="#{}">{}{}</a></p>').format(
-        entry.level, entry.anchor,
+    # the number stays outside the link: a box nested in a link makes an annotation of
+    # its own, which PDF/UA wants inside a Link structure element
+    lines = [Markup('<p class="toc toc{}">{}<a class="toc" href="#{}">{}</a></p>').format(
+        entry.level,
         Markup('<span class="num">{}</span>').format(entry.number) if entry.number
-        else Markup(""), entry.title) for entry in contents.entries]
+        else Markup(""), entry.anchor, entry.title) for entry in contents.entries]
     return Markup('<nav class="contents">\n<p class="headingb contents-title">{}</p>\n{}\n'
                   '</nav>').format(contents.title, Markup("\n").join(lines))
 
