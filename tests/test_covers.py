@@ -14,7 +14,8 @@ from lxml import etree
 
 from reportgen.content import model as m
 from reportgen.content.load import load
-from reportgen.prepare.tree import itu_file_stem, masthead_number, prepare
+from reportgen.prepare.cover import itu_file_stem, masthead_number
+from reportgen.prepare.tree import prepare
 
 from .conftest import (
     CONTENT,

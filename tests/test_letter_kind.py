@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from reportgen.content import model as m
-from reportgen.prepare.tree import itu_file_stem, masthead_number
+from reportgen.prepare.cover import itu_file_stem, masthead_number
 
 from .conftest import (
     NS,

@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from reportgen.content.model import Metadata as Metadata_
-from reportgen.prepare.tree import cover_labels
+from reportgen.prepare.cover import cover_labels
 from reportgen.tree import (
     Annex,
     Cell,
