@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from docx.oxml.numbering import CT_Numbering
+from docx.oxml.numbering import CT_Num, CT_Numbering
 
 from reportgen.prepare.layout import DASH, HEADING_INDENT
 from reportgen.prepare.layout import FONT_LATIN as FONT
@@ -42,6 +42,11 @@ class Numbering:
         self.abstract_ids: dict[str, int] = {}
         existing = [int(a.get(_w("abstractNumId"))) for a in numbering.findall(_w("abstractNum"))]
         self.next_abstract = max(existing, default=-1) + 1
+        # the ids of the instances, kept here: python-docx's add_num reads them all again
+        # for each new one (and compares each with a list), so many lists cost their square
+        self.num_ids = {int(n.get(_w("numId"))) for n in numbering.findall(_w("num"))}
+        self.next_num = 1
+        self.cleanup = numbering.find(_w("numIdMacAtCleanup"))
 
     def _abstract(self, key: str, levels: str) -> int:
         if key in self.abstract_ids:
@@ -64,7 +69,16 @@ class Numbering:
         return abs_id
 
     def _instance(self, abs_id: int, starts: dict[int, int]) -> int:
-        num = self.root.add_num(abs_id)
+        """A new ``w:num`` as python-docx's ``add_num`` makes it: the lowest free id, placed
+        last (before ``w:numIdMacAtCleanup``, which comes last in the schema)."""
+        while self.next_num in self.num_ids:
+            self.next_num += 1
+        num = CT_Num.new(self.next_num, abs_id)
+        self.num_ids.add(self.next_num)
+        if self.cleanup is not None:
+            self.cleanup.addprevious(num)
+        else:
+            self.root.append(num)
         for ilvl in range(3):
             num.add_lvlOverride(ilvl=ilvl).add_startOverride(starts.get(ilvl, 1))
         return int(num.numId)
