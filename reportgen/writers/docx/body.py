@@ -460,9 +460,10 @@ class BodyWriter:
         if table.borderless:
             oxml.no_borders(oxml.element(result))
         if self.tracker is not None:
+            trs = oxml.element(result).tr_lst  # once: rows[r] walks the table each time
             for r, change in enumerate(table.row_changes, start=len(table.header_rows)):
                 if change:
-                    self.tracker.mark_row(oxml.element(result.rows[r]), change)
+                    self.tracker.mark_row(trs[r], change)
         oxml.element(self.anchor).addprevious(oxml.element(result))
 
     def annex(self, annex: d.Annex) -> None:

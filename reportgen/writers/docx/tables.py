@@ -10,15 +10,19 @@ set on the grid (LibreOffice reads ``w:tblGrid``) and on each cell (Word reads
 
 from __future__ import annotations
 
+import copy
 from typing import Protocol
 
 from docx.document import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Twips
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.simpletypes import ST_Merge
+from docx.oxml.table import CT_Tbl, CT_Tc
+from docx.shared import Length, Twips
 from docx.table import Table as WordTable
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from reportgen import tree as d
@@ -46,6 +50,9 @@ class TableWriter(Protocol):
                     style: str) -> None: ...
 
 
+W_TC, W_P = qn("w:tc"), qn("w:p")
+
+
 def grid_widths(table: d.Table) -> list[int]:
     """Each grid column's width in twips, adding up to the text width exactly."""
     widths = [round(TEXT_WIDTH_TWIPS * f) for f in table.widths]
@@ -54,28 +61,38 @@ def grid_widths(table: d.Table) -> list[int]:
 
 
 def word_table(w: TableWriter, table: d.Table) -> WordTable:
-    """The ``w:tbl`` of ``table`` (not yet placed in the body)."""
+    """The ``w:tbl`` of ``table`` (not yet placed in the body).
+
+    Rows and cells are reached through lists made once (python-docx's ``rows[i]`` and
+    ``cell(r, c)`` walk the whole table on every call), so the cost grows with the
+    number of cells, not with its square."""
     rows = table.all_rows
     heads = len(table.header_rows)
     width = len(table.widths)
-    result: WordTable = w.word.add_table(rows=len(rows), cols=width)
+    tbl = CT_Tbl.new_tbl(0, width, Twips(TEXT_WIDTH_TWIPS))
+    result = WordTable(tbl, oxml.body(w.word))
     tbl_style = OxmlElement("w:tblStyle")
     tbl_style.set(qn("w:val"), w.style("ITU Table"))
-    oxml.element(result).tblPr.insert(0, tbl_style)
+    tbl.tblPr.insert(0, tbl_style)
     result.autofit = False
     widths = grid_widths(table)
-    for grid_col, twips in zip(oxml.element(result).tblGrid.gridCol_lst, widths, strict=True):
+    for grid_col, twips in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
         grid_col.w = Twips(twips)
     result.alignment = WD_TABLE_ALIGNMENT.CENTER
-    tbl_w = oxml.element(result).tblPr.find(qn("w:tblW"))
+    tbl_w = tbl.tblPr.find(qn("w:tblW"))
     if tbl_w is not None:  # the full text width, as the grid
         tbl_w.set(qn("w:type"), "dxa")
         tbl_w.set(qn("w:w"), str(TEXT_WIDTH_TWIPS))
-    for r, row in enumerate(result.rows):
-        tr_pr = oxml.element(row).get_or_add_trPr()
-        tr_pr.append(OxmlElement("w:tblHeader" if r < heads else "w:cantSplit"))
-        for cell, twips in zip(row.cells, widths, strict=True):
-            cell.width = Twips(twips)
+    grid: list[list[CT_Tc]] = []  # grid[r][c]: the w:tc that covers column c of row r
+    # every row begins as a copy of one of two rows (a header row, a body row) made once
+    templates = {kind: parse_xml(
+        f'<w:tr {nsdecls("w")}><w:trPr><w:{kind}/></w:trPr>'
+        + "".join(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/></w:tcPr><w:p/></w:tc>'
+                  for twips in widths) + "</w:tr>") for kind in ("tblHeader", "cantSplit")}
+    for r in range(len(rows)):
+        tr = copy.deepcopy(templates["tblHeader" if r < heads else "cantSplit"])
+        tbl.append(tr)
+        grid.append(list(tr.iterchildren(W_TC)))
     # header rows and body rows are two grids: no span crosses from one into the other
     parts = ((0, rows[:heads]), (heads, rows[heads:]))
     spans = has_spans([[c.span for c in row] for row in rows])
@@ -85,11 +102,10 @@ def word_table(w: TableWriter, table: d.Table) -> WordTable:
             raise ValueError(f"table {table.id or table.caption!r}: {problems[0].message}")
         for cell in placed:
             r = first + cell.row
-            if spans and (cell.colspan > 1 or cell.rowspan > 1):
-                result.cell(r, cell.col).merge(
-                    result.cell(r + cell.rowspan - 1, cell.col + cell.colspan - 1))
-            word_cell = result.cell(r, cell.col) if spans else result.rows[r].cells[cell.col]
-            p = word_cell.paragraphs[0]
+            if cell.colspan > 1 or cell.rowspan > 1:
+                merge(grid, r, cell.col, cell.colspan, cell.rowspan)
+            tc = grid[r][cell.col]
+            p = WordParagraph(tc.find(W_P), _Cell(tc, result))
             w.set_style(p, "Table_head" if r < heads else "Table_text")
             if r >= heads and table.align[cell.col] == "center":
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -100,8 +116,8 @@ def word_table(w: TableWriter, table: d.Table) -> WordTable:
             w.inlines(p, rows[r][cell.index].content)
             w.mark(p, cell_id(table.id, r, cell.index) if table.id else "")
     if spans:
-        for r, row in enumerate(result.rows):
-            for p in oxml.element(row).iter(qn("w:p")):
+        for r, tr in enumerate(tbl.tr_lst):
+            for p in tr.iter(qn("w:p")):
                 if p.pPr is None or p.pPr.pStyle is None:  # a continued cell's paragraph
                     w.set_style(WordParagraph(p, result),
                                 "Table_head" if r < heads else "Table_text")
@@ -109,12 +125,34 @@ def word_table(w: TableWriter, table: d.Table) -> WordTable:
     return result
 
 
+def merge(grid: list[list[CT_Tc]], row: int, col: int, colspan: int, rowspan: int) -> None:
+    """Merge the cells of ``grid`` from (``row``, ``col``) over ``colspan`` columns and
+    ``rowspan`` rows, as python-docx's ``merge`` does (the same elements and attributes),
+    with the grid updated: in each row the first cell absorbs the others of the span,
+    adding up their widths, and is the start (``restart``) or the continuation of the
+    vertical merge. The cells are still empty, so there is no content to move."""
+    for r in range(row, row + rowspan):
+        tcs = grid[r]
+        first = tcs[col]
+        for c in range(col + 1, col + colspan):
+            absorbed = tcs[c]
+            first.width = Length((first.width or 0) + (absorbed.width or 0))
+            parent = absorbed.getparent()
+            if parent is not None and absorbed is not first:
+                parent.remove(absorbed)
+            tcs[c] = first
+        first.grid_span = colspan
+        if rowspan > 1:
+            first.vMerge = ST_Merge.RESTART if r == row else ST_Merge.CONTINUE
+
+
 def keep_bands_together(result: WordTable, table: d.Table) -> None:
     """Rows joined by a row span stay on one page when they fit: each row but the last
     of such a band keeps with the next (Word's way: "keep with next" on a row's
     paragraphs keeps the row on the page of the row after it)."""
     heads = len(table.header_rows)
+    trs = oxml.element(result).tr_lst  # once: rows[r] walks the table each time
     for band in bands([[c.span for c in row] for row in table.rows]):
         for r in range(band.start, band.stop - 1):
-            for p in oxml.element(result.rows[heads + r]).iter(qn("w:p")):
+            for p in trs[heads + r].iter(qn("w:p")):
                 WordParagraph(p, result).paragraph_format.keep_with_next = True
