@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if names & LIBREOFFICE_HELPERS or \
                 set(getattr(item, "fixturenames", ())) & LIBREOFFICE_FIXTURES:
             item.add_marker(pytest.mark.libreoffice)
+
+
+def as_at_a_terminal() -> None:
+    """Run in a started process before it starts: Ctrl-C (SIGINT) interrupts it, as at a
+    terminal, even when the tests themselves run where SIGINT is ignored (a background
+    job of a shell script ignores it, and its children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def need_tool(name: str) -> str:

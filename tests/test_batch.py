@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SECOND, SEED, run_cli
+from .conftest import ROOT, SECOND, SEED, as_at_a_terminal, run_cli
 
 
 def content_with_a_broken_report(tmp_path: Path) -> Path:
@@ -60,6 +60,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
         [sys.executable, "-m", "reportgen", "build", str(content), "--out",
          str(tmp_path / "out"), "--jobs", "2"],
         cwd=ROOT, stdin=child, stdout=child, stderr=child, close_fds=True,
+        preexec_fn=as_at_a_terminal,
         env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
     )
     os.close(child)

@@ -16,7 +16,7 @@ import pytest
 from reportgen import files
 from reportgen.build import outputs
 
-from .conftest import ROOT, SECOND, SEED, run_cli
+from .conftest import ROOT, SECOND, SEED, as_at_a_terminal, run_cli
 
 
 def build(report: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -139,7 +139,7 @@ def test_a_killed_build_leaves_no_partial_file(tmp_path: Path, delay: float,
                                                sig: signal.Signals) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "reportgen", "build", str(SEED), "--out",
                              str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=as_at_a_terminal)
     time.sleep(delay)
     proc.send_signal(sig)
     proc.communicate(timeout=60)

@@ -22,7 +22,7 @@ from reportgen import __version__
 from reportgen.build import fingerprint as build
 from reportgen.build import outputs
 
-from .conftest import ROOT, SEED, run_cli
+from .conftest import ROOT, SEED, as_at_a_terminal, run_cli
 
 NAME = SEED.name
 
@@ -242,7 +242,7 @@ class Running:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "reportgen", *args], cwd=ROOT, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env={**os.environ, **(env or {})},
-            start_new_session=True)
+            start_new_session=True, preexec_fn=as_at_a_terminal)
         self.seen = {"stdout": b"", "stderr": b""}
 
     def wait_for(self, text: str, stream: str = "stderr", timeout: float = 180) -> None:
