@@ -74,8 +74,9 @@ system-deps:
 test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/reportgen check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The peers of the benchmark: pandoc (installed here when missing, as system-deps does for
 # the test tools) and LibreOffice; then every figure of the targets table in one run, and
@@ -95,7 +96,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --all
 	$(BIN)/python bench/scale.py
 
-template: $(STAMP)  # the generator needs lxml; it reads reportgen/layout.py of this checkout
+template: $(STAMP)  # the generator needs lxml; it reads reportgen/prepare/layout.py of this checkout
 	$(BIN)/python templates/make_template.py
 
 clean:

@@ -116,9 +116,9 @@ def pdf_profile(runs: int) -> dict[str, Any]:
     import pydyf
     import weasyprint
 
-    from reportgen.load import load
-    from reportgen.offload import Timer
-    from reportgen.prepare import prepare
+    from reportgen.build.offload import Timer
+    from reportgen.content.load import load
+    from reportgen.prepare.tree import prepare
     from reportgen.writers import WRITERS, RenderJob
 
     phases = Phases()

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+# What reportgen never prints as it is, and ``review --apply`` never writes into a source:
+# the C0 controls but tab and newline, DEL, the C1 controls, and the bidirectional
+# embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which make a line
+# display in another order than it is stored. The marks U+200E, U+200F and U+061C are
+# not among them: ordinary characters of right-to-left writing (Word types them), they
+# can move only the neutral characters beside them.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,21 @@ class OutputConflict(Exception):
 
 class FolderBusy(OutputConflict):
     """Another build into the same output folder held it for longer than we would wait."""
+
+
+def printable(text: str) -> str:
+    """``text`` with every character of ``CONTROL_CHARS`` written as ``\\uXXXX``: what
+    every message and listing goes through before it is printed. (Inside JSON the
+    escape is JSON's own, so the text reads back unchanged.)"""
+    return CONTROL_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def control_chars(text: str) -> list[str]:
+    """The characters of ``CONTROL_CHARS`` in ``text``, each once, described:
+    ``\\u202e (RIGHT-TO-LEFT OVERRIDE)``."""
+    found = dict.fromkeys(m.group() for m in CONTROL_CHARS.finditer(text))
+    return [f"\\u{ord(c):04x} ({unicodedata.name(c, 'a control character')})"
+            for c in found]
 
 
 def display_path(path: Path) -> str:

@@ -4,7 +4,7 @@
 Every OOXML part is built here with lxml and zipped reproducibly (fixed entry
 order, 1980-01-01 timestamps, no host attributes), so running the script twice
 gives byte-identical files.  Style values follow ``itu-style.md`` (sections 2-7);
-the numbers shared with the writers and the stylesheet come from ``reportgen/layout.py``.
+the numbers shared with the writers and the stylesheet come from ``reportgen/prepare/layout.py``.
 
 Usage::
 
@@ -37,16 +37,17 @@ import os
 import sys
 import zipfile
 from collections.abc import Iterable, Mapping
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
 from lxml import etree
 
-# The layout values come from this checkout's reportgen/layout.py, also when another
+# The layout values come from this checkout's reportgen/prepare/layout.py, also when another
 # copy of reportgen is installed in the environment.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from reportgen import layout
+from reportgen.prepare import layout
 
 # --------------------------------------------------------------------------
 # Namespaces, content types, relationship types
@@ -241,6 +242,8 @@ class Para:
     keep_lines: bool = False
     page_break_before: bool = False
     tabs: tuple[int, ...] = ()
+    leader_tab: int | None = None  # a right tab with a dot leader (tables of contents)
+    cleared: tuple[int, ...] = ()  # tab stops of the base style this style removes
     before: int | None = None
     after: int | None = None
     left: int | None = None
@@ -264,8 +267,12 @@ class Para:
             flag("w:keepNext", self.keep_next),
             flag("w:keepLines", self.keep_lines),
             flag("w:pageBreakBefore", self.page_break_before),
-            el("w:tabs", [el("w:tab", val="left", pos=p) for p in self.tabs])
-            if self.tabs
+            el("w:tabs", [el("w:tab", val=v, pos=p) for v, p in sorted(
+                [("left", p) for p in self.tabs] + [("clear", p) for p in self.cleared],
+                key=lambda t: t[1])]
+               + ([el("w:tab", val="right", leader="dot", pos=self.leader_tab)]
+                  if self.leader_tab else []))
+            if self.tabs or self.leader_tab or self.cleared
             else None,
             el("w:spacing", attrs=spacing) if spacing else None,
             el("w:ind", attrs=ind) if ind else None,
@@ -452,6 +459,14 @@ STYLES: tuple[Style, ...] = (
         para=Para(keep_next=True, before=160),
         font=BOLD,
     ),
+    # Tables of contents: the number at the level's indent, TAB to the title, dot leader
+    # to the page number at the right margin (TOC field entries)
+    *(pstyle(f"toc {level}", f"TOC{level}", next_style="Normal",
+             para=Para(tabs=(layout.TOC_INDENT * level,), leader_tab=layout.TEXT_WIDTH,
+                       cleared=tuple(t for t in NORMAL_TABS if t != layout.TOC_INDENT * level),
+                       before=120 if level == 1 else 60, left=layout.TOC_INDENT * level,
+                       hanging=layout.TOC_INDENT))
+      for level in (1, 2, 3)),
     pstyle(
         "Heading_i",
         "Headingi",
@@ -728,7 +743,12 @@ def masthead_row() -> etree._Element:
             tag("{%p if cover.masthead_number %}"),
             paragraph(run("{{ cover.masthead_number }}", number), para=right),
             tag("{%p endif %}"),
+            # a report: the month and year in place of the group (TSAG – R 2 – E)
+            tag("{%p if cover.report_date %}"),
+            paragraph(run("{{ cover.report_date }}", group), para=right),
+            tag("{%p else %}"),
             paragraph(run("{{ cover.group }}", group), para=right),
+            tag("{%p endif %}"),
             tag("{%p if cover.english_only %}"),
             paragraph(run("{{ labels.only }}"), para=right),
             tag("{%p endif %}"),
@@ -800,6 +820,12 @@ def cover_table() -> etree._Element:
             row(cell(TEXT_WIDTH, paragraph(run("{{ labels.contribution }}", BOLD), para=CENTER),
                      span=3)),
         ),
+        optional_rows(  # a report: TELECOMMUNICATION STANDARDIZATION ADVISORY GROUP / REPORT 2
+            "cover.report_lines",
+            row(cell(TEXT_WIDTH, tag("{%p for line in cover.report_lines %}"),
+                     paragraph(run("{{ line }}", BOLD), para=CENTER),
+                     tag("{%p endfor %}"), span=3)),
+        ),
         row(label("{{ labels.source }}"), wide("{{ cover.source }}")),
         row(
             label("{{ labels.title }}", rule=below),
@@ -825,13 +851,14 @@ def cover_table() -> etree._Element:
     )
 
 
-LIAISON_ROWS = ("for_action", "for_comment", "for_information", "approval", "deadline")
+LIAISON_ROWS = ("for_action", "for_comment", "for_information", "cc", "approval", "sent",
+                "deadline", "attachments")
 
 
 def liaison_rows() -> list[etree._Element]:
     """A liaison statement's block: the centred LIAISON STATEMENT row, then one row per
-    field given (For action to:, For comment to:, For information to:, Approval:,
-    Deadline:)."""
+    field given (For action to:, For comment to:, For information to:, Cc:, Approval:,
+    Date sent:, Deadline:, Attachments:)."""
     heading = row(cell(TEXT_WIDTH, paragraph(run("{{ labels.liaison_statement }}", BOLD),
                                              para=Para(before=240, after=120, jc="center")),
                        span=3))
@@ -850,6 +877,59 @@ def plain_title() -> list[etree._Element]:
         paragraph(run("{{ cover.subtitle }}"), para=Para(jc="center")),
         tag("{%p endif %}"),
     ]
+
+
+def letter_head() -> etree._Element:
+    """A letter's first page: the letterhead (ITU, the Bureau; place and date on the
+    right), then Ref: with the addressees beside it (a cell merged down the Tel:, Fax:,
+    E-mail: and Web: rows given), Copy: and Subject: (TSB Collective letter 2/TSAG)."""
+    union = Font(size=sz(layout.SIZE_MASTHEAD_UNION))
+    bureau = Font(bold=True, size=sz(layout.SIZE_MASTHEAD_SECTOR))
+    below = Rule(bottom=True)
+    merged = el("w:vMerge", val="restart")
+
+    def addressees(restart: bool) -> etree._Element:
+        tc = cell(COL_RIGHT, *([tag("{%p for a in cover.letter.addressees %}"),
+                                paragraph(run("{{ a }}")), tag("{%p endfor %}")]
+                               if restart else [paragraph()]))
+        tc_pr = tc.find(_qname("w:tcPr"))
+        tc_pr.append(deepcopy(merged) if restart else el("w:vMerge"))
+        return tc
+
+    return table(
+        COVER_GRID,
+        row(
+            cell(COL_LABEL, paragraph(), rule=below),
+            cell(COL_MIDDLE,
+                 paragraph(run("{{ labels.organisation }}", union), para=MASTHEAD_LINE),
+                 paragraph(run("{{ cover.letter.bureau }}", bureau), para=MASTHEAD_LINE),
+                 rule=below),
+            cell(COL_RIGHT, paragraph(run("{{ cover.letter.place_and_date }}"),
+                                      para=Para(before=120, after=120, jc="right")),
+                 rule=below),
+            min_height=None,
+        ),
+        row(
+            label("{{ cover.letter.labels[0] }}"),
+            cell(COL_MIDDLE, tag("{%p for line in cover.letter.reference %}"),
+                 paragraph(run("{{ line }}")), tag("{%p endfor %}")),
+            addressees(True),
+        ),
+        tag_row("{%tr for r in cover.letter.rows %}"),
+        row(label("{{ r[0] }}"), cell(COL_MIDDLE, paragraph(run("{{ r[1] }}"))),
+            addressees(False)),
+        tag_row("{%tr endfor %}"),
+        optional_rows("cover.letter.copy_to", row(
+            label("{{ cover.letter.labels[1] }}"),
+            cell(COL_MIDDLE + COL_RIGHT, tag("{%p for c in cover.letter.copy_to %}"),
+                 paragraph(run("{{ c }}")), tag("{%p endfor %}"), span=2))),
+        row(
+            label("{{ cover.letter.labels[2] }}", rule=below),
+            cell(COL_MIDDLE + COL_RIGHT,
+                 paragraph(run("{{ cover.letter.subject }}", BOLD), para=Para(after=120)),
+                 span=2, rule=below),
+        ),
+    )
 
 
 def abstract_table() -> etree._Element:
@@ -891,6 +971,8 @@ def document_xml() -> etree._Element:
         "w:body",
         tag("{%p if cover.kind == 'plain' %}"),
         plain_title(),
+        tag("{%p elif cover.kind == 'letter' %}"),
+        letter_head(),
         tag("{%p else %}"),
         cover_table(),
         tag("{%p if cover.abstract and not cover.abstract_in_header %}"),

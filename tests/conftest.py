@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,9 +21,33 @@ SEED = CONTENT / "tsag-2018-12-quantum-adhoc"
 SECOND = CONTENT / "tsag-2022-12-rg-wpr-meeting"
 LS_EXAMPLE = CONTENT / "tsag-2023-05-ls-example"  # kind: ls
 PLAIN_EXAMPLE = CONTENT / "fg-mv-tor"  # kind: plain
+REPORT_EXAMPLE = CONTENT / "tsag-2018-04-r2-report"  # kind: report
+LETTER_EXAMPLE = CONTENT / "tsb-2017-09-collective-letter-2-tsag"  # kind: letter
 SEED_TEXT = ROOT / "tests" / "data" / "seed-quantum-2018-12.txt"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}
+
+
+# What makes a test drive LibreOffice: a helper it calls or a fixture it takes.
+LIBREOFFICE_HELPERS = {"libreoffice_pdf", "LibreOfficeReviewer", "lo_pages", "lo_pdf"}
+LIBREOFFICE_FIXTURES = {"reviewer", "with_insertion", "with_both"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that start LibreOffice (``-m "not libreoffice"`` leaves them out)."""
+    for item in items:
+        function = getattr(item, "function", None)
+        names = set(function.__code__.co_names) if function is not None else set()
+        if names & LIBREOFFICE_HELPERS or \
+                set(getattr(item, "fixturenames", ())) & LIBREOFFICE_FIXTURES:
+            item.add_marker(pytest.mark.libreoffice)
+
+
+def as_at_a_terminal() -> None:
+    """Run in a started process before it starts: Ctrl-C (SIGINT) interrupts it, as at a
+    terminal, even when the tests themselves run where SIGINT is ignored (a background
+    job of a shell script ignores it, and its children inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def need_tool(name: str) -> str:
@@ -42,6 +67,34 @@ def run_cli(*args: str, cwd: Path | None = None,
     return subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=cwd or ROOT,
                           capture_output=True, text=True, timeout=300,
                           env={**os.environ, **(env or {})})
+
+
+# ``python -m reportgen`` that also records, as it exits, the peak resident memory of its
+# process and of the largest process it waited for (a forked writer, git), in KiB
+_MEASURED = """\
+import atexit, os, resource, sys
+def record():
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    with open(os.environ["REPORTGEN_TEST_PEAK"], "w") as f:
+        f.write(str(peak))
+atexit.register(record)
+sys.argv = ["reportgen", *sys.argv[1:]]
+from reportgen.cli import main
+main()
+"""
+
+
+def run_measured(*args: str, peak_file: Path, cwd: Path | None = None,
+                 timeout: float = 120) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run ``reportgen`` in a fresh process; its result and its peak memory in MiB.
+
+    ``timeout`` only guards against a hang: the bound a test asserts is on work done
+    (memory), never on the clock."""
+    result = subprocess.run([sys.executable, "-c", _MEASURED, *args], cwd=cwd or ROOT,
+                            capture_output=True, text=True, timeout=timeout,
+                            env={**os.environ, "REPORTGEN_TEST_PEAK": str(peak_file)})
+    return result, int(peak_file.read_text()) / 1024
 
 
 @dataclass(frozen=True)
@@ -79,6 +132,16 @@ def ls_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="session")
 def tor_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build_into(PLAIN_EXAMPLE, tmp_path_factory.mktemp("tor-out"))
+
+
+@pytest.fixture(scope="session")
+def report_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_into(REPORT_EXAMPLE, tmp_path_factory.mktemp("report-out"))
+
+
+@pytest.fixture(scope="session")
+def letter_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build_into(LETTER_EXAMPLE, tmp_path_factory.mktemp("letter-out"))
 
 
 def docx_part(path: Path, name: str) -> etree._Element:

@@ -199,6 +199,13 @@ class LibreOfficeReviewer:
         self._request("record_deletion", docx, out, text=text, author=author)
         return out
 
+    def edit(self, docx: Path, out: Path, edits: list[dict[str, str]], *, track: bool,
+             author: str = "Reviewer") -> Path:
+        """Make ``edits`` in order (see ``lo_reviewer.Office.edit``), tracked or not."""
+        self._request("edit", docx, out, edits=json.dumps(edits), track="1" if track else "0",
+                      author=author)
+        return out
+
     def add_comment(self, docx: Path, out: Path, anchor: str, comment: str, *,
                     author: str = "Reviewer", date: datetime | None = None) -> Path:
         """Comment on the first occurrence of ``anchor`` (within one run of text).

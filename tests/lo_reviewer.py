@@ -42,6 +42,7 @@ from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
 
 DOCX_FILTER = "MS Word 2007 XML"
+PARAGRAPH_BREAK = 0  # com.sun.star.text.ControlCharacter.PARAGRAPH_BREAK
 
 
 def props(**values: object) -> tuple[PropertyValue, ...]:
@@ -213,6 +214,53 @@ class Office:
             return {"redlines": self.redline_count(doc)}
         finally:
             self.close(doc)
+
+    def op_edit(self, src: Path, out: Path, edits: str, track: str,
+                author: str) -> dict[str, object]:
+        """A reviewer's edits, in order, with track changes on or off (``edits`` is a
+        JSON list: insert, delete, replace, split, join, add_paragraph,
+        delete_paragraph)."""
+        self.set_author(author)
+        doc = self.load(src)
+        try:
+            doc.RecordChanges = track == "1"
+            for edit in json.loads(edits):
+                self.edit(doc, edit)
+            self.store(doc, out)
+            return {"redlines": self.redline_count(doc)}
+        finally:
+            self.close(doc)
+
+    def edit(self, doc, edit: dict[str, str]) -> None:
+        what = edit["do"]
+        found = self.find(doc, edit.get("after") or edit.get("text") or edit["end"])
+        text = found.getText()
+        cursor = text.createTextCursorByRange(found)
+        if what == "insert":
+            text.insertString(text.createTextCursorByRange(found.getEnd()), edit["insert"],
+                              False)
+        elif what == "delete":
+            found.setString("")
+        elif what == "replace":
+            found.setString(edit["by"])
+        elif what == "split":
+            text.insertControlCharacter(text.createTextCursorByRange(found.getEnd()),
+                                        PARAGRAPH_BREAK, False)
+        elif what == "join":
+            cursor.gotoEndOfParagraph(False)
+            cursor.goRight(1, True)
+            cursor.setString("")
+        elif what == "add_paragraph":
+            cursor.gotoEndOfParagraph(False)
+            text.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+            text.insertString(cursor, edit["insert"], False)
+        elif what == "delete_paragraph":
+            cursor.gotoStartOfParagraph(False)
+            cursor.gotoEndOfParagraph(True)
+            cursor.goRight(1, True)
+            cursor.setString("")
+        else:
+            raise ValueError(f"unknown edit {what!r}")
 
     def _all(self, src: Path, out: Path, command: str) -> dict[str, object]:
         doc = self.load(src)

@@ -1,4 +1,4 @@
-"""Archive-grade output: byte-identical rebuilds, PDF/A-3b with the source attached,
+"""Archive-grade output: byte-identical rebuilds, PDF/A-3a with the source attached,
 full metadata in both files, bookmarks."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import pikepdf
 import pytest
 from docx import Document
 
-from reportgen.outputs import file_sha256
+from reportgen.build.outputs import file_sha256
 
-from .conftest import SEED, Built, build_into, docx_part
+from .conftest import SECOND, SEED, Built, build_into, docx_part
 
 PDFA_NS = "{http://www.aiim.org/pdfa/ns/id/}"
 
@@ -32,6 +32,18 @@ def hashes(built: Built) -> tuple[str, str]:
 def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:
     first = build_into(SEED, tmp_path / "a")
     second = build_into(SEED, tmp_path / "b")
+    assert hashes(first) == hashes(second)
+
+
+def test_the_same_report_in_another_folder_gives_the_same_bytes(tmp_path: Path) -> None:
+    """Where the report lies does not show in its outputs: a report with a figure (whose
+    picture the PDF embeds) built from two folders, one deeper than the other."""
+    one = tmp_path / "a" / SECOND.name
+    two = tmp_path / "b" / "deeper" / SECOND.name
+    for folder in (one, two):
+        shutil.copytree(SECOND, folder)
+    first, second = build_into(one, tmp_path / "out-a"), build_into(two, tmp_path / "out-b")
+    assert first.pdf is not None and second.pdf is not None
     assert hashes(first) == hashes(second)
 
 
@@ -74,11 +86,11 @@ def test_docx_core_properties_carry_the_metadata(seed_build: Built) -> None:
     assert "2013" not in "".join(core.itertext())
 
 
-def test_pdf_is_pdfa_3b_with_srgb_output_intent(seed_build: Built) -> None:
+def test_pdf_is_pdfa_3a_with_srgb_output_intent(seed_build: Built) -> None:
     with pikepdf.open(seed_build.pdf) as pdf:
         meta = pdf.open_metadata()
         assert meta.get("pdfaid:part") == "3"
-        assert meta.get("pdfaid:conformance") == "B"
+        assert meta.get("pdfaid:conformance") == "A"
         intents = pdf.Root.OutputIntents
         assert len(intents) == 1
         assert intents[0].S == "/GTS_PDFA1"

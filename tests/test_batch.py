@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SECOND, SEED, run_cli
+from .conftest import ROOT, SECOND, SEED, as_at_a_terminal, run_cli
 
 
 def content_with_a_broken_report(tmp_path: Path) -> Path:
@@ -60,6 +60,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
         [sys.executable, "-m", "reportgen", "build", str(content), "--out",
          str(tmp_path / "out"), "--jobs", "2"],
         cwd=ROOT, stdin=child, stdout=child, stderr=child, close_fds=True,
+        preexec_fn=as_at_a_terminal,
         env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
     )
     os.close(child)
@@ -131,7 +132,8 @@ def test_a_failing_pdf_writer_fails_its_report_alone_with_nothing_written(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The PDF writer of one report fails in a worker: that report's DOCX, rendered
     fine by another task, is not committed either; the other reports are built."""
-    from reportgen.build import BuildOptions, BuildResult, build_many
+    from reportgen.build.many import build_many
+    from reportgen.build.options import BuildOptions, BuildResult
     from reportgen.writers import WRITERS, RenderJob, Writer
 
     content = several_reports(tmp_path)
@@ -162,7 +164,7 @@ def test_a_failing_pdf_writer_fails_its_report_alone_with_nothing_written(
 
 
 def test_workers_past_their_memory_bound_are_replaced_without_losing_a_task() -> None:
-    from reportgen.parallel import WorkerPool
+    from reportgen.build.parallel import WorkerPool
 
     values, pids = [], []
     with WorkerPool(2, rss_limit_mib=1.0) as pool:  # every worker passes 1 MiB

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import compat
-from reportgen.compat import Renamed
+from reportgen.content import compat
+from reportgen.content.compat import Renamed
+from reportgen.content.load import load
 from reportgen.errors import ContentError
-from reportgen.load import load
 
 from .conftest import ROOT, SEED, build_into, docx_paragraph_texts, normalise, pdf_text, run_cli
 from .test_tree import UPDATE, tree_of

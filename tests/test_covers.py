@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from reportgen import model as m
-from reportgen.load import load
-from reportgen.prepare import itu_file_stem, masthead_number, prepare
+from reportgen.content import model as m
+from reportgen.content.load import load
+from reportgen.prepare.cover import itu_file_stem, masthead_number
+from reportgen.prepare.tree import prepare
 
 from .conftest import (
     CONTENT,
@@ -138,7 +139,8 @@ def test_ls_heading_is_centred_bold_on_its_own_row(ls_build: Built) -> None:
     (cell,) = [tc for tc in body.iter(w("tc"))
                if "".join(text_of(p) for p in tc.findall(w("p"))) == "LIAISON STATEMENT"]
     span = cell.find(f"{w('tcPr')}/{w('gridSpan')}")
-    assert span is not None and span.get(w("val")) == "3"
+    # the whole width: the grid has a fourth column for the wider label column
+    assert span is not None and span.get(w("val")) == "4"
     p = cell.find(w("p"))
     assert p.find(f"{w('pPr')}/{w('jc')}").get(w("val")) == "center"
     assert all(r.find(f"{w('rPr')}/{w('b')}") is not None for r in p.iter(w("r"))
@@ -154,10 +156,7 @@ def test_ls_cover_reads_the_same_in_docx_and_pdf(ls_build: Built) -> None:
     cells = [c for r in rows for c in r if c.strip()]
     wanted = [normalise(c.replace("\t", " ")) for c in cells]
     page = flat(pdf_pages(ls_build.pdf)[0])
-    assert_in_order(normalise(page), [x for x in wanted if not x.startswith("For ")],
-                    "our PDF")
-    for label in ("For action to:", "For information to:"):  # the label may wrap
-        assert label.split()[0] in page
+    assert_in_order(normalise(page), wanted, "our PDF")  # no label wraps
 
 
 def test_ls_renders_in_libreoffice_like_our_pdf(ls_build: Built) -> None:
@@ -170,6 +169,60 @@ def test_ls_renders_in_libreoffice_like_our_pdf(ls_build: Built) -> None:
         assert abs(a[0].x0 - b[0].x0) < 2, (key, a[0].x0, b[0].x0)
         assert abs(a[0].y0 - b[0].y0) < 6, (key, a[0].y0, b[0].y0)
     assert "For comment" not in flat(pdf_pages(lo)[0])
+
+
+LS_MORE = ("    deadline: 2023-09-15\n    cc: [ITU-T SG11, ITU-R WP 5A]\n    sent: 2023-06-05\n"
+           "    attachments: ['TSAG-TD251: terms of reference', 'TSAG-TD252: work plan']\n")
+
+
+def label_lines(pdf: Path, label: str) -> set[float]:
+    """The baselines the words of ``label`` sit on, on page 1 (one: not wrapped)."""
+    words = pdf_words(pdf)[0]
+    first = label.split()
+    for i in range(len(words) - len(first) + 1):
+        if [x.text for x in words[i:i + len(first)]] == first:
+            return {round(x.y1) for x in words[i:i + len(first)]}
+    raise AssertionError(f"{label!r} not on page 1")
+
+
+def test_ls_cc_date_sent_and_attachments_rows_with_labels_on_one_line(
+        tmp_path: Path) -> None:
+    text = (LS / "report.yaml").read_text(encoding="utf-8").replace(
+        "    deadline: 2023-09-15\n", LS_MORE)
+    built = build_into(report_with(tmp_path / "ls", text), tmp_path / "out")
+    rows = cover_rows(built.docx)
+    labels = [r[0] for r in rows[1:]]
+    assert labels == ["Question(s):", "Source:", "Title:", "LIAISON STATEMENT",
+                      "For action to:", "For information to:", "Cc:", "Approval:",
+                      "Date sent:", "Deadline:", "Attachments:", "Contact:"]
+    values = {r[0]: r[1] for r in rows[1:] if len(r) > 1}
+    assert values["Cc:"] == "ITU-T SG11, ITU-R WP 5A"
+    assert values["Date sent:"] == "5 June 2023"
+    assert values["Attachments:"] == "TSAG-TD251: terms of reference\nTSAG-TD252: work plan"
+    # the label column is as wide as "For information to:" needs, in the DOCX grid …
+    doc = prepare(load(report_with(tmp_path / "ls", text)))
+    assert 2200 <= doc.cover.label_width <= 2300
+    body = part(built.docx, "word/document.xml").find(w("body"))
+    grid = [int(c.get(w("w"))) for c in body.find(w("tbl")).iter(w("gridCol"))]
+    assert grid[0] + grid[1] == doc.cover.label_width and sum(grid) == 9639
+    # … and no label wraps, in our PDF or in LibreOffice's rendering of the DOCX
+    page = normalise(flat(pdf_pages(built.pdf)[0]))
+    assert_in_order(page, [normalise(c.replace("\t", " ")) for r in rows for c in r
+                           if c.strip()], "our PDF")
+    theirs = libreoffice_pdf(built.docx)
+    for pdf in (built.pdf, theirs):
+        for label in ("For information to:", "For action to:", "Attachments:", "Date sent:"):
+            assert len(label_lines(pdf, label)) == 1, (pdf, label)
+    ours_words, lo_words = pdf_words(built.pdf)[0], pdf_words(theirs)[0]
+    for key in ("Cc:", "Attachments:", "SG11,", "Contact:"):
+        a = next(x for x in ours_words if x.text == key)
+        b = next(x for x in lo_words if x.text == key)
+        assert abs(a.x0 - b.x0) < 2 and abs(a.y0 - b.y0) < 6, (key, a, b)
+
+
+def test_a_td_keeps_the_templates_label_column() -> None:
+    doc = prepare(load(CONTENT / "tsag-2018-12-quantum-adhoc"))
+    assert doc.cover.label_width == 0
 
 
 def test_ls_rows_follow_what_is_given(tmp_path: Path) -> None:
@@ -375,6 +428,52 @@ def test_a_document_without_meeting_or_date_is_refused(tmp_path: Path) -> None:
         in result.stderr, result.stderr
 
 
+def test_questions_left_empty_print_nothing_after_the_label(tmp_path: Path) -> None:
+    text = BARE_TD.replace("document:\n", 'document:\n  questions: ""\n', 1)
+    built = build_into(report_with(tmp_path / "q", text), tmp_path / "out")
+    rows = cover_rows(built.docx)
+    assert rows[1][:2] == ["Question(s):", ""]
+    page = normalise(flat(pdf_pages(built.pdf)[0]))
+    assert "Question(s):" in page and "N/A" not in page
+
+
+def test_a_plain_text_needs_neither_study_period_nor_date(tmp_path: Path) -> None:
+    folder = report_with(tmp_path / "bare-tor", "document:\n  kind: plain\n  group: TSAG\n"
+                         "  title: Terms of reference\nbody:\n  - title: Scope\n"
+                         "    text: The group studies.\n")
+    result = run_cli("check", str(folder))
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    built = build_into(folder, tmp_path / "out")
+    assert built.docx.name == "bare-tor!!MSW-E.docx"  # no ITU name without period and date
+    assert built.pdf is not None and built.pdf.name == "bare-tor!!PDF-E.pdf"
+    texts = docx_paragraph_texts(built.docx)
+    assert "Terms of reference" in texts and "Scope" in texts
+    assert "STUDY PERIOD" not in pdf_pages(built.pdf)[0]
+    # a TD still needs both
+    td = BARE_TD.replace('  study_period: "2025-2028"\n', "")
+    result = run_cli("check", str(report_with(tmp_path / "td", td)))
+    assert result.returncode == 1
+    assert "document: a td document needs document.study_period" in result.stderr
+
+
+@pytest.mark.parametrize(("letter", "shown"), [
+    ("E", "December 2018"), ("F", "décembre 2018"), ("S", "diciembre de 2018"),
+    ("R", "декабрь 2018\u00a0г."), ("A", "ديسمبر 2018"), ("C", "2018年12月")])
+def test_a_month_date_is_read_and_shown_as_month_and_year(letter: str, shown: str) -> None:
+    from reportgen.prepare import languages
+
+    meta = m.Metadata.model_validate({"kind": "plain", "group": "TSAG", "title": "T",
+                                      "date": "2018-12"})
+    assert isinstance(meta.date, m.MonthDate) and meta.date.isoformat() == "2018-12-01"
+    assert languages.locale(letter).month_year(meta.date) == shown
+    day = m.Metadata.model_validate({"kind": "plain", "group": "TSAG", "title": "T",
+                                     "date": "2018-12-14"})
+    assert not isinstance(day.date, m.MonthDate)
+    with pytest.raises(ValueError, match="'2018-13' is not a date"):
+        m.Metadata.model_validate({"kind": "plain", "group": "TSAG", "title": "T",
+                                   "date": "2018-13"})
+
+
 # ------------------------------------------------------------ names and languages
 
 
@@ -465,3 +564,37 @@ def test_a_revision_is_written_in_the_form_asked_for(form: str, shown: str,
         shown in " ".join(docx_paragraph_texts(built.docx))
     assert header_lines(built.docx)[1] == shown
     assert built.docx.name.startswith("T22-TSAG-") and "!R2!MSW-E" in built.docx.name
+
+
+# ------------------------------------------------------- other groups and sectors
+
+
+@pytest.mark.parametrize(("fields", "number", "stem"), [
+    ({"group": "JCA-AHF", "number": 183}, "JCA-AHF Doc. 183",
+     "T17-JCA-AHF-181210-TD-GEN-0183!"),
+    ({"group": "FG-MV", "number": 12}, "FG-MV-TD12", "T17-FG-MV-181210-TD-GEN-0012!"),
+    ({"group": "SG1", "sector": "D", "number": 123}, "Document 1/123-E", "D17-SG01-C-0123!"),
+    ({"group": "WP5A", "sector": "R", "number": 650, "revision": 1},
+     "Revision 1 to Document 5A/650-E", "R17-WP5A-C-0650!R1"),
+])
+def test_the_number_and_file_name_of_other_groups_and_sectors(
+        fields: dict[str, object], number: str, stem: str) -> None:
+    meta = m.Metadata.model_validate({
+        "study_period": "2017-2020", "source": "S", "title": "T",
+        "meeting": {"place": "Geneva", "start": "2018-12-10", "end": "2018-12-14"},
+        **fields})
+    assert masthead_number(meta) == number
+    assert itu_file_stem(meta) == stem
+
+
+def test_an_itu_r_document_prints_its_sector_and_number(tmp_path: Path) -> None:
+    text = BARE_TD.replace("  group: TSAG\n", "  group: WP5A\n  sector: R\n  number: 650\n")
+    built = build_into(report_with(tmp_path / "r", text), tmp_path / "out")
+    assert built.docx.name == "R25-WP5A-C-0650!!MSW-E.docx"
+    rows = cover_rows(built.docx)
+    assert rows[0][1].split("\n")[:2] == ["INTERNATIONAL TELECOMMUNICATION UNION",
+                                          "RADIOCOMMUNICATION STUDY GROUPS"]
+    assert rows[0][2].split("\n")[0] == "Document 5A/650-E"
+    page = normalise(flat(pdf_pages(built.pdf)[0]))
+    assert "RADIOCOMMUNICATION STUDY GROUPS" in page and "Document 5A/650-E" in page
+    assert header_lines(built.docx) == ["- 2 -", "Document 5A/650-E"]

@@ -11,12 +11,12 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from reportgen import document as d
-from reportgen.doclinks import document_url
-from reportgen.load import load
-from reportgen.model import Metadata
-from reportgen.prepare import prepare
-from reportgen.writers.html import render_html
+from reportgen import tree as d
+from reportgen.content.load import load
+from reportgen.content.model import Metadata
+from reportgen.prepare.doclinks import document_url
+from reportgen.prepare.tree import prepare
+from reportgen.writers.html.render import render_html
 
 from .conftest import NS, SEED, Built, W, build_into, docx_part
 
@@ -155,7 +155,7 @@ def test_an_id_inside_a_link_is_not_a_link_of_its_own(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "https://x y"])
 def test_a_docref_with_an_unsafe_address_is_plain_text(url: str) -> None:
-    from reportgen.writers.html import render_inlines
+    from reportgen.writers.html.render import render_inlines
 
     assert "<a" not in render_inlines((d.DocRef("C54", "Title", url),))
 
@@ -178,3 +178,60 @@ def test_a_revision_written_as_the_masthead_writes_it_is_the_registered_revision
     assert refs[0].title == refs[1].title is not None
     assert d.plain_text(paragraph.content) == "See TD433-R1, TD433R1 and TD-433."
     assert not any("TD433" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize(("written", "normal"), [
+    ("C 012", "C12"), ("C012", "C12"), ("TD 045 Rev.1", "TD45R1"), ("TD45 Rev. 1", "TD45R1"),
+    ("TD210 R1", "TD210R1"), ("TD433-R1", "TD433R1"), ("TD433R1", "TD433R1"),
+    ("R 5", "R5"), ("TD\u00a0433", "TD433")])
+def test_an_id_as_itu_writes_it_has_one_normal_form(written: str, normal: str) -> None:
+    from reportgen.content.docids import normal_id
+
+    assert normal_id(written) == normal
+
+
+def test_ids_cited_as_itu_writes_them_are_the_registered_documents(tmp_path: Path) -> None:
+    """"C 012", "TD 045 Rev.1", "TD210 R1", "TD433-R1": each the register's document
+    (registered in another form), printed as written, linked, and no warning."""
+    folder = tmp_path / "r"
+    shutil.copytree(SEED, folder)
+    text = (folder / "report.yaml").read_text("utf-8")
+    extra = ("documents:\n"
+             "  - {id: C12, title: Twelve}\n"
+             "  - {id: TD45R1, title: Forty-five revised}\n"
+             "  - {id: TD210R1, title: Two hundred and ten revised}\n"
+             "  - {id: TD 88, title: Eighty-eight}\n")
+    (folder / "report.yaml").write_text(text.replace("documents:\n", extra, 1), "utf-8")
+    (folder / "method.md").write_text(
+        "See C 012, TD 045 Rev.1, TD210 R1, TD88 and TD433-R1. Annex C 2 is no id.\n",
+        encoding="utf-8")
+    doc = prepare(load(folder))
+    paragraph = next(b for b in doc.body if isinstance(b, d.Paragraph)
+                     and d.plain_text(b.content).startswith("See C 012"))
+    refs = [n for n in paragraph.content if isinstance(n, d.DocRef)]
+    assert [(r.id, r.title) for r in refs] == [
+        ("C 012", "Twelve"), ("TD 045 Rev.1", "Forty-five revised"),
+        ("TD210 R1", "Two hundred and ten revised"), ("TD88", "Eighty-eight"),
+        ("TD433-R1", refs[4].title)]
+    assert refs[4].title is not None
+    assert refs[0].url == f"{MD}T17-TSAG-C-0012/en"
+    assert refs[1].url == f"{MD}T17-TSAG-181210-TD-GEN-0045/en"
+    assert d.plain_text(paragraph.content) == (
+        "See C 012, TD 045 Rev.1, TD210 R1, TD88 and TD433-R1. Annex C 2 is no id.")
+    for needle in ("C12", "TD45", "TD210", "TD88", "TD433", "C2"):
+        assert not any(needle in w for w in doc.warnings), doc.warnings
+    # the DOCX prints them as written, each a hyperlink
+    html = render_html(doc)
+    assert ">C 012</a>" in html and ">TD 045 Rev.1</a>" in html and ">TD210 R1</a>" in html
+
+
+def test_an_unregistered_spaced_id_falls_back_to_its_compact_part(tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    shutil.copytree(SEED, folder)
+    (folder / "method.md").write_text("See TD433 R7 and C 999.\n", encoding="utf-8")
+    doc = prepare(load(folder))
+    paragraph = next(b for b in doc.body if isinstance(b, d.Paragraph)
+                     and d.plain_text(b.content).startswith("See TD433"))
+    refs = [n for n in paragraph.content if isinstance(n, d.DocRef)]
+    assert [r.id for r in refs] == ["TD433"]  # " R7" stays text; "C 999" is not taken
+    assert not any("C999" in w for w in doc.warnings)

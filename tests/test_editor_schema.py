@@ -13,9 +13,9 @@ import pytest
 from jsonschema import Draft7Validator
 from ruamel.yaml import YAML
 
-from reportgen.editor import schema_path
-from reportgen.model import CoverLayout, DocumentKind
-from reportgen.scaffold import report_yaml
+from reportgen.content.model import CoverLayout, DocumentKind
+from reportgen.content.scaffold import report_yaml
+from reportgen.content.schema import schema_path
 
 from .conftest import CONTENT, SEED, run_cli
 

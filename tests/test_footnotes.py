@@ -15,21 +15,21 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from reportgen import document as d
+from reportgen import tree as d
+from reportgen.content.load import load
 from reportgen.errors import ContentError
-from reportgen.layout import (
+from reportgen.prepare.layout import (
     FOOTNOTE_INDENT,
     FOOTNOTE_SEPARATOR,
     MARGIN,
     SIZE_FOOTNOTE_REFERENCE,
     cm,
 )
-from reportgen.load import load
-from reportgen.prepare import prepare
-from reportgen.revisions import diff_inlines
-from reportgen.writers.docx import render_docx
-from reportgen.writers.html import render_html
-from reportgen.writers.pdf import write_pdf
+from reportgen.prepare.tree import prepare
+from reportgen.revisions.diff import diff_inlines
+from reportgen.writers.docx.writer import render_docx
+from reportgen.writers.html.render import render_html
+from reportgen.writers.pdf.write import write_pdf
 
 from .conftest import W, libreoffice_pdf, need_tool
 from .test_numbering import TEMPLATE, write_report

@@ -49,6 +49,7 @@ CAPTION = re.compile(rf"^Table ([A-Z]\.|[IVX]+\.|\d+\.)?(\d+) {EN_DASH} \S")
 NOTE_TEXT = re.compile(rf"^NOTE( \d+)? {EN_DASH} ")
 COVER_MASTHEAD = ("INTERNATIONAL TELECOMMUNICATION UNION",
                   "TELECOMMUNICATION STANDARDIZATION SECTOR")
+LETTER_BUREAU = "TELECOMMUNICATION STANDARDIZATION BUREAU"  # a letter's second line
 
 
 # ------------------------------------------------------------------ expectations
@@ -73,7 +74,8 @@ class Expect:
     notes: int
     annexes: tuple[str, ...]
     centred_columns: dict[int, tuple[int, ...]]  # table number -> body columns centred
-    kind: str = "td"  # td, ls (the LS rows in the cover) or plain (no cover table)
+    kind: str = "td"  # td, ls (the LS rows in the cover), plain (no cover table), report
+    masthead_second: str = "TSAG"  # under the number: the group, or a report's month
 
 
 EXPECT = {
@@ -150,6 +152,47 @@ EXPECT = {
         annexes=(),
         centred_columns={},
         kind="plain",
+    ),
+    "report": Expect(
+        fixture="report_build",
+        masthead="TSAG \u2013 R 2 \u2013 E",
+        study_period="2017-2020",
+        place_and_dates="",
+        source="Telecommunication Standardization Advisory Group",
+        title="Report of the second TSAG meeting held in Geneva, 26 February \u2013 2 March "
+              "2018",
+        labels=("Question(s):",
+                "TELECOMMUNICATION STANDARDIZATION ADVISORY GROUP\nREPORT 2", "Source:",
+                "Title:", "Purpose:", "Contact:", "Keywords:", "Abstract:"),
+        contacts=(("Bruce Gracie", True),),
+        has_action=False,
+        heading_start=1,
+        first_heading="1 Opening of the meeting, TSAG Chairman",
+        tables=0,
+        notes=0,  # its NOTE comes before the first heading, with the cover
+        annexes=(),
+        centred_columns={},
+        kind="report",
+        masthead_second="APRIL 2018",
+    ),
+    "letter": Expect(
+        fixture="letter_build",
+        masthead="TSB Collective letter 2/TSAG",  # the running header's number
+        study_period="2017-2020",
+        place_and_dates="Geneva, 11 September 2017",
+        source="",
+        title="Second meeting of the Telecommunication Standardization Advisory Group "
+              "(TSAG), Geneva, 26 February-2 March 2018",
+        labels=("Ref:", "Tel:", "Fax:", "E-mail:", "Web:", "Subject:"),
+        contacts=(),
+        has_action=False,
+        heading_start=1,
+        first_heading="",
+        tables=0,
+        notes=0,
+        annexes=("Practical meeting information", "Draft agenda", "Draft time plan"),
+        centred_columns={},
+        kind="letter",
     ),
 }
 
@@ -469,7 +512,10 @@ class Report:
 
     @cached_property
     def body_start(self) -> int:
-        """Index (in w:body) of the first heading: what precedes it is the cover block."""
+        """Index (in w:body) of the first heading: what precedes it is the cover block
+        (a letter's: its letterhead table, then the salutation)."""
+        if self.expect.kind == "letter":
+            return next(i for i, c in enumerate(self.body) if c.tag == w("tbl")) + 1
         for i, child in enumerate(self.body):
             if child.tag == w("p") and p_style(child) in (*HEADINGS, "Headingb"):
                 return i
@@ -494,7 +540,19 @@ class Report:
 
     @cached_property
     def data_tables(self) -> list[etree._Element]:
-        return [c for c in self.body_children if c.tag == w("tbl")]
+        """The tables with a caption ("Table N – …"); layout tables are the others."""
+        return [c for c in self.body_children if c.tag == w("tbl")
+                and c.getprevious() is not None
+                and p_style(c.getprevious()) == "TableNoTitle"]
+
+    @cached_property
+    def layout_tables(self) -> list[etree._Element]:
+        return [c for c in self.body_children if c.tag == w("tbl")
+                and c not in self.data_tables]
+
+    def annex_mark(self, n: int) -> str:
+        """Annex 1, 2 … or, for the letter (annex_label: letter), A, B …"""
+        return chr(64 + n) if self.expect.kind == "letter" else str(n)
 
     @cached_property
     def labels(self) -> list[tuple[etree._Element, str]]:
@@ -675,7 +733,9 @@ def test_item_08_list_styles_and_numbering(report: Report) -> None:
     for p, label in items:
         num, ilvl = num_pr(p) or (0, 0)
         assert ilvl <= 2, "more than three list levels"
-        assert p_style(p) == LISTS[ilvl], (p_style(p), ilvl, text_of(p)[:50])
+        in_cell = any(a.tag == w("tc") for a in p.iterancestors())  # a cell's list item
+        assert p_style(p) == ("Tabletext" if in_cell else LISTS[ilvl]), \
+            (p_style(p), ilvl, text_of(p)[:50])
         assert numbering.suff(num, ilvl) == "tab"
         ind = numbering.level(num, ilvl).find(f"{w('pPr')}/{w('ind')}")
         assert (int(val(ind, "left") or 0), int(val(ind, "hanging") or 0)) == \
@@ -694,7 +754,9 @@ def test_item_08_list_styles_and_numbering(report: Report) -> None:
     for num in {num_id(p) for p, _ in items}:
         users = [i for i, p in enumerate(order) if num_id(p) == num]
         between = {p_style(p) for p in order[users[0]: users[-1] + 1]}
-        assert between <= set(LISTS), f"numId {num} is shared by two lists: {between}"
+        in_cells = {p_style(order[i]) for i in users} == {"Tabletext"}  # a cell's list
+        assert between <= (set(LISTS) | {"Tabletext"} if in_cells else set(LISTS)), \
+            f"numId {num} is shared by two lists: {between}"
     # each list starts at its first label (the override gives 1 / a / i)
     firsts: dict[int, str] = {}
     for p, label in items:
@@ -820,6 +882,10 @@ def test_item_13_table_cells_and_borders(report: Report) -> None:
     assert (head["before"], head["after"]) == (80, 80) and head["keepNext"] is True
     assert text["sz"] == 22 and text.get("jc", "left") == "left" and not text.get("b")
     assert (text["before"], text["after"]) == (40, 40)
+    for table in report.layout_tables:  # no caption: no rules either (grid: true draws them)
+        borders = table_borders(report, table)
+        assert {borders.get(side, ("nil",))[0] for side in ("top", "left", "bottom", "right",
+                                                             "insideH", "insideV")} == {"nil"}
     for number, table in enumerate(report.data_tables, 1):
         tbl_pr = table.find(w("tblPr"))
         assert val(tbl_pr.find(w("tblLayout")), "type") == "fixed"
@@ -868,7 +934,8 @@ def test_item_14_annex_titles(report: Report) -> None:
     assert annex["keepNext"] is True and annex.get("outline") == 0
     titles = [p for p in report.body_paragraphs if p_style(p) == "AnnexNoTitle"]
     assert [text_of(p) for p in titles] == [
-        f"Annex {n}\n\n{title}" for n, title in enumerate(report.expect.annexes, 1)]
+        f"Annex {report.annex_mark(n)}\n\n{title}"
+        for n, title in enumerate(report.expect.annexes, 1)]
     if not titles:
         return
     for p in titles:
@@ -881,7 +948,8 @@ def test_item_14_annex_titles(report: Report) -> None:
         bodies = [without_header(t, n, report.expect.masthead) for n, t in enumerate(pages, 1)]
         for n, title in enumerate(report.expect.annexes, 1):
             starts = [i for i, t in enumerate(bodies)
-                      if flat(t.strip()).startswith(normalise(f"Annex {n} {title}"))]
+                      if flat(t.strip()).startswith(
+                          normalise(f"Annex {report.annex_mark(n)} {title}"))]
             assert len(starts) == 1, f"{who}: annex {n} does not start a page"
             assert starts[0] > 0
             lines = lines_of([x for x in words[starts[0]] if x.y1 > MARGIN_PT])
@@ -976,11 +1044,21 @@ def test_item_17_cover_masthead_order(report: Report) -> None:
     masthead = report.cover_rows[0]
     cells = report.cells(masthead)
     assert cells[0] == ""  # the logo cell: empty rather than a text substitute
+    if expect.kind == "letter":  # the letterhead: ITU and the Bureau, the place and date
+        assert cells[1].split("\n") == [COVER_MASTHEAD[0], LETTER_BUREAU]
+        assert cells[2] == expect.place_and_dates
+        wanted = [COVER_MASTHEAD[0], LETTER_BUREAU, expect.place_and_dates, "Ref:",
+                  "Subject:", expect.title, "Dear Sir/Madam,"]
+        for who, pages, _, _ in report.renderings():
+            assert_in_order(flat(pages[0]), wanted, f"{who}, page 1")
+        return
     assert cells[1].split("\n") == [*COVER_MASTHEAD, f"STUDY PERIOD {expect.study_period}"]
     assert re.fullmatch(r"STUDY PERIOD 20\d\d-20\d\d", cells[1].split("\n")[2])  # hyphen
-    assert cells[2].split("\n") == [expect.masthead, "TSAG", "Original: English"]
+    assert cells[2].split("\n") == [expect.masthead, expect.masthead_second,
+                                    "Original: English"]
     wanted = [*COVER_MASTHEAD, f"STUDY PERIOD {expect.study_period}", expect.masthead,
-              "TSAG", "Original: English", "Question(s):", expect.place_and_dates,
+              expect.masthead_second, "Original: English", "Question(s):",
+              expect.place_and_dates,
               "Source:", expect.source, "Title:", expect.title]
     for who, pages, _, _ in report.renderings():
         assert_in_order(flat(pages[0]), wanted, f"{who}, page 1")
@@ -994,6 +1072,14 @@ def test_item_18_cover_labels(report: Report) -> None:
         first_cell = tr.find(w("tc"))
         runs = [r for r in first_cell.iter(w("r")) if text_of(r)]
         assert runs and all(on(r.find(f"{w('rPr')}/{w('b')}")) for r in runs), "label not bold"
+    if expect.kind == "letter":  # no contact rows: the Bureau's Tel:, Fax:, E-mail:, Web:
+        for who, pages, _, _ in report.renderings():
+            first = flat(pages[0])
+            for label in expect.labels:
+                assert first.count(label) == 1, (who, label)
+            for absent in ("Source:", "Title:", "Contact:", "Question(s):", "Purpose:"):
+                assert absent not in first, (who, absent)
+        return
     contact_rows = [tr for tr in report.cover_rows if report.cells(tr)[0] == "Contact:"]
     for tr, (name, has_tel) in zip(contact_rows, expect.contacts, strict=True):
         who, reach = report.cells(tr)[1:]
@@ -1006,8 +1092,9 @@ def test_item_18_cover_labels(report: Report) -> None:
     assert len(action) == int(expect.has_action)
     for who, pages, _, _ in report.renderings():
         first = flat(pages[0])
-        for label in set(expect.labels):
-            assert first.count(label) == expect.labels.count(label), (who, label)
+        for label in set(expect.labels):  # a report's lines: each line of the cell
+            for line in label.split("\n"):
+                assert first.count(line) == expect.labels.count(label), (who, line)
         assert first.count("E-mail:") == len(expect.contacts), who
         assert first.count("Tel:") == sum(t for _, t in expect.contacts), who
         for absent in ({"Purpose:", "Keywords:"} - set(expect.labels)):
@@ -1028,6 +1115,8 @@ def test_item_19_one_contact_row_per_contact(report: Report) -> None:
                 == "12"
     for who, pages, _, _ in report.renderings():
         first = flat(pages[0])
+        if report.expect.kind == "letter":
+            continue  # a letter prints the Bureau's lines, not contacts (item 18)
         assert first.count("Contact:") == len(report.expect.contacts), who
         for name, _ in report.expect.contacts:
             assert name in first, (who, name)
@@ -1044,13 +1133,17 @@ def test_item_21_header_number_equals_masthead(report: Report) -> None:
     number = report.expect.masthead
     header_number = text_of(report.header("default").findall(w("p"))[1])
     assert header_number == number
-    plain = report.expect.kind == "plain"  # no masthead: the number is in the header only
-    if not plain:
+    # no masthead number: a plain text has none, a letter's is in its Ref: block
+    plain = report.expect.kind in ("plain", "letter")
+    if report.expect.kind == "letter":
+        assert report.cells(report.cover_rows[1])[1].split("\n")[0] == \
+            report.expect.masthead.split("/")[0]
+    elif not plain:
         assert report.cells(report.cover_rows[0])[2].split("\n")[0] == number
     for who, pages, _, _ in report.renderings():
         assert len(pages) >= 2, who
         assert re.search(rf"(?m)^- 2 -\s*\n{re.escape(number)}\s*$", pages[1]), who
-        assert (number in flat(pages[0])) is not plain, who
+        assert (number in flat(pages[0])) is (report.expect.kind not in ("plain", "letter")), who
     for n, page in enumerate(report.pages[1:], 2):  # every page of ours, not only page 2
         assert re.search(rf"(?m)^- {n} -\s*\n{re.escape(number)}\s*$", page), n
 
@@ -1080,11 +1173,15 @@ def test_item_22_end_mark(report: Report) -> None:
 def tool_strings(report: Report) -> list[str]:
     """Strings the tool writes (not the author): labels, captions, NOTE labels, header."""
     out = [*COVER_MASTHEAD, f"STUDY PERIOD {report.expect.study_period}", "Original: English",
-           *report.expect.labels, "E-mail:"] if report.expect.kind != "plain" else []
+           *report.expect.labels, "E-mail:"] if report.expect.kind not in ("plain", "letter") \
+        else []
+    if report.expect.kind == "letter":
+        out = [COVER_MASTHEAD[0], LETTER_BUREAU, *report.expect.labels, "Dear Sir/Madam,",
+               "Yours faithfully,", "Annexes: 3"]
     out += [text_of(p) for p in report.body_paragraphs if p_style(p) == "TableNoTitle"]
     out += [text_of(p).split(f" {EN_DASH} ")[0] + f" {EN_DASH} "
             for p in report.body_paragraphs if p_style(p) == "Note"]
-    out += [f"Annex {n}" for n in range(1, len(report.expect.annexes) + 1)]
+    out += [f"Annex {report.annex_mark(n)}" for n in range(1, len(report.expect.annexes) + 1)]
     return out
 
 
@@ -1126,6 +1223,8 @@ def test_libreoffice_renders_the_docx_like_our_pdf(report: Report) -> None:
     if report.expect.kind == "plain":
         wanted = (report.expect.title,)
         assert "Source:" not in first and COVER_MASTHEAD[0] not in first
+    if report.expect.kind == "letter":
+        wanted = (COVER_MASTHEAD[0], LETTER_BUREAU, report.expect.title, "Ref:", "Subject:")
     for text in wanted:
         assert text in first, f"LibreOffice page 1 lacks {text!r}"
 
@@ -1135,10 +1234,17 @@ def test_cover_geometry_matches_libreoffice(report: Report) -> None:
     grid (2.80 / 7.10 cm), 0.19 cm cell margins, Normal's 6 pt before each row."""
     keys = ["INTERNATIONAL", "STUDY", report.expect.masthead, "Original:", "N/A", "E-mail:",
             *report.expect.labels]
-    if report.expect.kind == "ls":  # labels that wrap in the label column: their first word
+    tolerance = 1.0
+    if report.expect.kind == "ls":  # the words of the labels, as pdftotext splits them
         keys = [k.split()[0] if k.startswith("For ") else k for k in keys]
         keys = [k for k in keys if k != "LIAISON STATEMENT"] + ["LIAISON"]
-    tolerance = 1.0
+    if report.expect.kind == "report":  # words of the masthead and the REPORT lines
+        keys = [k for k in keys if k not in (report.expect.masthead, "N/A")
+                and "\n" not in k] + ["APRIL", "ADVISORY", "REPORT", "R"]
+        tolerance = 1.5  # the centred REPORT lines: 1.5 pt (font metrics), as plain's title
+    if report.expect.kind == "letter":  # the letterhead, Ref: block and the addressees
+        keys = ["INTERNATIONAL", "September", "Ref:", "Tel:", "Fax:", "E-mail:", "Web:",
+                "Subject:", "TSAG/RS", "Dear"]
     if report.expect.kind == "plain":  # the centred 14 pt title: 1.5 pt (font metrics)
         keys, tolerance = report.expect.title.split()[:3], 1.5
     ours, theirs = report.words[0], report.lo_words[0]
@@ -1183,7 +1289,8 @@ def test_every_referenced_style_exists(report: Report) -> None:
                 assert report.styles.kind(style_id) == kind, f"{name}: {tag} {style_id!r}"
     expect = report.expect
     wanted = {"Header", "Endmark", "enumlev1"}
-    wanted |= {"Heading1"} if expect.first_heading else {"Headingb"}
+    wanted |= {"Heading1"} if expect.first_heading else \
+        {"Headingb"} if expect.kind != "letter" else set()  # a letter has no clause
     wanted |= {"TableNoTitle", "Tablehead", "Tabletext", "ITUTable"} if expect.tables else set()
     wanted |= {"AnnexNoTitle"} if expect.annexes else set()
     wanted |= {"RecTitle"} if expect.kind == "plain" else set()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from reportgen import i18n
-from reportgen.i18n import LANGUAGES, locale
+from reportgen.prepare import languages as i18n
+from reportgen.prepare.languages import LANGUAGES, locale
 from tests.conftest import build_into, docx_paragraph_texts, normalise, pdf_text
 
 REPORT = """\
@@ -165,7 +165,7 @@ def test_pdf_prints_the_same_labels(built: dict[str, tuple[Path, Path]], letter:
 
 
 def test_every_locale_has_the_english_keys_and_nothing_else() -> None:
-    source = Path(i18n.__file__).parent / "locales"
+    source = Path(i18n.__file__).parents[1] / "locales"
     assert sorted(p.stem for p in source.glob("*.yaml")) == sorted(LANGUAGES.values())
     english = locale("E")
     for letter in LANGUAGES:

@@ -1,4 +1,4 @@
-"""One home for the ITU layout values: reportgen/layout.py.
+"""One home for the ITU layout values: reportgen/prepare/layout.py.
 
 The print stylesheet (templates/report.css) is plain CSS and repeats some of those
 values; each one is read from the parsed stylesheet here and compared with layout.py,
@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 import tinycss2
 
-from reportgen import document as d
-from reportgen import labels, layout
-from reportgen.load import load
-from reportgen.prepare import prepare
+from reportgen import tree as d
+from reportgen.content.load import load
+from reportgen.prepare import labels, layout
+from reportgen.prepare.tree import prepare
 
 from .conftest import ROOT, SECOND, SEED
 

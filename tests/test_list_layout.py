@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reportgen.load import load
-from reportgen.prepare import prepare
-from reportgen.writers.docx import render_docx
-from reportgen.writers.html import render_html
-from reportgen.writers.pdf import write_pdf
+from reportgen.content.load import load
+from reportgen.prepare.tree import prepare
+from reportgen.writers.docx.writer import render_docx
+from reportgen.writers.html.render import render_html
+from reportgen.writers.pdf.write import write_pdf
 
 from .conftest import libreoffice_pdf
 from .test_footnotes import pdf_words

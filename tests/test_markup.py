@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen import document as d
+from reportgen import tree as d
+from reportgen.content.markdown import ProseContext, to_inlines
 from reportgen.errors import Origin
-from reportgen.markup import ProseContext, to_inlines
 
 
 def cited(text: str) -> list[str]:

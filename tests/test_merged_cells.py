@@ -21,14 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from reportgen import document as d
+from reportgen import tree as d
+from reportgen.content.load import load
 from reportgen.errors import ContentError
-from reportgen.layout import MARGIN, TEXT_WIDTH
-from reportgen.load import load
 from reportgen.paths import templates_dir
-from reportgen.prepare import prepare
-from reportgen.revisions import mark
-from reportgen.writers.docx import render_docx
+from reportgen.prepare.layout import MARGIN, TEXT_WIDTH
+from reportgen.prepare.tree import prepare
+from reportgen.revisions.diff import mark
+from reportgen.writers.docx.writer import render_docx
 
 from .conftest import (
     W,
@@ -80,8 +80,8 @@ def sample(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from reportgen.writers.html import render_html
-    from reportgen.writers.pdf import write_pdf
+    from reportgen.writers.html.render import render_html
+    from reportgen.writers.pdf.write import write_pdf
 
     base = tmp_path_factory.mktemp("merged")
     folder = sample(base / "merged")
@@ -575,8 +575,8 @@ def _first_on(pages: dict[str, int]) -> int:
 
 
 def test_rows_joined_by_a_merged_cell_stay_on_one_page(tmp_path: Path) -> None:
-    from reportgen.writers.html import render_html
-    from reportgen.writers.pdf import write_pdf
+    from reportgen.writers.html.render import render_html
+    from reportgen.writers.pdf.write import write_pdf
 
     folder = long_allocation(tmp_path / "long")
     doc = prepare(load(folder))
@@ -635,7 +635,7 @@ def test_footnotes_in_header_rows_and_merged_cells_keep_reading_order(
         tmp_path: Path) -> None:
     """Notes in a second header row and in a merged cell are numbered in reading order,
     and the anchors list them in that order too (a review finds each at its line)."""
-    from reportgen.anchors import anchors
+    from reportgen.prepare.anchors import anchors
 
     table = {**ALLOCATION,
              "header_rows": [ALLOCATION["header_rows"][0], ["Number[^a]", "Title"]],

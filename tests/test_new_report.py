@@ -11,16 +11,16 @@ import docx
 import pytest
 from pydantic import BaseModel
 
-from reportgen import model as m
-from reportgen.cover_checks import COVER_ONLY
-from reportgen.editor import MODELINE_PREFIX, schema_path, schema_text, with_modeline
+from reportgen.content import model as m
+from reportgen.content.cover_checks import COVER_ONLY, LETTER_UNPRINTED
+from reportgen.content.schema import MODELINE_PREFIX, schema_path, schema_text, with_modeline
 
 from .conftest import SEED, pdf_text, run_cli
 
 KEY_LINE = re.compile(r"^(\s*)(?:- )?([a-z_]+):")
 FLOW_KEY = re.compile(r"[{,]\s*([a-z_]+):")
 KINDS = [("td", "2022"), ("td", "2017-2020"), ("contribution", "2022"), ("ls", "2022"),
-         ("plain", "2022")]
+         ("plain", "2022"), ("report", "2017-2020"), ("letter", "2022")]
 
 
 def _models_below(model: type[BaseModel], skip: set[type[BaseModel]]) -> set[type[BaseModel]]:
@@ -57,7 +57,7 @@ def test_a_new_report_checks_without_warnings_and_builds(kind: str, layout: str,
     yaml_path = _new(kind, layout, folder)
     text = yaml_path.read_text(encoding="utf-8")
     assert f"kind: {kind}\n" in text
-    assert (f'layout: "{layout}"\n' in text) is (kind != "plain")  # plain has no cover
+    assert (f'layout: "{layout}"\n' in text) is (kind not in ("plain", "letter"))
     checked = run_cli("check", str(folder))
     assert checked.returncode == 0, checked.stderr
     assert checked.stderr == ""  # not even a warning
@@ -66,7 +66,8 @@ def test_a_new_report_checks_without_warnings_and_builds(kind: str, layout: str,
     out = tmp_path / "out" / folder.name
     (docx_file,) = out.glob("*.docx")
     (pdf_file,) = out.glob("*.pdf")
-    marker = "-C-0100!" if kind == "contribution" else "-TD-GEN-0100!"
+    marker = {"contribution": "-C-0100!", "report": "T25-TSAG-R-0002!",
+              "letter": "T25-TSB-COL-TSAG-0100!"}.get(kind, "-TD-GEN-0100!")
     assert marker in docx_file.name
     word = docx.Document(str(docx_file))
     word_text = "\n".join(p.text for p in word.paragraphs)
@@ -75,6 +76,17 @@ def test_a_new_report_checks_without_warnings_and_builds(kind: str, layout: str,
     assert ("Keywords" in printed) is (layout == "2017-2020")
     assert ("LIAISON STATEMENT" in printed) is (kind == "ls")
     assert ("For action" in printed) is (kind == "ls")  # the For action to: row
+    if kind == "report":  # its masthead, its REPORT lines and its table of contents
+        for text in ("TSAG \u2013 R 2 \u2013 E", "FEBRUARY 2026", "REPORT 2",
+                     "Table of Contents"):
+            assert text in printed, text
+        assert "Table of Contents" in word_text and ' TOC \\o "1-3"' in "".join(
+            t.text or "" for t in word.element.body.iter(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instrText"))
+    if kind == "letter":  # the letterhead, Ref:, Subject:, the salutation and closing
+        for text in ("STANDARDIZATION BUREAU", "TSB Collective letter 100",
+                     "Subject:", "Dear Sir/Madam,", "Yours faithfully,", "Jane Director"):
+            assert text in printed, text
     if kind == "plain":  # no cover table: the title, centred, starts the page
         assert word.paragraphs[0].style.name == "Rec_Title"
         assert "Title:" not in printed and "INTERNATIONAL TELECOMMUNICATION" not in printed
@@ -101,8 +113,15 @@ def test_every_key_of_a_new_report_is_commented_and_every_field_shown(
     # alone has liaison rows; a plain text has no cover, so no cover-only field
     skip = {m.Session, m.Statement} if kind != "td" else set()
     unused = {"session", "sessions_table", "statement"} if kind != "td" else set()
+    if kind != "report":  # a table of contents is shown in a new report only
+        unused.add("contents")
     if kind != "ls":
         skip.add(m.Liaison)
+    if kind != "letter":
+        skip.add(m.Letter)
+    else:  # a letter prints no TD cover and dates itself (no meeting)
+        skip |= {m.Contact, m.Meeting}
+        unused |= set(LETTER_UNPRINTED)
     if kind == "plain":
         skip.add(m.Contact)
         unused |= set(COVER_ONLY)
@@ -146,7 +165,7 @@ def test_a_folder_with_something_in_it_is_refused_and_left_alone(tmp_path: Path)
 def test_an_unknown_kind_or_layout_is_a_usage_error(tmp_path: Path) -> None:
     bad_kind = run_cli("new", "minutes", str(tmp_path / "a"))
     assert bad_kind.returncode == 2
-    assert "KIND must be td, contribution, ls or plain" in bad_kind.stderr
+    assert "KIND must be td, contribution, ls, plain, report or letter" in bad_kind.stderr
     bad_layout = run_cli("new", "td", str(tmp_path / "b"), "--layout", "2019")
     assert bad_layout.returncode == 2 and "--layout must be" in bad_layout.stderr
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

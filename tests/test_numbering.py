@@ -25,13 +25,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from reportgen import document as d
+from reportgen import tree as d
+from reportgen.content.load import load
 from reportgen.errors import ContentError
-from reportgen.load import load
 from reportgen.paths import templates_dir
-from reportgen.prepare import prepare
-from reportgen.writers.docx import render_docx
-from reportgen.writers.html import LABEL_GAP_CM
+from reportgen.prepare.tree import prepare
+from reportgen.writers.docx.writer import render_docx
+from reportgen.writers.html.render import LABEL_GAP_CM
 
 from .conftest import need_tool
 from .wordnum import word_labels
@@ -396,8 +396,8 @@ def test_libreoffice_and_our_pdf_print_the_tree_labels(tmp_path: Path) -> None:
     """LibreOffice renders each DOCX; its pages show the same labels as our PDF, in the
     same order, and both are the tree's."""
     soffice = need_tool("soffice")
-    from reportgen.writers.html import render_html
-    from reportgen.writers.pdf import write_pdf
+    from reportgen.writers.html.render import render_html
+    from reportgen.writers.pdf.write import write_pdf
 
     specs = _sample()
     expected = {}

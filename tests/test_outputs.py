@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import outputs
+from reportgen import files
+from reportgen.build import outputs
 
-from .conftest import ROOT, SECOND, SEED, run_cli
+from .conftest import ROOT, SECOND, SEED, as_at_a_terminal, run_cli
 
 
 def build(report: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -64,6 +65,8 @@ def test_edited_output_is_never_overwritten_silently(tmp_path: Path) -> None:
     assert refused.returncode == 1, refused.stdout
     assert "changed since it was generated" in refused.stderr
     assert "--force" in refused.stderr
+    # the way to bring the edits back, the file name past the end of the options
+    assert f"reportgen review --apply -- '{docx}'" in " ".join(refused.stderr.split())
     assert docx.read_bytes() == edited
 
     forced = build(SEED, tmp_path, "--force")
@@ -116,7 +119,7 @@ def test_atomic_write_leaves_no_partial_file_when_interrupted(
 
     monkeypatch.setattr(os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        outputs.atomic_write(target, b"new content")
+        files.atomic_write(target, b"new content")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
 
@@ -136,7 +139,7 @@ def test_a_killed_build_leaves_no_partial_file(tmp_path: Path, delay: float,
                                                sig: signal.Signals) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "reportgen", "build", str(SEED), "--out",
                              str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=as_at_a_terminal)
     time.sleep(delay)
     proc.send_signal(sig)
     proc.communicate(timeout=60)

@@ -89,8 +89,9 @@ def test_wheel_carries_templates_and_fonts_but_not_the_generator(dist: Dist) -> 
     names = _wheel_names(dist.wheel)
     expected = {f"reportgen/templates/{t}" for t in PACKAGED_TEMPLATES}
     expected |= {f"reportgen/assets/fonts/{f}" for f in FONTS}
-    expected |= {"reportgen/layout.py", "reportgen/paths.py", "reportgen/writers/pdf.py",
-                 "reportgen/schema/report.schema.json", "reportgen/skeleton/report.yaml.j2",
+    expected |= {"reportgen/prepare/layout.py", "reportgen/paths.py",
+                 "reportgen/writers/pdf/write.py", "reportgen/schema/report.schema.json",
+                 "reportgen/skeleton/report.yaml.j2",
                  "reportgen/skeleton/introduction.md"}
     assert expected <= names, sorted(expected - names)
     assert not [n for n in names if "make_template" in n]
@@ -108,7 +109,7 @@ def test_the_wheel_from_the_tree_equals_the_wheel_from_the_sdist(dist: Dist) -> 
 def test_sdist_carries_the_sources_and_the_template_generator(dist: Dist) -> None:
     with tarfile.open(dist.sdist) as tar:
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
-    assert {"pyproject.toml", "templates/make_template.py", "reportgen/layout.py",
+    assert {"pyproject.toml", "templates/make_template.py", "reportgen/prepare/layout.py",
             *(f"templates/{t}" for t in PACKAGED_TEMPLATES),
             *(f"reportgen/assets/fonts/{f}" for f in FONTS)} <= names
 

@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from reportgen import document as d
+from reportgen import tree as d
+from reportgen.content.load import load
 from reportgen.errors import ContentError
-from reportgen.layout import MARGIN, cm
-from reportgen.load import load
-from reportgen.prepare import prepare
-from reportgen.writers.docx import render_docx
-from reportgen.writers.html import render_html
-from reportgen.writers.pdf import write_pdf
+from reportgen.prepare.layout import MARGIN, cm
+from reportgen.prepare.tree import prepare
+from reportgen.writers.docx.writer import render_docx
+from reportgen.writers.html.render import render_html
+from reportgen.writers.pdf.write import write_pdf
 
 from .conftest import W, docx_part, libreoffice_pdf
 from .test_footnotes import Word, pdf_words
@@ -108,3 +108,53 @@ def test_page_break_takes_only_true(tmp_path: Path, value: object) -> None:
     with pytest.raises(ContentError) as raised:
         load(folder)
     assert "page_break" in str(raised.value)
+
+
+# ------------------------------------------- an agenda: clauses that are only headings
+
+AGENDA: list[dict[str, Any]] = [
+    {"title": f"Agenda item {n} on the work of the group"} for n in range(1, 40)
+] + [{"title": "Any other business", "sections": [{"title": "Closing", "text": "Close."}]}]
+
+
+def agenda_outputs(tmp_path: Path) -> tuple[d.Document, Path, Path]:
+    folder = write_report(tmp_path / "agenda", AGENDA)
+    doc = prepare(load(folder))
+    docx = tmp_path / "agenda.docx"
+    docx.write_bytes(render_docx(doc, TEMPLATE))
+    pdf = tmp_path / "agenda.pdf"
+    pdf.write_bytes(write_pdf(render_html(doc), report_dir=folder, attachments=(),
+                              identifier="0" * 32, created=datetime(2023, 5, 29, tzinfo=UTC)))
+    return doc, docx, pdf
+
+
+def test_an_empty_clauses_heading_is_not_kept_with_the_next_heading(tmp_path: Path) -> None:
+    doc, docx, _ = agenda_outputs(tmp_path)
+    heads = [b for b in doc.body if isinstance(b, d.Heading)]
+    assert [h.keep_with_next for h in heads[:2]] == [False, False]
+    assert heads[-2].number == "40" and heads[-2].keep_with_next  # kept with 40.1
+    assert heads[-1].number == "40.1" and heads[-1].keep_with_next  # kept with its text
+    body = docx_part(docx, "word/document.xml").find(f"{W}body")
+    keeps = {"".join(t.text or "" for t in p.iter(f"{W}t")):
+             p.find(f"{W}pPr/{W}keepNext") for p in body.iter(f"{W}p")}
+    off = keeps["Agenda item 1 on the work of the group"]
+    assert off is not None and off.get(f"{W}val") == "0"
+    assert keeps["Any other business"] is None  # the style's keep with next
+    html = render_html(doc)
+    assert html.count('class="heading free"') == 39
+
+
+def test_an_agenda_of_headings_starts_on_page_1_as_libreoffice_shows_the_docx(
+        tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    _, docx, pdf = agenda_outputs(tmp_path)
+    ours = [p.extract_text() for p in PdfReader(pdf).pages]
+    theirs = [p.extract_text() for p in PdfReader(libreoffice_pdf(docx)).pages]
+    assert len(ours) == len(theirs) == 3
+    last_on_page_1 = []
+    for pages in (ours, theirs):
+        assert "Agenda item 1 on" in pages[0] and "Agenda item 10 on" in pages[0]
+        last_on_page_1.append(max(n for n in range(1, 40) if f"Agenda item {n} on" in pages[0]))
+        assert "40 Any other business" in pages[2] and "Close." in pages[2]
+    assert last_on_page_1[0] == last_on_page_1[1] == 17

@@ -18,7 +18,9 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from reportgen.document import (
+from reportgen.content.model import Metadata as Metadata_
+from reportgen.prepare.cover import cover_labels
+from reportgen.tree import (
     Annex,
     Cell,
     Contact,
@@ -39,10 +41,8 @@ from reportgen.document import (
     Table,
     Text,
 )
-from reportgen.model import Metadata as Metadata_
-from reportgen.prepare import cover_labels
-from reportgen.writers.html import render_html
-from reportgen.writers.pdf import FetchRefused, make_fetcher, write_pdf
+from reportgen.writers.html.render import render_html
+from reportgen.writers.pdf.write import FetchRefused, make_fetcher, write_pdf
 
 MASTHEAD = "TSAG-TD999-R1"
 ENGLISH_LABELS = cover_labels(Metadata_.model_validate({
@@ -213,7 +213,7 @@ def test_html_escapes_user_text_and_prints_labels(html: str) -> None:
     for label in ("Question(s):", "Source:", "Title:", "Purpose:", "Abstract:", "Tel:",
                   "E-mail:", "Action:"):
         assert label in html
-    assert html.count("<th>Contact:</th>") == 2
+    assert html.count('<th scope="row">Contact:</th>') == 2
     assert "Keywords:" not in html and "CONTRIBUTION" not in html
     assert html.count("Tel:") == 1  # the second contact has no phone
     label = '<span class="label" style="min-width:{};padding-inline-end:0.15cm">{}</span>'
@@ -223,7 +223,7 @@ def test_html_escapes_user_text_and_prints_labels(html: str) -> None:
     assert '<p class="note">NOTE \u2013 All documents' in html
     assert '<span class="docref" title="Draft terms of reference">TD433</span>' in html
     assert '<a href="https://www.itu.int/en/ITU-T/tsag">' in html
-    assert '<p class="headingb" id="summary">Summary of discussions</p>' in html
+    assert '<p class="headingb hb1" id="summary">Summary of discussions</p>' in html
     assert '<h1 class="annex-title" data-bookmark="Annex 1 \u2013 Latest draft ToR status">' \
         'Annex 1<br><br>Latest draft ToR status</h1>' in html
 
@@ -331,17 +331,40 @@ def test_only_bundled_fonts_all_embedded(pdf_bytes: bytes) -> None:
     assert programs == {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic"}
 
 
-def test_pdfa3b_metadata_and_output_intent(pdf_bytes: bytes) -> None:
+def test_pdfa3a_and_pdfua1_metadata_and_output_intent(pdf_bytes: bytes) -> None:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        assert "/Filter" not in pdf.Root.Metadata  # one uncompressed XMP packet
         meta = pdf.open_metadata()
         assert meta["pdfaid:part"] == "3"
-        assert meta["pdfaid:conformance"] == "B"
+        assert meta["pdfaid:conformance"] == "A"
+        assert meta["pdfuaid:part"] == "1"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert pdf.Root.MarkInfo.Marked is True
         assert len(pdf.Root.OutputIntents) >= 1
         assert str(pdf.Root.Lang) == "en"
         assert str(pdf.docinfo.Title) == "Report of the TSAG ad hoc group on quantum"
         assert str(pdf.docinfo.Author) == "Convener"
         assert str(pdf.docinfo.Creator) == "reportgen"
         assert bytes(pdf.trailer.ID[0]) == MASTHEAD.encode()
+
+
+def test_table_headers_carry_their_scope(html: str, pdf_bytes: bytes) -> None:
+    """Column headers in the table's header row, row headers for the cover's labels; each
+    data cell names its headers."""
+    assert '<th scope="col">Document</th>' in html
+    assert '<th scope="row">Source:</th>' in html
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        tagged = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)
+                  and o.get("/Type") == "/StructElem"]
+        headers = [o for o in tagged if o.S == "/TH"]
+        assert {str(o.A.Scope) for o in headers} == {"/Column", "/Row"}
+        for cell in headers:  # column headers in THead (under TR), row headers elsewhere
+            assert str(cell.A.Scope) == ("/Column" if cell.P.P.S == "/THead" else "/Row")
+        scope_of = {bytes(o.ID): str(o.A.Scope) for o in headers}
+        named = [[scope_of[bytes(h)] for h in o.A.Headers] for o in tagged if o.S == "/TD"
+                 and "/Headers" in o.A]
+        assert ["/Column"] in named  # a cell of the documents table
+        assert ["/Row"] in named  # a cell of the cover, beside its label
 
 
 def test_attachment_is_associated_source_file(pdf_bytes: bytes) -> None:
@@ -360,7 +383,8 @@ def test_outline(pdf_bytes: bytes) -> None:
             out += titles(item) if isinstance(item, list) else [item.title]
         return out
 
-    assert titles(reader.outline) == ["1 Introduction", "1.1 Scope",
+    # an unnumbered clause (Heading_b) too, at its level
+    assert titles(reader.outline) == ["1 Introduction", "1.1 Scope", "Summary of discussions",
                                       "Annex 1 \u2013 Latest draft ToR status"]
 
 
@@ -463,7 +487,7 @@ def test_data_url_and_report_file_are_served(report_dir: Path) -> None:
 
 def test_missing_font_is_an_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                   report_dir: Path) -> None:
-    import reportgen.writers.pdf as pdf_writer
+    import reportgen.writers.pdf.write as pdf_writer
 
     monkeypatch.setattr(pdf_writer, "fonts_dir", lambda: tmp_path)
     with pytest.raises(pdf_writer.FontMissing, match=r"LiberationSerif-Regular\.ttf"):
@@ -484,7 +508,8 @@ def test_contribution_cover_with_abstract_in_header() -> None:
                                                        Contact("", "", "", "", "")))
     html = render_html(replace(doc, cover=cover))
     assert html.count("CONTRIBUTION") == 1
-    assert "Purpose:" not in html and "<th>Keywords:</th><td colspan=\"2\">TSAG; report" in html
-    assert html.count("<th>Contact:</th>") == 2  # the empty contact is dropped
+    assert "Purpose:" not in html
+    assert '<th scope="row">Keywords:</th><td colspan="2">TSAG; report' in html
+    assert html.count('<th scope="row">Contact:</th>') == 2  # the empty contact is dropped
     assert '<tr class="abstract">' in html and '<table class="abstract">' not in html
     assert html.index("Keywords:") < html.index("Abstract:") < html.index("Action:")

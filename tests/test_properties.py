@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from reportgen.build import BuildOptions, build_report
+from reportgen.build.one import build_report
+from reportgen.build.options import BuildOptions
 
 from .conftest import docx_paragraph_texts, libreoffice_pdf, need_tool
 from .test_merged_cells import span_layouts, yaml_rows

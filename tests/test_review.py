@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from reportgen.review_read import read_review
+from reportgen.review.read import read_review
 
 from .conftest import SECOND, SEED, build_into, run_cli
 from .word_review import Reviewer
@@ -24,6 +24,12 @@ def line_of(path: Path, text: str) -> int:
         if text in line:
             return n
     raise AssertionError(f"{text!r} not in {path}")
+
+
+def at(path: Path, line_text: str, needle: str) -> str:
+    """``line:col`` of ``needle`` on the line holding ``line_text``: where a change is."""
+    line = line_of(path, line_text)
+    return f"{line}:{path.read_text('utf-8').splitlines()[line - 1].index(needle) + 1}"
 
 
 @pytest.fixture()
@@ -94,6 +100,8 @@ def test_every_comment_and_change_points_at_its_content_line(
         ("report.yaml", line_of(yaml, "Minutes of the first adhoc"),
          'insertion by Chair Person (2026-11-20): "Minutes of the first ad hoc session'),
         ("session-first.md", line_of(first, "so approved.ion"), '"and so approved.ion"'),
+        ("session-first.md", line_of(first, "so approved.ion"),
+         "join by Chair Person (2026-11-20): "),  # its paragraph mark deleted
         ("session-first.md", line_of(first, "In this adhoc"), '"In this adhoc session"'),
         ("session-first.md", line_of(first, "It was followed"), 'deletion by Chair Person'),
         ("report.yaml", line_of(yaml, "You kindly provided"), '"very"'),
@@ -211,8 +219,11 @@ def test_moves_and_formatting_changes_are_listed_where_they_stand(
     assert len(got) == 3, result.stdout
     assert f"method.md:{line_of(md, 'incremental approach')}:1: format by Vice Chair" \
         in got[0] and '"incremental approach"' in got[0]
-    assert f"method.md:{line_of(md, 'A proposition of')}:1: move from by Vice Chair" in got[1]
-    assert f"method.md:{line_of(md, 'Finally a decision')}:1: move to by Vice Chair" in got[2]
+    assert f"method.md:{at(md, 'A proposition of', 'A')}: move from by Vice Chair" in got[1]
+    # moved to the end of that item: its line, at the item's last character
+    end = line_of(md, "Finally a decision")
+    assert f"method.md:{end}:{len(md.read_text('utf-8').splitlines()[end - 1])}:" in got[2]
+    assert "move to by Vice Chair" in got[2]
 
 
 def test_a_review_made_in_libreoffice_is_mapped_and_applied(
@@ -236,11 +247,13 @@ def test_a_review_made_in_libreoffice_is_mapped_and_applied(
     md = folder / "method.md"
     got = result.stdout.splitlines()
     assert len(got) == 3, result.stdout
-    assert f"method.md:{line_of(md, 'Considering that')}:1: insertion by Chair Person" in got[0]
+    # each at the line and column of its first character in the source
+    assert f"method.md:{at(md, 'Considering that', 'are gaps')}: insertion by Chair Person" \
+        in got[0]
     assert '"still"' in got[0]
-    assert f"method.md:{line_of(md, 'incremental approach')}:1: comment by Vice Chair" \
-        in got[1] and "Say which steps." in got[1]
-    assert f"method.md:{line_of(md, 'A specific')}:1: deletion by Chair Person" in got[2]
+    assert f"method.md:{at(md, 'incremental approach', 'incremental')}: comment by Vice " \
+        "Chair" in got[1] and "Say which steps." in got[1]
+    assert f"method.md:{at(md, 'A specific', 'specific')}: deletion by Chair Person" in got[2]
     applied = run_cli("review", str(reviewed), "--content", str(folder), "--apply")
     assert applied.returncode == 0, applied.stderr
     assert applied.stdout.count(": applied: ") == 2, applied.stdout

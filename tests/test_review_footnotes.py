@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.review_read import read_review
+from reportgen.review.read import read_review
 
 from .conftest import build_into, docx_part, run_cli
 from .test_numbering import write_report

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from reportgen.review_read import read_review
+from reportgen.review.read import read_review
 
 from .conftest import SEED, W, need_tool, normalise, pdf_text, run_cli
 from .test_numbering import reports, write_report
@@ -60,6 +60,10 @@ def revise(folder: Path) -> None:
          ("in room C\n", "in room C\n\nA paragraph inserted in the revision.\n"),
          (" which documents the agenda that was verbally proposed by the Chairman and so "
           "approved.ion", ""))
+    edit("chairman-analysis.md",  # two paragraphs joined
+         ("\n\nOn the other and whilst", " On the other and whilst"))
+    edit("general-atmosphere.md",  # one paragraph split in two
+         ("was very good, each party", "was very good.\n\nEach party"))
 
 
 def texts(docx: Path, accept: bool = True) -> list[str]:
@@ -127,12 +131,24 @@ def test_the_marks_are_native_tracked_changes(versions: dict[str, Any]) -> None:
         "Chairman, TSAG ad hoc group on Quantum"}
     assert {el.get(f"{W}date") for el in changes} == {"2018-12-10T00:00:00Z"}
     kinds = Counter(el.tag[len(W):] for el in changes)
-    assert kinds["ins"] and kinds["del"] and kinds["moveFrom"] and kinds["moveTo"]
+    assert kinds["ins"] and kinds["del"] and not kinds["moveFrom"] and not kinds["moveTo"]
+    # the two list items that swapped places: one of them moved, deleted where it was
+    # and inserted where it is
+    deleted = {"".join(t.text or "" for t in d.iter(f"{W}delText")) for d in doc.iter(f"{W}del")}
+    inserted = {"".join(t.text or "" for t in i.iter(f"{W}t")) for i in doc.iter(f"{W}ins")}
+    assert deleted & inserted & {"A proposition of the proposed FG ToR",
+                                 "Finally a decision-making process"}
     for deleted in doc.iter(f"{W}del", f"{W}moveFrom"):
         assert not list(deleted.iter(f"{W}t")), "deleted text must be w:delText"
     ids = [el.get(f"{W}id") for el in doc.iter(f"{W}bookmarkStart", *(
         f"{W}{t}" for t in ("ins", "del", "moveFrom", "moveTo", "rPrChange")))]
     assert len(ids) == len(set(ids)), "one id counter for bookmarks and changes"
+    # a join and a split are marked on the paragraph mark, the text around it kept
+    reviewed = read_review(versions["marked_docx"]).paragraphs
+    assert [p.old[:30] for p in reviewed if p.mark_deleted and p.new.strip()] == [
+        "Unfortunately the sequence of "]
+    assert [p.new[-14:] for p in reviewed if p.mark_inserted and p.old.strip()] == [
+        "was very good."]
     # the inserted clause's heading and text, with their paragraph marks
     inserted = [p for p in doc.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None]
     assert {"A clause added", "A new clause before the method.",
@@ -171,7 +187,8 @@ def test_the_marked_pdf_shows_the_marks_and_stays_an_archive(versions: dict[str,
     assert "there are wide gaps" in text and "A clause added" in text
     with pikepdf.open(pdf) as archive:
         meta = archive.open_metadata()
-        assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "B"
+        assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "A"
+        assert meta.get("pdfuaid:part") == "1"
         attached = {name: spec.get_file().read_bytes()
                     for name, spec in archive.attachments.items()}
     assert attached["report.yaml"] == (versions["r1"] / "report.yaml").read_bytes()
@@ -234,6 +251,24 @@ def test_a_missing_previous_version_is_a_clear_error(versions: dict[str, Any],
         assert words in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
+def test_a_revision_marked_against_its_own_number_is_refused(versions: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    """Rev.1 marked against Rev.1 (the revision not raised) would be written under the
+    earlier version's file names: refused at the revision's line, nothing written."""
+    folder = tmp_path / NAME
+    shutil.copytree(versions["r1"], folder)
+    result = run_cli("build", str(folder), "--out", str(tmp_path / "o"),
+                     "--changes-from", str(folder))
+    assert result.returncode == 1, result.stdout
+    yaml = folder / "report.yaml"
+    line, number = next((n, text.split(":")[1].split("#")[0].strip()) for n, text in
+                        enumerate(yaml.read_text("utf-8").splitlines(), 1)
+                        if text.strip().startswith("revision:"))
+    assert f"report.yaml:{line}:" in result.stderr
+    assert f"set document.revision: {int(number) + 1}" in result.stderr
+    assert not (tmp_path / "o" / NAME).exists() or not any((tmp_path / "o" / NAME).iterdir())
+
+
 # --------------------------------------------------------- generated edits
 
 
@@ -266,11 +301,11 @@ def test_random_edits_accept_to_the_new_and_reject_to_the_old(
         pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
     import tempfile
 
-    from reportgen.load import load
+    from reportgen.content.load import load
     from reportgen.paths import templates_dir
-    from reportgen.prepare import prepare
-    from reportgen.revisions import mark
-    from reportgen.writers.docx import render_docx
+    from reportgen.prepare.tree import prepare
+    from reportgen.revisions.diff import mark
+    from reportgen.writers.docx.writer import render_docx
 
     template = templates_dir() / "itu-td.docx"
     with tempfile.TemporaryDirectory() as tmp:

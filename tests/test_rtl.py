@@ -144,9 +144,9 @@ def test_latin_ids_keep_their_order(arabic: tuple[Path, Path]) -> None:
 
 
 def test_html_is_right_to_left(arabic: tuple[Path, Path]) -> None:
-    from reportgen.load import load
-    from reportgen.prepare import prepare
-    from reportgen.writers.html import render_html
+    from reportgen.content.load import load
+    from reportgen.prepare.tree import prepare
+    from reportgen.writers.html.render import render_html
 
     html = render_html(prepare(load(arabic[0].parents[2] / "content" / "arabic")))
     assert '<html lang="ar" dir="rtl">' in html

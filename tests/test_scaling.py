@@ -22,17 +22,17 @@ import pytest
 from docx.oxml.xmlchemy import BaseOxmlElement
 from typer.testing import CliRunner
 
-from reportgen import document as d
-from reportgen import load as load_module
-from reportgen.anchors import Anchor
+from reportgen import tree as d
 from reportgen.cli import app
-from reportgen.load import load
-from reportgen.prepare import prepare
-from reportgen.review import place_paragraphs
-from reportgen.review_read import ReviewedParagraph
-from reportgen.revisions import MATCH_WORK, diff_blocks, diff_inlines, opcodes
-from reportgen.writers.docx import render_docx
-from reportgen.writers.html import render_html
+from reportgen.content import checks
+from reportgen.content.load import load
+from reportgen.prepare.anchors import Anchor
+from reportgen.prepare.tree import prepare
+from reportgen.review.read import ReviewedParagraph
+from reportgen.review.report import place_paragraphs
+from reportgen.revisions.diff import MATCH_WORK, diff_blocks, diff_inlines, opcodes
+from reportgen.writers.docx.writer import render_docx
+from reportgen.writers.html.render import render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "itu-td.docx"
@@ -321,7 +321,7 @@ def test_placing_many_paragraphs_of_the_same_text_does_linear_work() -> None:
 
 def test_a_markdown_table_over_the_limit_is_refused_at_its_line(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load_module, "MAX_TABLE_ROWS", 30)
+    monkeypatch.setattr(checks, "MAX_TABLE_ROWS", 30)
     folder = table_report(tmp_path / "big", 31)
     output = CliRunner().invoke(app, ["check", str(folder)]).output
     assert "table.md:3:1: body[0].file: a table of 31 rows; the limit is 30 rows a table: " \
@@ -332,7 +332,7 @@ def test_a_markdown_table_over_the_limit_is_refused_at_its_line(
 
 def test_a_table_block_over_the_limit_is_refused_at_the_first_row_past_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load_module, "MAX_TABLE_ROWS", 30)
+    monkeypatch.setattr(checks, "MAX_TABLE_ROWS", 30)
     folder = merged_table_report(tmp_path / "big", 32)
     result = CliRunner().invoke(app, ["check", str(folder)])
     assert result.exit_code == 1
@@ -341,19 +341,3 @@ def test_a_table_block_over_the_limit_is_refused_at_the_first_row_past_it(
     assert ":51:15: body[0].blocks[0].table.rows[30]: a table of 32 rows; the limit is " \
         "30 rows a table" in line, line
 
-
-def test_an_svg_over_the_element_limit_is_refused_at_its_figure(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportgen import images
-
-    monkeypatch.setattr(images, "MAX_SVG_ELEMENTS", 50)
-    body = ("  - title: Figure\n    blocks:\n"
-            "      - figure: {file: many.svg, title: Many shapes, alt: shapes}\n")
-    for shapes, refused in ((49, False), (50, True)):  # the svg element counts too
-        folder = report(tmp_path / str(shapes), body, {"many.svg": (
-            '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">'
-            + '<rect width="1" height="1"/>' * shapes + "</svg>")})
-        output = CliRunner().invoke(app, ["check", str(folder)]).output
-        assert ("'many.svg' has more than 50 elements; that is the limit" in output) == refused
-    assert ":17:18: body[0].blocks[0].figure.file: 'many.svg' has more than 50 elements" \
-        in output, output

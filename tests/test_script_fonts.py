@@ -10,8 +10,8 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from reportgen.writers import script_fonts
-from reportgen.writers.pdf import FetchRefused, FontMissing, resolve_file_url
+from reportgen.writers.pdf import script_fonts
+from reportgen.writers.pdf.write import FetchRefused, FontMissing, resolve_file_url
 from tests.conftest import run_cli
 from tests.test_languages import write_report
 
@@ -81,7 +81,7 @@ def test_a_missing_pinned_font_is_an_error_naming_its_package(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from reportgen.writers.pdf import write_pdf
+    from reportgen.writers.pdf.write import write_pdf
 
     gone = replace(script_fonts.SCRIPT_FONTS[0], regular=tmp_path / "NotoSerifCJK-Regular.ttc")
     monkeypatch.setattr(script_fonts, "SCRIPT_FONTS", (gone, *script_fonts.SCRIPT_FONTS[1:]))

@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from reportgen import document as d
+from reportgen import tree as d
+from reportgen.content.load import load
 from reportgen.errors import ContentError
-from reportgen.load import load
 from reportgen.paths import templates_dir
-from reportgen.prepare import prepare
-from reportgen.writers.docx import render_docx
-from reportgen.writers.html import render_html
-from reportgen.writers.pdf import write_pdf
+from reportgen.prepare.tree import prepare
+from reportgen.writers.docx.writer import render_docx
+from reportgen.writers.html.render import render_html
+from reportgen.writers.pdf.write import write_pdf
 
 from .conftest import NS, W, build_into, docx_paragraph_texts, libreoffice_pdf, need_tool
 
@@ -353,10 +353,28 @@ def test_an_attachment_follows_the_report_in_the_docx_in_a_section_of_its_own(
     names = [m.get(f"{W}name") for m in marks]
     ids = [m.get(f"{W}id") for m in marks]
     assert len(set(names)) == len(names) and len(set(ids)) == len(ids)
-    from reportgen.anchors import bookmark_name
+    from reportgen.prepare.anchors import bookmark_name
     assert {bookmark_name("cover.title"), bookmark_name("attachment.1.cover.title"),
             bookmark_name("body.1"), bookmark_name("attachment.1.body.1")} <= set(names)
     assert texts.index("Attached text.") > texts.index("Report text.")
+
+
+def test_an_attachments_cited_documents_print_as_written(tmp_path: Path) -> None:
+    """The attached report's own register: its cited ids are document numbers, never
+    prefixed like its blocks' ids."""
+    folder = attached_report(tmp_path)
+    write(folder / "ls", document={"number": 99, "title": "Attached liaison",
+                                   "source": "Attached source"},
+          documents=[{"id": "TD100", "title": "Agenda"}, {"id": "C12", "title": "Proposal"}],
+          body=[{"title": "Attached clause", "text": "See TD100 and C12."}])
+    doc, docx, pdf = outputs(folder, tmp_path)
+    (att,) = doc.attachments
+    refs = [i for b in att.body if isinstance(b, d.Paragraph) for i in b.content
+            if isinstance(i, d.DocRef)]
+    assert [(r.id, r.title) for r in refs] == [("TD100", "Agenda"), ("C12", "Proposal")]
+    assert "See TD100 and C12." in [t for _, t in paragraphs(docx)]
+    text = " ".join(pdf_pages(pdf))
+    assert "See TD100 and C12." in text and "attachment.1" not in text
 
 
 def test_libreoffice_shows_the_attachment_from_a_new_page_with_its_cover_and_header(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.subsetter import PACKAGE, WARNING
+from reportgen.writers.pdf.subsetter import PACKAGE, WARNING
 
 from .conftest import ROOT, SEED, run_cli
 
@@ -40,7 +40,8 @@ def python(code: str, env: dict[str, str]) -> str:
 
 def test_the_check_agrees_with_weasyprint(tmp_path: Path) -> None:
     env = unloadable_subsetter(tmp_path)
-    code = ("import weasyprint.text.ffi as f; from reportgen.subsetter import uses_fonttools;"
+    code = ("import weasyprint.text.ffi as f; "
+            "from reportgen.writers.pdf.subsetter import uses_fonttools;"
             "print(f.harfbuzz_subset is None, uses_fonttools())")
     assert python(code, env) == "True True"
     if ctypes.util.find_library("harfbuzz-subset"):

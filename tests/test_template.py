@@ -91,6 +91,9 @@ SAMPLE: dict[str, Any] = {
         "running_header": "TSAG-TD446",
         "subtitle": "",
         "liaison": None,
+        "report_date": "",
+        "report_lines": [],
+        "label_width": 0,
     },
     "labels": {
         "organisation": "INTERNATIONAL TELECOMMUNICATION UNION",
@@ -131,7 +134,8 @@ NO_OPTIONAL = {
     "action": "",
 }
 
-LIAISON_FIELDS = ("for_action", "for_comment", "for_information", "approval", "deadline")
+LIAISON_FIELDS = ("for_action", "for_comment", "for_information", "cc", "approval", "sent",
+                  "deadline", "attachments")
 # Every docxtpl tag of the template: the placeholder contract.
 EXPECTED_TAGS = {
     "word/document.xml": {
@@ -197,6 +201,30 @@ EXPECTED_TAGS = {
         *(f"{{%tr if cover.liaison.{name} %}}" for name in LIAISON_FIELDS),
         *(f"{{{{ labels.{name} }}}}" for name in LIAISON_FIELDS),
         *(f"{{{{ cover.liaison.{name} }}}}" for name in LIAISON_FIELDS),
+        # a report: the month and year in the masthead, its REPORT lines
+        "{%p if cover.report_date %}",
+        "{{ cover.report_date }}",
+        "{%tr if cover.report_lines %}",
+        "{%p for line in cover.report_lines %}",
+        "{{ line }}",
+        "{%p endfor %}",
+        # a letter: its letterhead, reference block and subject
+        "{%p elif cover.kind == 'letter' %}",
+        "{{ cover.letter.bureau }}",
+        "{{ cover.letter.place_and_date }}",
+        "{{ cover.letter.labels[0] }}",
+        "{%p for line in cover.letter.reference %}",
+        "{%p for a in cover.letter.addressees %}",
+        "{{ a }}",
+        "{%tr for r in cover.letter.rows %}",
+        "{{ r[0] }}",
+        "{{ r[1] }}",
+        "{%tr if cover.letter.copy_to %}",
+        "{{ cover.letter.labels[1] }}",
+        "{%p for c in cover.letter.copy_to %}",
+        "{{ c }}",
+        "{{ cover.letter.labels[2] }}",
+        "{{ cover.letter.subject }}",
     },
     "word/header1.xml": {"{{ cover.running_header }}"},
 }
@@ -311,8 +339,12 @@ def own_props(style: etree._Element) -> dict[str, Any]:
             props.update({etree.QName(k).localname: int(v) for k, v in child.attrib.items()})
         elif local == "tabs":
             tabs = child.findall(q("w:tab"))
-            assert {wval(t) for t in tabs} == {"left"}
-            props["tabs"] = [ival(t, "pos") for t in tabs]
+            assert {wval(t) for t in tabs} <= {"left", "clear", "right"}
+            props["tabs"] = [ival(t, "pos") for t in tabs if wval(t) == "left"]
+            if any(wval(t) != "left" for t in tabs):  # a TOC style's
+                props["clear"] = [ival(t, "pos") for t in tabs if wval(t) == "clear"]
+                props["leader"] = [(ival(t, "pos"), t.get(q("w:leader"))) for t in tabs
+                                   if wval(t) == "right"]
         elif local == "jc":
             props["jc"] = wval(child)
         elif local == "outlineLvl":
@@ -508,6 +540,12 @@ PARAGRAPH_STYLES: dict[str, tuple[str, str | None, str | None, dict[str, Any]]] 
     "Heading3": ("heading 3", "Heading1", "Normal", {"before": 160, "outlineLvl": 2}),
     "Headingb": ("Heading_b", "Normal", "Normal", {"b": True, "before": 160, "keepNext": True}),
     "Headingi": ("Heading_i", "Normal", "Normal", {"i": True, "before": 160, "keepNext": True}),
+    # TOC 1-3: number at 0 / 1.40 / 2.80 cm, a tab to the title, Normal's other stops
+    # cleared, a dot leader to the page number at the right margin (9639 tw)
+    **{f"TOC{n}": (f"toc {n}", "Normal", "Normal", {
+        "tabs": [794 * n], "clear": [t for t in (794, 1191, 1588, 1985) if t != 794 * n],
+        "leader": [(9639, "dot")], "before": 120 if n == 1 else 60, "left": 794 * n,
+        "hanging": 794}) for n in (1, 2, 3)},
     "Call": (
         "Call",
         "Normal",
@@ -815,7 +853,8 @@ def iter_cells(table: etree._Element) -> Iterator[tuple[etree._Element, int]]:
 
 
 def test_cover_tables_geometry(document: etree._Element) -> None:
-    cover_table, abstract_table = tables(document)
+    letter_table, cover_table, abstract_table = tables(document)  # a letter's, a TD's
+    assert grid(letter_table) == grid(cover_table)
     assert sum(grid(cover_table)) == 9639
     assert len(grid(cover_table)) == 3
     assert grid(abstract_table) == [grid(cover_table)[0], 9639 - grid(cover_table)[0]]

@@ -3,6 +3,7 @@ tool, all-or-nothing writes under SIGKILL, Ctrl-C on a batch and one build per f
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -17,9 +18,11 @@ from typing import Any
 
 import pytest
 
-from reportgen import __version__, build, outputs
+from reportgen import __version__
+from reportgen.build import fingerprint as build
+from reportgen.build import outputs
 
-from .conftest import ROOT, SEED, run_cli
+from .conftest import ROOT, SEED, as_at_a_terminal, run_cli
 
 NAME = SEED.name
 
@@ -155,7 +158,7 @@ def test_code_digest_covers_code_templates_and_fonts(tmp_path: Path) -> None:
     first = digest()
     assert first == build.code_digest(ROOT / "reportgen", ROOT / "templates",
                                       ROOT / "reportgen" / "assets" / "fonts")
-    writer = code / "writers" / "docx.py"
+    writer = code / "writers" / "docx" / "writer.py"
     original = writer.read_bytes()
     for change in (lambda: writer.write_bytes(original + b"# changed\n"),
                    lambda: (templates / "report.css").write_text("p { color: red }"),
@@ -179,7 +182,7 @@ def test_a_changed_writer_rebuilds(report: Path, tmp_path: Path) -> None:
     args = ("build", str(report), "--out", str(out), "--format", "docx")
     assert run_cli(*args).returncode == 0
     pkg, _, _ = tool_copy(tmp_path)
-    writer = pkg / "reportgen" / "writers" / "docx.py"
+    writer = pkg / "reportgen" / "writers" / "docx" / "writer.py"
     writer.write_text(writer.read_text("utf-8") + "\n# a newer writer\n", "utf-8")
 
     newer = run_cli(*args, cwd=pkg)  # ``python -m reportgen`` imports the copy
@@ -239,7 +242,7 @@ class Running:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "reportgen", *args], cwd=ROOT, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env={**os.environ, **(env or {})},
-            start_new_session=True)
+            start_new_session=True, preexec_fn=as_at_a_terminal)
         self.seen = {"stdout": b"", "stderr": b""}
 
     def wait_for(self, text: str, stream: str = "stderr", timeout: float = 180) -> None:
@@ -395,3 +398,141 @@ def test_ctrl_c_cancels_a_batch_and_leaves_no_half_output(tmp_path: Path, whom: 
     for name in built:  # every folder is a finished build: nothing half written
         assert output_files(out / name) == CLEAN
     assert run_cli("verify", str(out)).returncode == 0
+
+
+# ---------------------------------------------------------------- processes end with the build
+
+
+HANG_GUARD = 60.0  # seconds: a bound against hanging, not a measure of speed
+
+
+def group_members(pgid: int) -> list[int]:
+    """The live processes of a process group (a zombie has ended)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("reports", [1, 2], ids=["side process", "batch workers"])
+def test_no_process_outlives_a_killed_build(tmp_path: Path, reports: int) -> None:
+    """SIGKILL to the build while its PDF is being rendered in another process: that
+    process dies too, and the next build neither waits for a lock nor finds one left."""
+    paths = []
+    for n in range(reports):
+        shutil.copytree(SEED, tmp_path / "content" / f"r{n}")
+        paths.append(str(tmp_path / "content" / f"r{n}"))
+    out = tmp_path / "out"
+    running = Running("build", *paths, "--out", str(out), "--jobs", "2",
+                      env={"REPORTGEN_TEST_PAUSE_AT": "rendering-pdf"})
+    pgid = running.proc.pid
+    try:
+        running.wait_for("test pause at rendering-pdf")
+        helpers = [pid for pid in group_members(pgid) if pid != pgid]
+        assert helpers, "the PDF should be rendered in another process"
+        running.proc.kill()
+        running.proc.wait()
+        deadline = time.monotonic() + HANG_GUARD
+        while group_members(pgid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert group_members(pgid) == []
+        running.finish()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+    again = run_cli("build", *paths, "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "waiting for another build" not in again.stderr
+    for n in range(reports):
+        assert output_files(out / f"r{n}") == CLEAN
+
+
+def test_a_process_forked_under_a_lock_does_not_hold_it(tmp_path: Path) -> None:
+    """The build dies (no unlock, no clean-up) while a process it forked lives on: the
+    lock file is left, and the next build takes it over at once."""
+    from reportgen.build.lock import LOCK, folder_lock
+
+    folder = tmp_path / "out"
+    script = f"""
+import os, time
+from pathlib import Path
+from reportgen.build.lock import folder_lock
+with folder_lock(Path({str(folder)!r}), 0):
+    child = os.fork()
+    if child == 0:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)  # the test reads the build's output to its end
+        time.sleep({HANG_GUARD})
+        os._exit(0)
+    print(child, flush=True)
+    os._exit(0)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                            text=True, timeout=HANG_GUARD)
+    child = int(result.stdout)
+    try:
+        assert (folder / LOCK).exists()
+        with folder_lock(folder, 0):  # FolderBusy if the child held it
+            pass
+        assert not (folder / LOCK).exists()
+    finally:
+        os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.parametrize(("step", "sig"), [("summary", signal.SIGTERM),
+                                           ("summary", signal.SIGINT),
+                                           ("exit:1", signal.SIGTERM)])
+def test_a_signal_after_the_summary_exits_130(versions: Versions, tmp_path: Path, step: str,
+                                              sig: signal.Signals) -> None:
+    """Interrupted is 130, whenever the signal lands: here once everything is done, the
+    summary printed (at ``exit``, as the process is about to end)."""
+    out = tmp_path / "out"
+    shutil.copytree(versions.built_a / NAME, out / NAME)
+    running = Running("build", str(versions.a), "--out", str(out),
+                      env={"REPORTGEN_TEST_PAUSE_AT": step})
+    running.wait_for(f"test pause at {step.split(':')[0]}")
+    running.proc.send_signal(sig)
+    code, stdout, stderr = running.finish(timeout=HANG_GUARD)
+    assert code == 130, (stdout, stderr)
+    assert stdout.startswith("up to date"), stdout
+    assert "Traceback" not in stderr and "Aborted" not in stderr, stderr
+
+
+def test_scratch_folders_of_a_killed_command_are_removed_by_the_next(tmp_path: Path) -> None:
+    """A command killed while it holds a scratch folder leaves it; the next one removes
+    it, and no other: not a running command's, not a folder of another name."""
+    from reportgen.files import remove_abandoned
+
+    script = f"""
+import time
+from reportgen.files import scratch_folder
+with scratch_folder("previous") as tmp:
+    print(tmp, flush=True)
+    time.sleep({HANG_GUARD})
+"""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    killed, running = (subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env,
+                                        stdout=subprocess.PIPE, text=True) for _ in range(2))
+    try:
+        assert killed.stdout is not None and running.stdout is not None
+        left = Path(killed.stdout.readline().strip())
+        kept = Path(running.stdout.readline().strip())
+        killed.kill()
+        killed.wait()
+        other = tmp_path / "reportgen-notes"
+        other.mkdir()
+        assert left.parent == tmp_path and left.is_dir() and kept.is_dir()
+        assert remove_abandoned(tmp_path) == [left]
+        assert not left.exists() and kept.is_dir() and other.is_dir()
+    finally:
+        for process in (killed, running):
+            process.kill()
+            process.wait()

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.watch import changed_reports
+from reportgen.build.watch import changed_reports
 
-from .conftest import ROOT, SEED
+from .conftest import ROOT, SEED, as_at_a_terminal
 
 WAIT = 240.0  # seconds: generous, the machine may be busy
 ADDED = "A sentence added while the report was being watched."
@@ -57,7 +57,8 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_outputs(tmp_path: Path) 
     with stdout.open("wb") as so, stderr.open("wb") as se:
         proc = subprocess.Popen([sys.executable, "-m", "reportgen", "watch", str(report),
                                  "--out", str(out)], cwd=ROOT, stdout=so, stderr=se,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                preexec_fn=as_at_a_terminal)
     try:
         docx = folder / "T17-TSAG-181210-TD-GEN-0446!!MSW-E.docx"
         pdf = folder / "T17-TSAG-181210-TD-GEN-0446!!PDF-E.pdf"
@@ -119,8 +120,9 @@ def test_the_docx_is_committed_before_the_pdf_and_a_failed_pdf_is_rebuilt(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """watch's build commits the DOCX as soon as it is written; if the PDF then fails,
     the folder is not taken for up to date by the next build."""
-    from reportgen.build import BuildOptions, BuildResult, build_report
-    from reportgen.outputs import Manifest
+    from reportgen.build.one import build_report
+    from reportgen.build.options import BuildOptions, BuildResult
+    from reportgen.build.outputs import Manifest
     from reportgen.writers import WRITERS, RenderJob
 
     folder = tmp_path / SEED.name

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from reportgen import document as d
-from reportgen.build import Format, Names, output_names
+from reportgen import tree as d
+from reportgen.build.one import output_names
+from reportgen.build.options import Format, Names
 from reportgen.paths import templates_dir
 from reportgen.writers import WRITERS, RenderJob
-from reportgen.writers.docx import render_docx
-from reportgen.writers.html import render_html
+from reportgen.writers.docx.writer import render_docx
+from reportgen.writers.html.render import render_html
 
 from .test_pdf_writer import build_document
 
@@ -68,13 +69,14 @@ def test_the_pdf_writer_in_its_own_process_gives_the_same_bytes_and_errors(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """DOCX and PDF rendered side by side (the PDF in a forked side process) give the
     bytes of one after the other, and a writer's error reaches the build as itself."""
-    from reportgen.build import BuildOptions, _Timer, plan_outputs, render_outputs
-    from reportgen.offload import SideRenderer
+    from reportgen.build.offload import SideRenderer, Timer
+    from reportgen.build.one import plan_outputs, render_outputs
+    from reportgen.build.options import BuildOptions
     from reportgen.writers import Writer
 
     from .conftest import SEED
 
-    timer = _Timer()
+    timer = Timer()
     outputs, _ = plan_outputs(SEED, templates_dir() / "itu-td.docx",
                               BuildOptions(Path("unused")), timer)
     side = SideRenderer.start("pdf")
@@ -97,7 +99,7 @@ def test_the_pdf_writer_in_its_own_process_gives_the_same_bytes_and_errors(
     assert side is not None
     try:
         with pytest.raises(ValueError, match="the stylesheet is broken"):
-            render_outputs(outputs, _Timer(), side)
+            render_outputs(outputs, Timer(), side)
     finally:
         side.close()
     assert not side.process.is_alive()

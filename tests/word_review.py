@@ -1,6 +1,11 @@
 """Review markup written into a DOCX the way Word writes it: tracked insertions and
 deletions (w:ins, w:del + w:delText, a deleted paragraph mark), comments with their
-ranges, replies and resolved state (comments.xml, commentsExtended.xml)."""
+ranges, replies and resolved state (comments.xml, commentsExtended.xml).
+
+With ``tracked=False`` the same edits are made as a reviewer makes them with track
+changes off: the text itself changes, paragraphs are removed, joined (the second's
+bookmarks move into the first, as Word and LibreOffice do), split (the bookmark's end
+goes with the second half) or added, and the document records who saved it last."""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ class Reviewer:
     parts: dict[str, bytes] = field(default_factory=dict)
     next_id: int = 9000
     comments: list[tuple[int, str, str, bool, int | None]] = field(default_factory=list)
+    tracked: bool = True
 
     def __post_init__(self) -> None:
         with zipfile.ZipFile(self.source) as z:
@@ -90,6 +96,9 @@ class Reviewer:
     def insert(self, after: str, text: str) -> None:
         """A tracked insertion of ``text`` right after ``after``."""
         run = self._split(self.paragraph(after), after)
+        if not self.tracked:
+            run.find(f"{W}t").text = after + text
+            return
         ins = self._change("ins")
         new = copy.deepcopy(run)
         new.find(f"{W}t").text = text
@@ -102,6 +111,9 @@ class Reviewer:
         self._delete_run(run)
 
     def _delete_run(self, run: etree._Element) -> None:
+        if not self.tracked:
+            run.getparent().remove(run)
+            return
         d = self._change("del")
         run.addprevious(d)
         d.append(run)
@@ -110,6 +122,9 @@ class Reviewer:
 
     def replace(self, old: str, new: str) -> None:
         run = self._split(self.paragraph(old), old)
+        if not self.tracked:
+            run.find(f"{W}t").text = new
+            return
         inserted = copy.deepcopy(run)
         self._delete_run(run)
         ins = self._change("ins")
@@ -119,6 +134,9 @@ class Reviewer:
 
     def delete_paragraph(self, containing: str) -> None:
         p = self.paragraph(containing)
+        if not self.tracked:
+            p.getparent().remove(p)
+            return
         for run in list(p.findall(f"{W}r")):
             self._delete_run(run)
         self._mark(p, "del")
@@ -128,8 +146,56 @@ class Reviewer:
         (the start of the next)."""
         first = self.paragraph(tail)
         self._delete_run(self._split(first, tail))
+        second = self.paragraph(head)
+        self._delete_run(self._split(second, head))
+        if not self.tracked:
+            self._join(first, second)
+            return
         self._mark(first, "del")
-        self._delete_run(self._split(self.paragraph(head), head))
+
+    def join(self, end: str) -> None:
+        """Join the paragraph ending with ``end`` with the next one (untracked)."""
+        first = self.paragraph(end)
+        self._join(first, first.getnext())
+
+    @staticmethod
+    def _join(first: etree._Element, second: etree._Element) -> None:
+        """Word's and LibreOffice's join: the second's content, bookmarks included,
+        moves to the end of the first; the first's bookmark ends with the whole."""
+        ends = [e for e in first if e.tag == f"{W}bookmarkEnd"]
+        for e in ends:
+            first.remove(e)
+        for child in list(second):
+            if child.tag != f"{W}pPr":
+                first.append(child)
+        first.extend(ends)
+        second.getparent().remove(second)
+
+    def split(self, after: str) -> None:
+        """A new paragraph begins after ``after`` (untracked): the text after it, and the
+        end of the paragraph's bookmark, go to the new paragraph, in the same style."""
+        p = self.paragraph(after)
+        run = self._split(p, after)
+        new = etree.Element(f"{W}p")
+        p_pr = p.find(f"{W}pPr")
+        if p_pr is not None:
+            new.append(copy.deepcopy(p_pr))
+        for child in list(run.itersiblings()):
+            new.append(child)
+        p.addnext(new)
+
+    def add_paragraph(self, after: str, text: str) -> None:
+        """A paragraph typed after the one holding ``after``, in its style (untracked),
+        without the bookmark of any block."""
+        p = self.paragraph(after)
+        new = etree.Element(f"{W}p")
+        p_pr = p.find(f"{W}pPr")
+        if p_pr is not None:
+            new.append(copy.deepcopy(p_pr))
+        run = etree.SubElement(new, f"{W}r")
+        t = etree.SubElement(run, f"{W}t")
+        t.text = text
+        p.addnext(new)
 
     def _mark(self, p: etree._Element, tag: str) -> None:
         p_pr = p.find(f"{W}pPr")
@@ -230,6 +296,8 @@ class Reviewer:
         self.parts["word/_rels/document.xml.rels"] = rels.encode()
 
     def save(self, target: Path) -> Path:
+        if not self.tracked:
+            self._last_saved_by()
         if self.comments:
             self._comment_parts()
         self.parts["word/document.xml"] = etree.tostring(self.doc, xml_declaration=True,
@@ -243,3 +311,16 @@ class Reviewer:
                 z.writestr(name, data)
         target.write_bytes(out.getvalue())
         return target
+
+    def _last_saved_by(self) -> None:
+        core = etree.fromstring(self.parts["docProps/core.xml"])
+        ns = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+        by = core.find(f"{ns}lastModifiedBy")
+        if by is None:
+            by = etree.SubElement(core, f"{ns}lastModifiedBy")
+        by.text = self.author
+        modified = core.find("{http://purl.org/dc/terms/}modified")
+        if modified is not None:
+            modified.text = DATE
+        self.parts["docProps/core.xml"] = etree.tostring(core, xml_declaration=True,
+                                                         encoding="UTF-8", standalone=True)

@@ -5,13 +5,12 @@ adding an entry; a writer's heavy libraries are imported only when it runs."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..document import Document
+from reportgen.tree import Block, Contents, Document
 
 
 @dataclass(frozen=True)
@@ -34,25 +33,57 @@ class Writer:
 
 
 def _docx(job: RenderJob) -> bytes:
+    doc = job.doc
+    if has_contents(doc):  # its page numbers: from the PDF's layout of the same tree
+        with job.stage("layout"):
+            doc = with_pages(doc, _anchor_pages(job))
     with job.stage("docx"):
-        from .docx import render_docx
+        from reportgen.writers.docx.writer import render_docx
 
-        return render_docx(job.doc, job.template)
+        return render_docx(doc, job.template)
+
+
+def _anchor_pages(job: RenderJob) -> dict[str, int]:
+    from reportgen.writers.html.figures import pictures
+    from reportgen.writers.html.render import render_html
+    from reportgen.writers.pdf.write import anchor_pages
+
+    created = dt.datetime.fromisoformat(job.doc.metadata.date).replace(tzinfo=dt.UTC)
+    return anchor_pages(render_html(job.doc), report_dir=job.report_dir, created=created,
+                        pictures=pictures(job.doc))
+
+
+def has_contents(doc: Document) -> bool:
+    """Whether the document (or one of its attachments) has a table of contents."""
+    blocks = [*doc.body, *(b for a in doc.annexes for b in a.blocks)]
+    return any(isinstance(b, Contents) for b in blocks) or any(
+        has_contents(a) for a in doc.attachments)
+
+
+def with_pages(doc: Document, pages: dict[str, int]) -> Document:
+    """``doc`` with each table of contents' entries given the page of their heading."""
+    def fill(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        return tuple(replace(b, entries=tuple(replace(e, page=pages.get(e.anchor, 0))
+                                              for e in b.entries))
+                     if isinstance(b, Contents) else b for b in blocks)
+    return replace(doc, body=fill(doc.body),
+                   annexes=tuple(replace(a, blocks=fill(a.blocks)) for a in doc.annexes),
+                   attachments=tuple(with_pages(a, pages) for a in doc.attachments))
 
 
 def _pdf(job: RenderJob) -> bytes:
     with job.stage("html"):
-        from .html import render_html
-        from .html_figures import pictures
+        from reportgen.writers.html.figures import pictures
+        from reportgen.writers.html.render import render_html
 
         html = render_html(job.doc)
     with job.stage("pdf"):
-        from .pdf import write_pdf
+        from reportgen.writers.pdf.write import write_pdf
 
         created = dt.datetime.fromisoformat(job.doc.metadata.date).replace(tzinfo=dt.UTC)
-        digest = hashlib.sha256(b"".join(sorted(data for _, data in job.sources)))
+        # the PDF's /ID is the tree's one digest of the sources (names and bytes)
         return write_pdf(html, report_dir=job.report_dir, attachments=sorted(job.sources),
-                         identifier=digest.hexdigest()[:32], created=created,
+                         identifier=job.doc.sources_digest[:32], created=created,
                          document_id=job.doc.metadata.identifier,
                          language=job.doc.metadata.language, pictures=pictures(job.doc))
 
