@@ -105,36 +105,17 @@ def _children_after(element: Any, last: Any) -> list[Any]:
     return out
 
 
-def _text_run(text: str) -> Any:
+def _run(tag: str, text: str | None = None, kind: str = "") -> Any:
+    """A run holding one ``tag`` element: ``w:t`` or ``w:instrText`` with ``text`` (its
+    spaces kept), ``w:tab``, or ``w:fldChar`` of type ``kind`` (begin, separate, end)."""
     run = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.set(qn("xml:space"), "preserve")
-    t.text = text
-    run.append(t)
-    return run
-
-
-def _tab_run() -> Any:
-    run = OxmlElement("w:r")
-    run.append(OxmlElement("w:tab"))
-    return run
-
-
-def _field_char(kind: str) -> Any:
-    """A run with ``w:fldChar`` of type begin, separate or end."""
-    run = OxmlElement("w:r")
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), kind)
-    run.append(char)
-    return run
-
-
-def _instruction(text: str) -> Any:
-    run = OxmlElement("w:r")
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = text
-    run.append(instr)
+    child = OxmlElement(tag)
+    if kind:
+        child.set(qn("w:fldCharType"), kind)
+    if text is not None:
+        child.set(qn("xml:space"), "preserve")
+        child.text = text
+    run.append(child)
     return run
 
 
@@ -438,8 +419,9 @@ class BodyWriter:
         entries: list[d.ContentsEntry | None] = list(block.entries) or [None]
         paragraphs = [self.paragraph(f"toc {e.level}" if e else "toc 1") for e in entries]
         first = oxml.element(paragraphs[0])
-        for run in (_field_char("begin"), _instruction(' TOC \\o "1-3" \\h \\z \\u '),
-                    _field_char("separate")):
+        for run in (_run("w:fldChar", kind="begin"),
+                    _run("w:instrText", ' TOC \\o "1-3" \\h \\z \\u '),
+                    _run("w:fldChar", kind="separate")):
             first.append(run)
         for p, entry in zip(paragraphs, entries, strict=True):
             if entry is None:
@@ -449,17 +431,18 @@ class BodyWriter:
             link.set(qn("w:anchor"), target)
             link.set(qn("w:history"), "1")
             if entry.number:
-                link.append(_text_run(entry.number))
-                link.append(_tab_run())
-            link.append(_text_run(entry.title))
-            link.append(_tab_run())
-            for run in (_field_char("begin"), _instruction(f" PAGEREF {target} \\h "),
-                        _field_char("separate"),
-                        _text_run(str(entry.page) if entry.page else ""),
-                        _field_char("end")):
+                link.append(_run("w:t", entry.number))
+                link.append(_run("w:tab"))
+            link.append(_run("w:t", entry.title))
+            link.append(_run("w:tab"))
+            for run in (_run("w:fldChar", kind="begin"),
+                        _run("w:instrText", f" PAGEREF {target} \\h "),
+                        _run("w:fldChar", kind="separate"),
+                        _run("w:t", str(entry.page) if entry.page else ""),
+                        _run("w:fldChar", kind="end")):
                 link.append(run)
             oxml.element(p).append(link)
-        oxml.element(paragraphs[-1]).append(_field_char("end"))
+        oxml.element(paragraphs[-1]).append(_run("w:fldChar", kind="end"))
 
     def cell_blocks(self, first: WordParagraph, blocks: tuple[d.Block, ...],
                     style: str) -> None:
