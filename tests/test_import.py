@@ -29,11 +29,13 @@ from tests.conftest import CONTENT, ROOT, need_tool, run_cli
 
 DATA = ROOT / "tests" / "data" / "import"
 KITCHEN_SINK = DATA / "kitchen-sink"  # every construct of the format, in one report
-# the kinds the importer reads back: an R-series report (its REPORT lines and TOC field)
-# and a TSB letter (its letterhead and Ref: block) are not read yet
-NOT_IMPORTED = {"tsag-2018-04-r2-report", "tsb-2017-09-collective-letter-2-tsag"}
+# every example reads back, an R-series report (its REPORT lines and TOC field) and a
+# TSB letter (its letterhead, Ref: block, closing and signature) included
+NOT_IMPORTED: set[str] = set()
 REPORTS = {p.name: p for p in sorted(CONTENT.iterdir())
            if (p / "report.yaml").is_file() and p.name not in NOT_IMPORTED}
+R_REPORT = "tsag-2018-04-r2-report"
+LETTER = "tsb-2017-09-collective-letter-2-tsag"
 REPORTS[KITCHEN_SINK.name] = KITCHEN_SINK
 
 
@@ -119,7 +121,8 @@ def libreoffice_resave(docx: Path, work: Path) -> Path:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", ["tsag-2022-12-rg-wpr-meeting", "kitchen-sink"])
+@pytest.mark.parametrize("name", ["tsag-2022-12-rg-wpr-meeting", "kitchen-sink", R_REPORT,
+                                  LETTER])
 def test_a_libreoffice_resave_imports_and_rebuilds_the_same(name: str, tmp_path: Path) -> None:
     """LibreOffice renames style ids, merges the cover's two tables, adds an empty
     paragraph before a leading table and writes a list instance per restart: the import
@@ -423,5 +426,5 @@ def test_the_kind_read_from_the_cover_can_be_overridden(tmp_path: Path) -> None:
            "approval, deadline) left out: a td has none" in done.stderr
     assert load(tmp_path / "td").model.document.kind == "td"
     wrong = run_cli("import", str(source), str(tmp_path / "x"), "--kind", "memo")
-    assert wrong.returncode == 2 and "--kind must be td, contribution, ls or plain" in \
-        wrong.stderr
+    assert wrong.returncode == 2 and "--kind must be td, contribution, ls, plain, report or " \
+        "letter" in wrong.stderr
