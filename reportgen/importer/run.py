@@ -117,17 +117,18 @@ def convert(word: WordDocument, shown: str, kind: Kind | None,
     cover = read_letter_cover(word.blocks, kind, word.properties) or \
         read_cover(word.blocks, kind)
     doc = cover.document
-    if kind == "letter" and doc.get("kind") != "letter":
+    if kind == "letter" and "letter" not in doc:
         raise ImportRefused(f"{shown} has no TSB letterhead (a first table with the "
                             "Bureau's name or a Ref: row): it cannot be imported as a letter")
     lang = locale(cover.language)
     notes = [f"{shown}: cover: {n}" for n in cover.notes]
-    blocks = [*cover.kept, *word.blocks[cover.used:]]
+    blocks = word.blocks[cover.used:]
     annex_count: int | None = None
     if doc.get("kind") == "letter":
         text = letter_text(blocks, lang, doc["letter"])
         blocks, annex_count = text.blocks, text.annex_count
         notes.extend(f"{shown}: {n}" for n in text.notes)
+    blocks = [*cover.kept, *blocks]  # cover text with no field: first in the text
     importer = BodyImporter(word, lang, shown)
     importer.run(blocks)
     notes.extend(importer.notes)
