@@ -6,6 +6,7 @@ kind."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from .conftest import (
     docx_part,
     libreoffice_pdf,
 )
+from .test_itu_checklist import A4_PT, MARGIN_PT, lines_of, pdf_words
 
 
 def page_texts(pdf: Path) -> list[str]:
@@ -176,3 +178,45 @@ def test_every_kind_has_an_outline_of_its_clauses_and_annexes(folder: Path,
     if folder == REPORT_EXAMPLE:
         assert flat[0] == "1 Opening of the meeting, TSAG Chairman"
         assert "10.1 TSAG Rapporteur Group on Standardization Strategy (RG-StdsStrat)" in flat
+
+
+# titles from one word to two lines, so that some end just before, at and past the room
+# the page number leaves on the line
+SWEEP = ("Work programme of the group on network aspects of identity management and "
+         "quantum key distribution for the study period and beyond its next meeting")
+
+
+def test_contents_page_numbers_end_at_the_margin_and_never_overlap_a_title(
+        tmp_path: Path) -> None:
+    """Each contents entry's page number ends at the right margin, as the DOCX's right
+    tab puts it, after its leader and clear of the title's words, whether the title is
+    short, fills the line or wraps (the hanging indent of TOC 1 included)."""
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    yaml = (REPORT_EXAMPLE / "report.yaml").read_text(encoding="utf-8")
+    words = SWEEP.split()
+    clauses = "".join(f"  - title: {' '.join(words[:n])}\n    text: Text.\n"
+                      for n in range(14, len(words) + 1))
+    annexes = "".join(f"  - title: {' '.join(words[:n])}\n    text: Text.\n"
+                      for n in range(16, len(words) + 1, 2))
+    (folder / "report.yaml").write_text(
+        yaml.replace("\nbody:\n", "\nbody:\n" + clauses, 1) + "\nannexes:\n" + annexes,
+        encoding="utf-8")
+    built = build_into(folder, tmp_path / "out")
+    assert built.pdf is not None
+    right = A4_PT[0] - MARGIN_PT
+    pages = pdf_words(built.pdf)
+    contents = next(n for n, page in enumerate(pages)
+                    if any(a.text == "of" and b.text == "Contents"
+                           for a, b in itertools.pairwise(page)))
+    numbers = 0
+    for line in [line for page in pages[contents:contents + 2] for line in lines_of(page)]:
+        last = line[-1]
+        leader = any(set(w.text) == {"."} for w in line)
+        if not last.text.isdigit() or not leader:
+            continue
+        numbers += 1
+        assert abs(last.x1 - right) < 1.0, (" ".join(w.text for w in line), last.x1, right)
+        before = [w for w in line[:-1] if set(w.text) != {"."}]
+        assert all(w.x1 <= last.x0 for w in before), " ".join(w.text for w in line)
+    assert numbers == 13 + len(range(14, len(words) + 1)) + len(range(16, len(words) + 1, 2))
