@@ -82,8 +82,20 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
      "document.sourse: unknown key 'sourse'; did you mean 'source'?"),
     ("missing-field", replace("  title: Minimal report\n", ""), ":1:1:",
      "document.title: required field is missing"),
-    ("wrong-type", replace("number: 7", "number: seven"), ":4:3:",
+    ("wrong-type", replace("number: 7", "number: [7]"), ":4:3:",
      "document.number: Input should be a valid integer"),
+    ("number-with-revision", replace("number: 7", "number: TD 007 Rev.1"), ":4:3:",
+     "document.number: 'TD 007 Rev.1' is not a number: write the number alone (number: 45); "
+     "a revision is document.revision (1 for Rev.1)"),
+    ("key-of-another-name", replace("  source: TSB", "  source: TSB\n  subject: Minimal"),
+     ":10:3:", "document.subject: unknown key 'subject'; the Subject: line of a letter (and "
+     "the Title: of a TD) is document.title"),
+    ("key-at-the-wrong-level", replace("  source: TSB", "  source: TSB\n  for_action: [SG2]"),
+     ":10:3:", "document.for_action: unknown key 'for_action' here; it belongs under "
+     "document.liaison: (indent it there)"),
+    ("unquoted-colon", replace("title: Minimal report", "title: Report: minimal"), ":10:16:",
+     "malformed YAML: mapping values are not allowed here (a value holding \": \" must be "
+     "quoted"),
     ("invalid-date", replace("date: 2023-05-30", "date: 2023-05-40"), ":23:5:",
      "sessions[0].date: '2023-05-40' is not a date (day value is outside expected range); "
      "write YYYY-MM-DD"),

@@ -134,6 +134,8 @@ def test_a_circular_dated_by_its_month_with_cover_fields_it_ignores(tmp_path: Pa
     assert checked.returncode == 0
     assert "document.source: a letter has no TD cover, so 'source' is not printed" \
         in checked.stderr
+    assert "document.group: a TSB circular is addressed to all and prints no group" \
+        in checked.stderr
     built = run_cli("build", str(folder), "--out", str(tmp_path / "out"))
     assert built.returncode == 0, built.stderr
     (pdf,) = (tmp_path / "out" / "circ").glob("*.pdf")
@@ -141,6 +143,32 @@ def test_a_circular_dated_by_its_month_with_cover_fields_it_ignores(tmp_path: Pa
     first = page_texts(pdf)[0]
     assert "Geneva, May 2023" in first and "Copy: - To ITU-T Sector Members" in first
     assert "TSB Circular 3" in first and "Tel:" not in first
+
+
+def test_a_circular_needs_no_group_and_any_other_document_does(tmp_path: Path) -> None:
+    """A circular is addressed to all: without a group it checks and builds, named
+    T22-TSB-CIR-0003; a collective letter or a TD without one is refused at its line."""
+    circular = letter_folder(tmp_path / "circ", letter={
+        "series": "circular", "addressees": ["To Administrations of Member States"]})
+    data = json.loads((circular / "report.yaml").read_text("utf-8"))
+    del data["document"]["group"]
+    (circular / "report.yaml").write_text(json.dumps(data, indent=1), "utf-8")
+    checked = run_cli("check", str(circular))
+    assert checked.returncode == 0 and "group" not in checked.stderr, checked.stderr
+    built = run_cli("build", str(circular), "--out", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    assert [p.name for p in (tmp_path / "out" / "circ").glob("*.docx")] == \
+        ["T22-TSB-CIR-0003!!MSW-E.docx"]
+    for name, extra in (("col", {"letter": {"addressees": ["To all"]}}),
+                        ("td", {"kind": "td", "source": "TSB"})):
+        folder = letter_folder(tmp_path / name, **extra)
+        data = json.loads((folder / "report.yaml").read_text("utf-8"))
+        del data["document"]["group"]
+        (folder / "report.yaml").write_text(json.dumps(data, indent=1), "utf-8")
+        result = run_cli("check", str(folder))
+        assert result.returncode == 1, name
+        assert "report.yaml:2:" in result.stderr and \
+            "required field is missing: document.group" in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize(("letter", "salutation"), [("F", "Madame, Monsieur,"),

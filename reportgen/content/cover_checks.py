@@ -39,6 +39,14 @@ def check_cover(report: m.Report, add: Add) -> None:
     elif meta.liaison is not None:
         add(("document", "liaison"), f"liaison rows belong to a liaison statement "
             f"(kind: ls); this document is kind: {kind.value}", "error")
+    circular = meta.letter is not None and meta.letter.series == "circular"
+    if kind is m.DocumentKind.letter and circular and "group" in given:
+        add(("document", "group"), "a TSB circular is addressed to all and prints no group "
+            "(TSB Circular 68, file T17-TSB-CIR-0068), so 'group' is not used; remove it",
+            "warning")
+    elif "group" not in given and not (kind is m.DocumentKind.letter and circular):
+        add(("document",), "required field is missing: document.group (the group: TSAG, "
+            "SG17, JCA-AHF …); the number and the file name show it", "error")
     if kind is m.DocumentKind.letter:
         if meta.letter is None:
             add(("document", "kind"), "a letter needs document.letter (its addressees, "
@@ -73,7 +81,10 @@ def check_cover(report: m.Report, add: Add) -> None:
     if meta.meeting is None and meta.date is None and kind is not m.DocumentKind.plain:
         add(("document",), "give document.meeting or document.date (YYYY-MM-DD): the "
             "document needs a date", "error")
-    if meta.study_period is None and kind is not m.DocumentKind.plain:
+    if meta.study_period is None and kind is m.DocumentKind.letter:
+        add(("document",), "a letter needs document.study_period (YYYY-YYYY): ITU's file "
+            "name begins with it (T17-TSB-CIR-0068 for 2017-2020)", "error")
+    elif meta.study_period is None and kind is not m.DocumentKind.plain:
         add(("document",), f"a {kind.value} document needs document.study_period "
             "(YYYY-YYYY): its masthead and file name show it", "error")
     if meta.meeting is None and report.sessions:

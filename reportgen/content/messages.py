@@ -51,6 +51,16 @@ def _union_message(errs: list[Any], loc: Path_) -> str:
     return message
 
 
+# keys a newcomer writes for a field of another name: (model, key) -> what to write
+MEANT = {
+    ("Metadata", "subject"): "the Subject: line of a letter (and the Title: of a TD) is "
+    "document.title",
+    ("Metadata", "summary"): "a summary is document.abstract",
+    ("Metadata", "author"): "authors are document.contacts (name, organization, tel, email)",
+    ("Metadata", "authors"): "authors are document.contacts (name, organization, tel, email)",
+}
+
+
 def _message(err: Any, loc: Path_) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -59,13 +69,26 @@ def _message(err: Any, loc: Path_) -> str:
         if former is not None:
             return former.message()
         allowed = list(holder.model_fields) if holder is not None else []
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         text = f"unknown key {loc[-1]!r}"
+        meant = MEANT.get((holder.__name__ if holder is not None else "", str(loc[-1])))
+        if meant:
+            return f"{text}; {meant}"
+        inside = [name for name in allowed if (inner := _inner_model(
+            holder.model_fields[name].annotation)) is not None  # type: ignore[union-attr]
+            and str(loc[-1]) in inner.model_fields]
+        if inside:
+            where = ".".join(str(p) for p in loc[:-1] if not isinstance(p, int))
+            return f"{text} here; it belongs under {where}.{inside[0]}: (indent it there)"
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         if hint:
             return f"{text}; did you mean {hint[0]!r}?"
         return f"{text}; allowed keys: {', '.join(allowed)}" if allowed else text
     if kind == "missing":
         return "required field is missing"
+    if kind == "int_parsing" and loc[-1:] == ("number",) and isinstance(err.get("input"), str):
+        return (f"{err['input']!r} is not a number: write the number alone (number: 45); "
+                "a revision is document.revision (1 for Rev.1) and how it is written "
+                "document.revision_form")
     message = str(err["msg"])
     if message.startswith("Value error, "):
         message = message[len("Value error, "):]

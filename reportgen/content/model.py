@@ -275,8 +275,9 @@ class Metadata(Strict):
         default=CoverLayout.y2022,
         description="the cover layout: 2022, or 2017-2020 (Purpose, Keywords and the "
         "abstract inside the cover table)", examples=["2022", "2017-2020"])
-    group: Text = Field(description="the group: TSAG, SG17, JCA-AHF, FG-MV; in ITU-D SG1, "
-                        "in ITU-R WP5A", examples=["TSAG", "SG17", "JCA-AHF", "WP5A"])
+    group: Text = Field(default="", description="the group: TSAG, SG17, JCA-AHF, FG-MV; in "
+                        "ITU-D SG1, in ITU-R WP5A (required but for a TSB circular, which "
+                        "is addressed to all)", examples=["TSAG", "SG17", "JCA-AHF", "WP5A"])
     sector: Literal["T", "D", "R"] = Field(
         default="T", description="the ITU Sector: T (ITU-T, the default), D (ITU-D study "
         "groups: Document 1/123-E) or R (ITU-R: Document 5A/650-E)", examples=["T", "R"])

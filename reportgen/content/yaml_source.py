@@ -128,6 +128,15 @@ class _Scanner(RoundTripScanner):
         super().fetch_flow_collection_start(token_class, to_push)
 
 
+# what a newcomer most likely wrote, after ruamel's words
+YAML_HINTS = {
+    "mapping values are not allowed here": " (a value holding \": \" must be quoted: "
+    "title: \"Subject: the meeting\")",
+    "found character '\\t' that cannot start any token": " (indent with spaces, not tabs)",
+    "found undefined alias": " (a value starting with * must be quoted)",
+}
+
+
 def parse_yaml(text: str, shown: str) -> tuple[Any, dict[Path_, Origin],
                                                 dict[Path_, Origin]]:
     yaml = YAML(typ="rt")
@@ -143,7 +152,8 @@ def parse_yaml(text: str, shown: str) -> tuple[Any, dict[Path_, Origin],
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         message = " ".join(str(exc.problem or exc.context or "malformed YAML").split())
-        problems.append(Problem(shown, line, col, "", f"malformed YAML: {message}"))
+        problems.append(Problem(shown, line, col, "", f"malformed YAML: {message}"
+                                f"{YAML_HINTS.get(message, '')}"))
     except Exception as exc:  # ruamel raises a few unmarked errors (e.g. bad escapes)
         problems.append(Problem(shown, 0, 0, "", f"malformed YAML: {exc}"))
     problems += [Problem(shown, line, col, dotted(path), message)

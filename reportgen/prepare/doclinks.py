@@ -25,8 +25,8 @@ def document_url(doc_id: str, meta: m.Metadata) -> str | None:
     """The page of the document ``doc_id`` cited in the report ``meta`` describes;
     None for an id that is not a document number."""
     match = _ID_RE.match(doc_id)
-    if match is None or meta.study_period is None:
-        return None
+    if match is None or meta.study_period is None or not meta.group:
+        return None  # a circular has no group whose documents these would be
     kind, number = match.group(1), int(match.group(2))
     prefix = f"T{meta.study_period[2:4]}-{meta.group}"
     day = meta.meeting.start if meta.meeting else meta.date
