@@ -174,10 +174,11 @@ def _group(doc: dict[str, Any], letter: dict[str, Any], lang: Locale,
     if m is not None:
         doc["group"] = m.group("group")
         return
+    if letter.get("series") == "circular":
+        return  # addressed to all: no group
     doc["group"] = "TSAG"
-    what = "a circular names no group" if letter.get("series") == "circular" else \
-        "no group in the document's identifier (TSB Collective letter N/GROUP)"
-    cover.notes.append(f"{what}: group set to TSAG")
+    cover.notes.append("no group in the document's identifier (TSB Collective letter "
+                       "N/GROUP): group set to TSAG")
 
 
 def _study_period(doc: dict[str, Any], cover: Cover) -> None:

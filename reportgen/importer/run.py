@@ -139,19 +139,26 @@ def convert(word: WordDocument, shown: str, kind: Kind | None,
                         if p.style.lower().startswith("heading") and p.text.strip()), "")
         doc["title"] = word.properties.get("title") or heading or Path(shown).stem
         notes.append(f"{shown}: cover: no title found: titled {doc['title']!r}")
-    doc.setdefault("group", "TSAG")
-    doc.setdefault("study_period", "2025-2028")
+    letter = doc.get("letter")
+    circular = isinstance(letter, dict) and letter.get("series") == "circular"
+    if "group" not in doc and not circular:  # a circular is addressed to all
+        doc["group"] = "TSAG"
+        notes.append(f"{shown}: cover: no group found: set to 'TSAG'")
+    if "study_period" not in doc and doc.get("kind") != "plain":  # plain needs none
+        doc["study_period"] = "2025-2028"
+        notes.append(f"{shown}: cover: no study period found: set to 2025-2028")
     if doc.get("kind") not in ("plain", "letter") and not doc.get("source"):
         doc["source"] = word.properties.get("author") or "(source not given)"
         notes.append(f"{shown}: cover: no source found: set to {doc['source']!r}")
-    if "meeting" not in doc and "date" not in doc:
+    if "meeting" not in doc and "date" not in doc and doc.get("kind") != "plain":
         created = word.properties.get("created", "")[:10]
         try:
             doc["date"] = dt.date.fromisoformat(created)
+            whence = "from the file's properties"
         except ValueError:
             doc["date"] = dt.date.today()
-        notes.append(f"{shown}: cover: no meeting found: dated {doc['date']} from the "
-                     "file's properties")
+            whence = "(today: the file has no creation date either)"
+        notes.append(f"{shown}: cover: no meeting found: dated {doc['date']} {whence}")
     report: dict[str, Any] = {"document": _ordered_document(doc)}
     options: dict[str, Any] = {}
     if importer.heading_start != 1:
