@@ -229,9 +229,13 @@ def _result_line(result: BuildResult) -> str:
 
 
 def _print_result(result: BuildResult, timings: bool) -> None:
+    from reportgen.errors import display_path
+
     _echo(_result_line(result))
     for backup in result.backups:
         _echo(f"  moved the edited file aside to {backup}")
+    for removed, why in result.removed:
+        _echo(f"  removed {display_path(removed)}: {why}")
     for warning in result.warnings:
         _echo(warning, err=True)
     for error in result.errors:
@@ -372,7 +376,7 @@ def verify(
             _echo(str(mismatch), err=True)
         bad += len(mismatches)
         if not mismatches:
-            _echo(f"ok {found} ({checked} files)")
+            _echo(f"ok {found} ({checked} file{'' if checked == 1 else 's'})")
     if bad:
         raise typer.Exit(EXIT_CONTENT)
 

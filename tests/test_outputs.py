@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +18,7 @@ import pytest
 from reportgen import files
 from reportgen.build import outputs
 
-from .conftest import ROOT, SECOND, SEED, as_at_a_terminal, run_cli
+from .conftest import LS_EXAMPLE, ROOT, SECOND, SEED, as_at_a_terminal, run_cli
 
 
 def build(report: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -42,6 +44,50 @@ def test_plain_names_and_single_format(tmp_path: Path) -> None:
     assert build(SEED, tmp_path, "--names", "plain", "--format", "docx").returncode == 0
     assert sorted(p.name for p in (tmp_path / SEED.name).iterdir()) == [
         "manifest.json", "tsag-2018-12-quantum-adhoc.docx"]
+
+
+def test_outputs_the_sources_no_longer_make_are_not_left_beside_the_new_ones(
+        tmp_path: Path) -> None:
+    """The number changes: the old TD250 files go (a reader must not send the wrong
+    one) and the manifest lists only what the sources make; an edited old file stays,
+    said so, and unlisted. A DOCX-only build after the sources changed removes the PDF
+    made from the earlier sources; one from unchanged sources keeps it."""
+    report = tmp_path / "ls"
+    shutil.copytree(LS_EXAMPLE, report)
+    out = tmp_path / "out"
+    folder = out / "ls"
+
+    def renumber(number: int) -> None:
+        text = (report / "report.yaml").read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^  number: \d+", f"  number: {number}", text)
+        (report / "report.yaml").write_text(text, encoding="utf-8")
+
+    def listed() -> list[str]:
+        return sorted(json.loads((folder / "manifest.json").read_text())["outputs"])
+
+    assert build(report, out).returncode == 0
+    renumber(251)
+    done = build(report, out)
+    assert done.returncode == 0, done.stderr
+    assert "removed " in done.stdout and "0250!!PDF-E.pdf: this build replaces it under " \
+        "another name" in done.stdout
+    names = ["T22-TSAG-230530-TD-GEN-0251!!MSW-E.docx", "T22-TSAG-230530-TD-GEN-0251!!PDF-E.pdf"]
+    assert sorted(p.name for p in folder.iterdir()) == [*names, "manifest.json"]
+    assert listed() == names
+    edited = folder / names[0]
+    edited.write_bytes(edited.read_bytes() + b"chair's edit")
+    renumber(252)
+    done = build(report, out)
+    assert done.returncode == 0
+    assert f"{names[0]} was edited since it was generated" in done.stderr
+    assert edited.exists() and names[0] not in listed()
+    assert run_cli("verify", str(folder)).returncode == 0
+    assert build(report, out, "--format", "docx", "--force").returncode == 0
+    assert "T22-TSAG-230530-TD-GEN-0252!!PDF-E.pdf" in listed()  # same sources: current
+    renumber(253)
+    done = build(report, out, "--format", "docx")
+    assert "0252!!PDF-E.pdf: it was made from earlier sources" in done.stdout
+    assert listed() == ["T22-TSAG-230530-TD-GEN-0253!!MSW-E.docx"]
 
 
 def test_manifest_records_outputs_and_inputs(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reportgen.build.lock import folder_lock
@@ -38,6 +38,7 @@ from reportgen.build.outputs import (
     Manifest,
     backup_name,
     edited_outputs,
+    file_sha256,
     remove_stale_temporaries,
     sha256,
 )
@@ -87,20 +88,64 @@ def _plain_name(name: object) -> str:
     return name
 
 
+@dataclass
+class Committed:
+    """What a commit did besides writing its files."""
+
+    backups: list[Path] = field(default_factory=list)  # edited outputs moved aside
+    # earlier outputs the sources no longer make (renamed, or of another format made
+    # from earlier sources), with why: deleted when unedited, else left and unlisted
+    removed: list[tuple[Path, str]] = field(default_factory=list)
+    left: list[Path] = field(default_factory=list)
+
+
+def left_warnings(done: Committed) -> list[str]:
+    """A sentence for each earlier output left in place because someone edited it."""
+    return [f"warning: {display_path(p)} was edited since it was generated and this "
+            "build does not remake it under that name: left in place, no longer in the "
+            "manifest" for p in done.left]
+
+
+def _role(name: str) -> tuple[str, bool]:
+    """What an output is, whatever its name: its format, and whether it is the copy
+    with the changes marked."""
+    path = Path(name)
+    return path.suffix.lower(), path.stem.endswith("-marked")
+
+
 def commit_outputs(folder: Path, files: dict[str, bytes], made_from: Manifest,
-                   force: bool) -> list[Path]:
-    """Write every file of one build and its manifest, all or nothing; returns backups.
+                   force: bool) -> Committed:
+    """Write every file of one build and its manifest, all or nothing.
 
     ``made_from`` is the build's manifest less its outputs (inputs and tool). Refuses
     (OutputConflict) before writing anything if an output was edited since it was
-    generated, unless ``force``: then the edited file is first moved aside.
+    generated, unless ``force``: then the edited file is first moved aside. An earlier
+    output this build replaces under another name (the number or the file-name form
+    changed) is deleted when unedited, else left in place and no longer listed, so
+    that the manifest never vouches for a file the sources no longer make.
     """
     folder.mkdir(parents=True, exist_ok=True)
     tidy(folder)
     old = Manifest.read(folder)
-    backups = _move_edited_aside(folder, list(files), old, force)
-    kept = {n: h for n, h in (old.outputs if old else {}).items()
-            if n not in files and (folder / n).exists()}
+    done = Committed(_move_edited_aside(folder, list(files), old, force))
+    roles = {_role(n) for n in files}
+    same_sources = old is not None and (old.inputs, old.tool_digest) == \
+        (made_from.inputs, made_from.tool_digest)
+    kept: dict[str, str] = {}
+    superseded: list[tuple[str, str]] = []
+    for name, digest in (old.outputs if old else {}).items():
+        if name in files or not (folder / name).exists():
+            continue
+        if _role(name) not in roles and same_sources:
+            kept[name] = digest  # another format, not built this time, still current
+        elif file_sha256(folder / name) != digest:
+            done.left.append(folder / name)
+        elif _role(name) in roles:
+            superseded.append((name, "this build replaces it under another name (its "
+                                     "number or file-name form changed)"))
+        else:
+            superseded.append((name, "it was made from earlier sources and this build "
+                                     "does not remake it (build that format again)"))
     outputs = kept | {name: sha256(data) for name, data in files.items()}
     staged: list[tuple[str, str]] = []
     try:
@@ -117,7 +162,10 @@ def commit_outputs(folder: Path, files: dict[str, bytes], made_from: Manifest,
     finally:
         for tmp, _ in staged:
             (folder / tmp).unlink(missing_ok=True)
-    return backups
+    for name, why in superseded:  # no longer listed: a kill before this leaves a stray
+        (folder / name).unlink(missing_ok=True)
+        done.removed.append((folder / name, why))
+    return done
 
 
 def recover(folder: Path) -> bool:

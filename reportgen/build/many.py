@@ -19,7 +19,7 @@ from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.build.commit import commit_outputs, tidy
+from reportgen.build.commit import commit_outputs, left_warnings, tidy
 from reportgen.build.fingerprint import Fingerprint, skip_if_up_to_date
 from reportgen.build.lock import folder_lock
 from reportgen.build.offload import SIDE_WRITER, Timer, payload, render_payload, warm_up
@@ -163,9 +163,10 @@ def _finish(report: _Report, options: BuildOptions) -> BuildResult:
         if report.error is not None:
             raise report.error
         with timer.stage("write"):
-            backups = commit_outputs(folder, report.files, fp.manifest(), options.force)
+            done = commit_outputs(folder, report.files, fp.manifest(), options.force)
         return BuildResult(report.name, "built", [folder / n for n in sorted(report.files)],
-                           report.warnings, backups=backups, timings=timer.times,
+                           report.warnings + left_warnings(done), backups=done.backups,
+                           removed=done.removed, timings=timer.times,
                            peak_rss_mib=report.peak_mib)
     except Exception as exc:
         return failed_result(report.path, report.name, exc, options, timer)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen.build.commit import commit_outputs, tidy
+from reportgen.build.commit import commit_outputs, left_warnings, tidy
 from reportgen.build.lock import folder_lock
 from reportgen.build.offload import SIDE_WRITER, SideRenderer, Timer
 from reportgen.content.locate import report_name
@@ -59,9 +59,10 @@ def build_report(path: Path, options: BuildOptions,
             files = render_outputs(outputs, timer, side, ready)
             files = {n: data for n, data in files.items() if folder / n not in early}
             with timer.stage("write"):
-                backups = commit_outputs(folder, files, fp.manifest(), options.force)
-        return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
-                           backups=backups, timings=timer.times,
+                done = commit_outputs(folder, files, fp.manifest(), options.force)
+        return BuildResult(name, "built", [folder / n for n in sorted(files)],
+                           warnings + left_warnings(done), backups=done.backups,
+                           removed=done.removed, timings=timer.times,
                            peak_rss_mib=side.peak_mib if side else None)
     except Exception as exc:
         return failed_result(path, name, exc, options, timer)
@@ -102,10 +103,11 @@ def _early_commit(folder: Path, fp: Fingerprint, options: BuildOptions,
         only = replace(options, formats=_format_of(files))
         partial = replace(fp, digest=inputs_digest(fp.inputs, only, fp.template))
         with timer.stage("write"):
-            backups = commit_outputs(folder, files, partial.manifest(), options.force)
+            committed = commit_outputs(folder, files, partial.manifest(), options.force)
         done.extend(folder / n for n in files)
         report(BuildResult(fp.root.name, "built", sorted(folder / n for n in files),
-                           backups=backups, timings=dict(timer.times)))
+                           left_warnings(committed), backups=committed.backups,
+                           removed=committed.removed, timings=dict(timer.times)))
     return commit
 
 

@@ -55,6 +55,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
+    removed: list[tuple[Path, str]] = field(default_factory=list)  # earlier outputs, why
     timings: dict[str, float] = field(default_factory=dict)
     peak_rss_mib: float | None = None  # the peak memory of its writer processes, if any
 
