@@ -17,7 +17,7 @@ from lxml import etree
 
 from reportgen.review.apply import JOURNAL, finish_interrupted
 
-from .conftest import SECOND, SEED, build_into, run_cli
+from .conftest import LETTER_EXAMPLE, SECOND, SEED, build_into, run_cli
 from .test_review import accepted_texts
 from .word_review import Reviewer, W
 
@@ -191,6 +191,34 @@ def test_what_cannot_be_applied_is_said_and_the_exit_code_is_1(tmp_path: Path) -
     assert "1 applied, 2 not applied" in result.stderr
     assert "text reportgen writes" in result.stderr
     assert "there are significant gaps" in (folder / "method.md").read_text("utf-8")
+
+
+def test_an_edit_of_text_reportgen_prints_by_default_names_the_field_to_set(
+        tmp_path: Path) -> None:
+    """A letter's salutation and closing are reportgen's when the content leaves them
+    empty, and its count of annexes is reportgen's own: edits of them are refused with
+    what the text is and the field that sets it; the other edits are applied."""
+    folder, docx = workspace(LETTER_EXAMPLE, tmp_path)
+    edits = [{"do": "replace", "text": "Dear Sir/Madam,", "by": "Dear colleagues,"},
+             {"do": "insert", "after": "I am pleased to invite you", "insert": " warmly"},
+             {"do": "replace", "text": "Yours faithfully,", "by": "Yours sincerely,"},
+             {"do": "replace", "text": "Annexes: 3", "by": "Annexes: three"}]
+    reviewed = by_word(docx, edits, tmp_path / "chair.docx", [False] * len(edits))
+    result = run_cli("review", str(reviewed), "--content", str(folder), "--apply")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 applied, 3 not applied" in result.stderr
+    assert "could not be found" not in result.stderr
+    yaml = folder / "report.yaml"
+    where = f"report.yaml:{line_of(yaml, '  letter:')}:"
+    refused = [line for line in result.stderr.splitlines() if ": not applied: " in line]
+    assert len(refused) == 3 and all(where in line for line in refused), refused
+    assert refused[0].endswith('"Dear Sir/Madam," is reportgen\'s default salutation; '
+                               "set document.letter.salutation in report.yaml"), refused
+    assert refused[1].endswith('"Yours faithfully," is reportgen\'s default closing; '
+                               "set document.letter.closing in report.yaml"), refused
+    assert '"Annexes: 3" is reportgen\'s count of the annexes' in refused[2]
+    assert "I am pleased to invite you warmly" in yaml.read_text("utf-8")
+    assert "salutation" not in yaml.read_text("utf-8")
 
 
 def test_half_of_a_change_across_paragraphs_is_never_applied(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from reportgen.files import atomic_write, scratch_folder, stage
 from reportgen.prepare.anchors import Anchor, anchors
 from reportgen.prepare.tree import prepare
 from reportgen.review.compare import Unit
+from reportgen.review.defaults import default_reason, defaults
 from reportgen.review.read import ReviewedParagraph
 from reportgen.review.report import ReviewedReport, changed_words, normalise
 from reportgen.review.spans import LIST_MARKER, align, find_text, line_offset
@@ -84,6 +85,7 @@ def plan(report: ReviewedReport) -> Result:
     accepted: list[_Edit] = []  # offsets into the original texts
     expected = [(a.id, a.text) for a in report.anchors]
     units = report.units
+    printed = defaults(report.loaded, report.doc)
     skip: set[int] = set()
     for k, unit in enumerate(units):
         if not unit.changed or k in skip:
@@ -101,6 +103,8 @@ def plan(report: ReviewedReport) -> Result:
         elif unit.kind == "generated":
             attempt = "the change is to text reportgen writes (a label, a number, the " \
                 "layout): make it in the content or the template by hand"
+        elif unit.kind != "added" and (default := default_reason(printed, anchor)):
+            attempt = default
         elif unit.kind == "added":
             attempt = _insert(report, texts, accepted, expected, anchor, para.new)
         elif anchor is None:
