@@ -80,7 +80,7 @@ def plan(report: ReviewedReport) -> Result:
     trial = Round()
     while True:
         result, accepted, expected = _plan_once(report, texts, trial)
-        if trial.one_by_one:
+        if trial.one_by_one or not accepted:  # (no edit: the content reads as it did)
             break
         ok, got = prepared_texts(report.loaded.root, _apply(texts, accepted))
         if ok and got == [normalise(t) for _, t in expected]:
