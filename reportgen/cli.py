@@ -524,7 +524,8 @@ def import_(
     folder: Annotated[Path, typer.Argument(help="The new report folder (must not exist, or "
                                                 "be empty; see --force).", show_default=False)],
     kind: Annotated[str | None, typer.Option(
-        "--kind", help="td, contribution, ls or plain; default: read from the cover.",
+        "--kind", help="td, contribution, ls, plain, report or letter; default: read from "
+        "the cover.",
         show_default=False)] = None,
     accept_changes: Annotated[bool, typer.Option(
         "--accept-changes", help="Import the text with its tracked changes accepted "
@@ -541,9 +542,9 @@ def import_(
     from reportgen.errors import display_path
     from reportgen.importer import ImportRefused, import_docx
 
-    kinds = ("td", "contribution", "ls", "plain")
+    kinds = ("td", "contribution", "ls", "plain", "report", "letter")
     if kind is not None and kind not in kinds:
-        _usage_error(f"--kind must be td, contribution, ls or plain, not {kind!r}")
+        _usage_error(f"--kind must be {', '.join(kinds[:-1])} or {kinds[-1]}, not {kind!r}")
     if accept_changes and reject_changes:
         _usage_error("--accept-changes and --reject-changes exclude each other")
     if not docx.is_file():

@@ -29,11 +29,13 @@ from tests.conftest import CONTENT, ROOT, need_tool, run_cli
 
 DATA = ROOT / "tests" / "data" / "import"
 KITCHEN_SINK = DATA / "kitchen-sink"  # every construct of the format, in one report
-# the kinds the importer reads back: an R-series report (its REPORT lines and TOC field)
-# and a TSB letter (its letterhead and Ref: block) are not read yet
-NOT_IMPORTED = {"tsag-2018-04-r2-report", "tsb-2017-09-collective-letter-2-tsag"}
+# every example reads back, an R-series report (its REPORT lines and TOC field) and a
+# TSB letter (its letterhead, Ref: block, closing and signature) included
+NOT_IMPORTED: set[str] = set()
 REPORTS = {p.name: p for p in sorted(CONTENT.iterdir())
            if (p / "report.yaml").is_file() and p.name not in NOT_IMPORTED}
+R_REPORT = "tsag-2018-04-r2-report"
+LETTER = "tsb-2017-09-collective-letter-2-tsag"
 REPORTS[KITCHEN_SINK.name] = KITCHEN_SINK
 
 
@@ -119,7 +121,8 @@ def libreoffice_resave(docx: Path, work: Path) -> Path:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", ["tsag-2022-12-rg-wpr-meeting", "kitchen-sink"])
+@pytest.mark.parametrize("name", ["tsag-2022-12-rg-wpr-meeting", "kitchen-sink", R_REPORT,
+                                  LETTER])
 def test_a_libreoffice_resave_imports_and_rebuilds_the_same(name: str, tmp_path: Path) -> None:
     """LibreOffice renames style ids, merges the cover's two tables, adds an empty
     paragraph before a leading table and writes a list instance per restart: the import
@@ -423,5 +426,131 @@ def test_the_kind_read_from_the_cover_can_be_overridden(tmp_path: Path) -> None:
            "approval, deadline) left out: a td has none" in done.stderr
     assert load(tmp_path / "td").model.document.kind == "td"
     wrong = run_cli("import", str(source), str(tmp_path / "x"), "--kind", "memo")
-    assert wrong.returncode == 2 and "--kind must be td, contribution, ls or plain" in \
-        wrong.stderr
+    assert wrong.returncode == 2 and "--kind must be td, contribution, ls, plain, report or " \
+        "letter" in wrong.stderr
+
+
+def _import_example(name: str, tmp_path: Path, report: Path | None = None) -> tuple[Path, str]:
+    """The example built and imported with the command; its folder and report lines."""
+    source = built_docx(report or CONTENT / name, tmp_path / f"{name}.docx")
+    folder = tmp_path / "imported"
+    done = run_cli("import", str(source), str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    checked = run_cli("check", str(folder))
+    assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+    return folder, done.stderr
+
+
+def test_an_r_series_report_comes_back_with_its_masthead_and_cover(tmp_path: Path) -> None:
+    """TSAG – R 2 – E, APRIL 2018, the REPORT lines and the cover rows become the report's
+    fields; the TOC field's entries are not text but a contents block, said so."""
+    folder, stderr = _import_example(R_REPORT, tmp_path)
+    document = _yaml(folder)["document"]
+    assert document["kind"] == "report"
+    assert (document["group"], document["number"], document["study_period"]) == \
+        ("TSAG", 2, "2017-2020")
+    assert str(document["date"]) == "2018-04"  # the masthead's APRIL 2018
+    assert document["questions"] == ""  # an empty Question(s): row, not N/A
+    assert document["layout"] == "2017-2020"
+    assert document["purpose"] == "Information"
+    assert document["keywords"] == ["TSAG", "report"]
+    assert document["contacts"] == [{"name": "Bruce Gracie", "organization": "TSAG Chairman",
+                                     "tel": "+1 613 592-3180", "email": "tsbtsag@itu.int"}]
+    imported, original = load(folder).model.document, load(CONTENT / R_REPORT).model.document
+    for name in ("kind", "layout", "group", "study_period", "number", "date", "questions",
+                 "source", "title", "purpose", "contacts", "keywords", "abstract", "meeting"):
+        assert getattr(imported, name) == getattr(original, name), name
+    preamble = _yaml(folder)["preamble"]["blocks"]
+    assert [next(iter(b)) for b in preamble] == ["note", "contents"]
+    texts = "".join(p.read_text() for p in folder.glob("*.md"))
+    assert "Opening remarks by the Deputy Secretary-General" not in texts  # a TOC entry
+    assert re.search(r"table of contents \(13 entries, paragraphs \d+-\d+\): not imported as "
+                     r"text; regenerated from the headings", stderr), stderr
+    assert "kept as a plain paragraph" not in stderr and "left out" not in stderr
+
+
+def test_a_tsb_letter_comes_back_with_its_letterhead_and_signature(tmp_path: Path) -> None:
+    """The letterhead, Ref: block, addressees, contact rows and Subject: become the
+    letter's fields; the salutation, closing, signature and 'Annexes: 3' are not text;
+    the deadlines table keeps its lists."""
+    folder, stderr = _import_example(LETTER, tmp_path)
+    report = _yaml(folder)
+    document = report["document"]
+    assert document["kind"] == "letter"
+    assert (document["group"], document["number"], str(document["date"])) == \
+        ("TSAG", 2, "2017-09-11")
+    assert document["title"].startswith("Second meeting of the Telecommunication")
+    letter = document["letter"]
+    assert letter["reference"] == ["TSAG/RS"]
+    assert letter["addressees"][0] == "To Administrations of Member States of the Union;"
+    assert len(letter["addressees"]) == 8
+    assert (letter["tel"], letter["fax"], letter["email"], letter["web"]) == (
+        "+41 22 730 5860", "+41 22 730 5853", "tsbtsag@itu.int", "http://itu.int/go/tsag")
+    assert letter["signature"] == ["Chaesub Lee", "Director of the Telecommunication "
+                                   "Standardization Bureau"]
+    assert "salutation" not in letter and "closing" not in letter  # the language's own
+    imported, original = load(folder).model, load(CONTENT / LETTER).model
+    for name in ("kind", "group", "study_period", "number", "date", "title", "letter"):
+        assert getattr(imported.document, name) == getattr(original.document, name), name
+    assert imported.options.annex_label == "letter"
+    assert [a.title for a in imported.annexes] == [a.title for a in original.annexes]
+    texts = "".join(p.read_text() for p in folder.glob("*.md"))
+    for generated in ("Dear Sir/Madam,", "Yours faithfully,", "Chaesub Lee", "Annexes: 3"):
+        assert generated not in texts
+    table = report["preamble"]["blocks"][0]["table"]
+    assert table["rows"][1] == ["15 January 2018",
+                                "- Fellowship requests\n- Interpretation requests"]
+    # the study period is printed nowhere in a letter: taken from its date, and said so
+    assert "cover: a letter prints no study period: set to 2017-2020 from its date" in stderr
+
+
+def test_a_circular_with_its_own_salutation_closing_and_copy_lines(tmp_path: Path) -> None:
+    """A circular (TSB Circular 68), a Copy: row, a place, a salutation and a closing of
+    its own: each comes back into document.letter."""
+    example = YAML(typ="safe").load((CONTENT / LETTER / "report.yaml").read_text())
+    letter = example["document"]["letter"]
+    letter.update(series="circular", place="Hammamet", salutation="Dear Colleagues,",
+                  closing="Yours sincerely,", copy_to=["To the Chairman of SG17"])
+    del letter["fax"]
+    example["document"]["number"] = 68
+    source_folder = tmp_path / "circular"
+    source_folder.mkdir()
+    yaml = YAML()
+    with (source_folder / "report.yaml").open("w") as f:
+        yaml.dump(example, f)
+    folder, stderr = _import_example("circular", tmp_path, source_folder)
+    imported, original = load(folder).model, load(source_folder).model
+    assert imported.document.letter == original.document.letter
+    assert imported.document.letter is not None
+    assert imported.document.letter.series == "circular"
+    assert imported.document.letter.closing == "Yours sincerely,"
+    assert imported.document.number == 68
+    assert "a circular names no group: group set to TSAG" in stderr
+
+
+def test_a_letterhead_row_without_a_field_is_kept_as_text(tmp_path: Path) -> None:
+    """A row the letterhead does not have (here 'Urgent:') is kept as paragraphs at the
+    start of the text and reported; --kind letter on a TD is refused with a sentence."""
+    source = built_docx(CONTENT / LETTER, tmp_path / "letter.docx")
+    with zipfile.ZipFile(source) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["word/document.xml"].decode()
+    fax = re.search(r"<w:tr\b(?:(?!<w:tr\b).)*?<w:t[^>]*>Fax:</w:t>.*?</w:tr>", xml, re.S)
+    assert fax is not None
+    row = fax.group().replace("Fax:", "Urgent:").replace("+41 22 730 5853", "Reply by return")
+    parts["word/document.xml"] = (xml[:fax.end()] + row + xml[fax.end():]).encode()
+    changed = tmp_path / "changed.docx"
+    with zipfile.ZipFile(changed, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    done = run_cli("import", str(changed), str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "changed.docx: cover: letterhead row 5 ('Urgent: | Reply by return') is not a " \
+           "letter field: kept as a plain paragraph" in done.stderr
+    texts = "".join(p.read_text() for p in (tmp_path / "out").glob("*.md"))
+    assert "**Urgent:**\n\nReply by return\n\nI am pleased" in texts  # after the salutation
+    td = built_docx(CONTENT / "fg-mv-tor", tmp_path / "tor.docx")
+    refused = run_cli("import", str(td), str(tmp_path / "x"), "--kind", "letter")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "tor.docx has no TSB letterhead" in refused.stderr

@@ -6,6 +6,7 @@ kind."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -28,20 +29,27 @@ from .conftest import (
     docx_part,
     libreoffice_pdf,
 )
-
-HEADINGS = ["1 Opening of the meeting, TSAG Chairman", "5 Approval of the agenda, document",
-            "10 Results of TSAG Rapporteur Groups",
-            "10.3 TSAG Rapporteur Group on Working Methods (RG-WM)"]
+from .test_itu_checklist import A4_PT, MARGIN_PT, lines_of, pdf_words
 
 
 def page_texts(pdf: Path) -> list[str]:
     return [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
 
 
-def heading_pages(pages: list[str], contents_page: int) -> dict[str, int]:
+def outline_titles(pdf: Path) -> list[str]:
+    """The PDF outline's entries in order: every clause heading as "10.1 Title"."""
+    def titles(items: list[Any]) -> list[str]:
+        out = []
+        for item in items:
+            out.extend(titles(item) if isinstance(item, list) else [item.title])
+        return out
+    return titles(PdfReader(pdf).outline)
+
+
+def heading_pages(pages: list[str], contents_page: int, headings: list[str]) -> dict[str, int]:
     """The page (from 1) of each clause heading, after the table of contents."""
     found = {}
-    for heading in HEADINGS:
+    for heading in headings:
         number, title = heading.split(" ", 1)
         for n, text in enumerate(pages[contents_page - 1:], contents_page):
             spots = [x.start() for x in re.finditer(re.escape(f"{number} {title}"), text)]
@@ -128,15 +136,20 @@ def test_the_docx_has_a_toc_field_already_filled_in(report_build: Built) -> None
 def test_the_toc_pages_are_the_pages_of_the_headings_in_both_renderings(
         report_build: Built) -> None:
     """Our PDF's contents list (target-counter) and the DOCX's TOC entries (from our
-    PDF's layout) give each heading the page it is on, in our PDF and in LibreOffice's
-    rendering of the DOCX; the two have the same number of pages."""
+    PDF's layout) give every heading the page it is on, in our PDF and in LibreOffice's
+    rendering of the DOCX; the two have the same number of pages. Clause 2 ends page 1
+    by a few points: the cover must take the height it takes in Word, to the point."""
+    assert report_build.pdf is not None
+    headings = outline_titles(report_build.pdf)
+    assert len(headings) == 13
+    assert "2 Opening remarks by the Deputy Secretary-General" in headings
     ours = page_texts(report_build.pdf)
     theirs = page_texts(libreoffice_pdf(report_build.docx))
     assert len(ours) == len(theirs)
     for pages in (ours, theirs):
         contents = next(n for n, t in enumerate(pages, 1) if "Table of Contents" in t)
-        where = heading_pages(pages, contents)
-        assert set(where) == set(HEADINGS)
+        where = heading_pages(pages, contents, headings)
+        assert set(where) == set(headings)
         listed = pages[contents - 1].replace(" .", ".")
         for heading, page in where.items():
             number, title = heading.split(" ", 1)
@@ -165,3 +178,45 @@ def test_every_kind_has_an_outline_of_its_clauses_and_annexes(folder: Path,
     if folder == REPORT_EXAMPLE:
         assert flat[0] == "1 Opening of the meeting, TSAG Chairman"
         assert "10.1 TSAG Rapporteur Group on Standardization Strategy (RG-StdsStrat)" in flat
+
+
+# titles from one word to two lines, so that some end just before, at and past the room
+# the page number leaves on the line
+SWEEP = ("Work programme of the group on network aspects of identity management and "
+         "quantum key distribution for the study period and beyond its next meeting")
+
+
+def test_contents_page_numbers_end_at_the_margin_and_never_overlap_a_title(
+        tmp_path: Path) -> None:
+    """Each contents entry's page number ends at the right margin, as the DOCX's right
+    tab puts it, after its leader and clear of the title's words, whether the title is
+    short, fills the line or wraps (the hanging indent of TOC 1 included)."""
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    yaml = (REPORT_EXAMPLE / "report.yaml").read_text(encoding="utf-8")
+    words = SWEEP.split()
+    clauses = "".join(f"  - title: {' '.join(words[:n])}\n    text: Text.\n"
+                      for n in range(14, len(words) + 1))
+    annexes = "".join(f"  - title: {' '.join(words[:n])}\n    text: Text.\n"
+                      for n in range(16, len(words) + 1, 2))
+    (folder / "report.yaml").write_text(
+        yaml.replace("\nbody:\n", "\nbody:\n" + clauses, 1) + "\nannexes:\n" + annexes,
+        encoding="utf-8")
+    built = build_into(folder, tmp_path / "out")
+    assert built.pdf is not None
+    right = A4_PT[0] - MARGIN_PT
+    pages = pdf_words(built.pdf)
+    contents = next(n for n, page in enumerate(pages)
+                    if any(a.text == "of" and b.text == "Contents"
+                           for a, b in itertools.pairwise(page)))
+    numbers = 0
+    for line in [line for page in pages[contents:contents + 2] for line in lines_of(page)]:
+        last = line[-1]
+        leader = any(set(w.text) == {"."} for w in line)
+        if not last.text.isdigit() or not leader:
+            continue
+        numbers += 1
+        assert abs(last.x1 - right) < 1.0, (" ".join(w.text for w in line), last.x1, right)
+        before = [w for w in line[:-1] if set(w.text) != {"."}]
+        assert all(w.x1 <= last.x0 for w in before), " ".join(w.text for w in line)
+    assert numbers == 13 + len(range(14, len(words) + 1)) + len(range(16, len(words) + 1, 2))

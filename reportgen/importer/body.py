@@ -40,6 +40,10 @@ TABLE_CAPTIONS = {"tablenotitle", "tabletitle", "tablecaption", "tablelegend"}
 FIGURE_CAPTIONS = {"figurenotitle", "figuretitle", "imagecaption", "figurecaption"}
 CAPTIONS = {"caption"}
 FIGURES = {"figure", "capturedfigure", "captionedfigure"}
+# a table of contents: Word's entry styles (toc 1 …), LibreOffice's (Contents 1 …), and
+# the styles its title may have (ITU's Heading_b, Word's and pandoc's TOC Heading)
+TOC_ENTRY = re.compile(r"^(toc|contents)\d{1,2}$")
+TOC_TITLES = {"headingb", "tocheading", "contentsheading"}
 TYPED_HEADING_NUMBER = re.compile(
     r"^(?P<n>\d{1,3}(?:\.\d{1,3}){0,4})\.?(?:\t| {1,4})(?P<rest>\S.*)$", re.S)
 ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.I)
@@ -140,6 +144,10 @@ class BodyImporter:
                 self.take_break(block)
                 self.table(nxt, block)
                 i += 2
+                continue
+            if _toc_field(block) or (norm(block.style) in TOC_TITLES
+                                     and isinstance(nxt, Paragraph) and _toc_field(nxt)):
+                i = self.contents(blocks, i)
                 continue
             if block.pictures and not block.text.strip():
                 caption = nxt if isinstance(nxt, Paragraph) and \
@@ -513,6 +521,45 @@ class BodyImporter:
         self.list_state = None
         self.last_counter = {}
 
+    # ------------------------------------------------------------ contents
+
+    def contents(self, blocks: list[Paragraph | Table], i: int) -> int:
+        """A table of contents (its title, the TOC field and its entries) at ``blocks[i]``
+        -> a ``contents`` block, which the build fills from the headings; the index of
+        the block after it."""
+        self.close_list()
+        first = blocks[i]
+        assert isinstance(first, Paragraph)
+        title = None
+        if not _toc_field(first):
+            title, i = first, i + 1
+        start = blocks[i]
+        assert isinstance(start, Paragraph)
+        self.take_break(title or start)
+        i += 1
+        entries = [start] if start.text.strip() else []
+        while i < len(blocks):
+            p = blocks[i]
+            if not isinstance(p, Paragraph) or not TOC_ENTRY.match(norm(p.style)) or \
+                    _toc_field(p):
+                break
+            entries.append(p)
+            i += 1
+        wanted = self.lang["contents"]
+        if title is None:
+            self.report(start, f"a table of contents without a title: the rebuilt one is "
+                               f"titled {wanted!r}")
+        elif title.text.strip() != wanted:
+            self.report(title, f"the table of contents' title {title.text.strip()!r} "
+                               f"rebuilt as {wanted!r}")
+        where = f"paragraphs {entries[0].index}-{entries[-1].index}" if len(entries) > 1 \
+            else f"paragraph {start.index}"
+        self.report(None, f"table of contents ({len(entries)} entr"
+                          f"{'y' if len(entries) == 1 else 'ies'}, {where}): not imported "
+                          "as text; regenerated from the headings when the document is built")
+        self.current.pieces.append(Piece(block={"contents": True}))
+        return i
+
     # ------------------------------------------------------------ tables
 
     def table(self, table: Table, caption: Paragraph | None) -> None:
@@ -541,12 +588,11 @@ class BodyImporter:
             self.current.pieces.append(Piece(block={"documents_table": doc_table}))
             return
         spans = any(c.colspan > 1 or c.rowspan > 1 for row in table.rows for c in row)
-        many = any(len([q for q in c.paragraphs if q.text.strip()]) > 1
-                   for row in table.rows for c in row)
         header_rows = table.header_rows
-        if many:
-            self.report(None, f"table at paragraph {table.index}: a cell with several "
-                              "paragraphs, joined into one")
+        blocky = any(_has_blocks(c) for row in table.rows[header_rows:] for c in row)
+        if any(_has_blocks(c) for row in table.rows[:header_rows] for c in row):
+            self.report(None, f"table at paragraph {table.index}: a header cell with several "
+                              "paragraphs or a list, joined into one")
         widths = table.widths if len(table.widths) == table.columns and \
             all(w > 0 for w in table.widths) else [1] * table.columns
         total = sum(widths)
@@ -557,7 +603,7 @@ class BodyImporter:
             centred = [c for c in cells if c is not None and c.paragraphs]
             aligns.append("center" if centred and all(all(q.centred for q in c.paragraphs)
                                                       for c in centred) else "left")
-        if title and not spans and header_rows == 1 and len(table.rows) > 1:
+        if title and not spans and not blocky and header_rows == 1 and len(table.rows) > 1:
             self.add_markdown(self.pipe_table(table, title, aligns))
             return
         if header_rows >= len(table.rows):
@@ -579,7 +625,8 @@ class BodyImporter:
         else:
             spec["columns"] = columns
             if header_rows:
-                spec["header_rows"] = [self.yaml_row(r) for r in table.rows[:header_rows]]
+                spec["header_rows"] = [self.yaml_row(r, header=True)
+                                       for r in table.rows[:header_rows]]
         rows = [self.yaml_row(r) for r in table.rows[header_rows:]]
         spec["rows"] = rows
         self.current.pieces.append(Piece(block={"table": spec}))
@@ -587,10 +634,10 @@ class BodyImporter:
     def report_table(self, table: Table, message: str) -> None:
         self.report(None, f"table at paragraph {table.index}: {message}")
 
-    def yaml_row(self, row: list[Cell]) -> list[Any]:
+    def yaml_row(self, row: list[Cell], header: bool = False) -> list[Any]:
         out: list[Any] = []
         for cell in row:
-            text = self.cell_md(cell, notes="text")
+            text = self.cell_md(cell, notes="text") if header else self.cell_blocks(cell)
             if cell.colspan > 1 or cell.rowspan > 1:
                 entry: dict[str, Any] = {"text": text}
                 if cell.colspan > 1:
@@ -605,6 +652,40 @@ class BodyImporter:
     def cell_md(self, cell: Cell, notes: str = "refs") -> str:
         parts = [self.inline_md(q.spans, notes, table=True) for q in cell.paragraphs]
         return " ".join(t for t in parts if t.strip())
+
+    def cell_blocks(self, cell: Cell) -> str:
+        """A body cell's Markdown: its paragraphs separated by blank lines, its numbered
+        and bulleted paragraphs as Markdown lists (Word's labels, bullets and levels)."""
+        if not _has_blocks(cell):
+            return self.cell_md(cell, notes="text")
+        out: list[str] = []
+        widths: list[int] = []  # the marker width of each open list level
+        in_list = False
+        for q in cell.paragraphs:
+            if not q.text.strip() and q.label is None:
+                continue
+            md = self.inline_md(q.spans, "text", table=True)
+            label = q.label
+            if label is None:
+                widths, in_list = [], False
+                out.append(md)
+                continue
+            level = min(label.ilvl + 1, 3, len(widths) + 1)
+            if label.bullet:
+                marker = "-"
+            else:
+                fmt = self.list_format(q, label.level.fmt, label.level.text, label.ilvl)
+                self.current.formats.setdefault(level, Counter())[fmt] += 1
+                marker = f"{label.value}{'.' if fmt.endswith('.') else ')'}"
+            del widths[level - 1:]
+            line = " " * sum(widths) + f"{marker} {md}"
+            widths.append(len(marker) + 1)
+            if in_list:
+                out[-1] += "\n" + line
+            else:
+                out.append(line)
+            in_list = True
+        return "\n\n".join(out)
 
     def pipe_table(self, table: Table, title: str, aligns: list[str]) -> str:
         lines = [f"Table: {title}"]
@@ -710,6 +791,18 @@ def _bookmark_depth(bookmarks: list[str]) -> int:
         if m:
             return min(m.group(1).count("_"), 3)
     return 0
+
+
+def _has_blocks(cell: Cell) -> bool:
+    """Whether a cell holds several paragraphs or a list (Markdown blocks, not a line)."""
+    texts = [q for q in cell.paragraphs if q.text.strip() or q.label is not None]
+    return len(texts) > 1 or any(q.label is not None for q in texts)
+
+
+def _toc_field(p: Paragraph | Table | None) -> bool:
+    """Whether a TOC field begins in ``p`` (Word's table of contents)."""
+    return isinstance(p, Paragraph) and any(f.split(" ", 1)[0].upper() == "TOC"
+                                            for f in p.fields)
 
 
 def _regular(table: Table, report: Callable[[Table, str], None]) -> Table:

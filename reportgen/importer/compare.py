@@ -2,7 +2,8 @@
 
 What "reads as" means for an import: every paragraph with text (in the body, its tables
 and its footnotes) in the same order, with the same text, the same numbering label and,
-when asked, the same style. Empty paragraphs are not compared (a Markdown text has none).
+when asked, the same style. Empty paragraphs are not compared (a Markdown text has none),
+nor the page numbers of a table of contents (the layout that filled them in gives them).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ TYPED_LABEL = re.compile(
     r"^(?:(?P<bullet>[–—•\-·])|\((?P<inner>\d{1,3}|[a-z]{1,4}|[A-Z]{1,4})\)|"
     r"(?P<counter>\d{1,3}|[a-z]{1,4}|[A-Z]{1,4})(?P<punct>[.)-]))\t(?P<rest>.*)$", re.S)
 BULLETS = {"–", "—", "-", "•", "·", "◦", "▪", "", "o"}
+# an entry of a table of contents (Word's toc 1 …, LibreOffice's Contents 1 …) and the
+# page number after its last tab, which depends on the layout that filled it in
+TOC_ENTRY = re.compile(r"^(toc|contents)\d{1,2}$")
+PAGE_NUMBER = re.compile(r"\t[0-9ivxlcdmIVXLCDM]{0,8}$")
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,9 @@ def _label_key(label: str) -> str:
 
 
 def _text(p: Paragraph) -> str:
+    """Its text as compared; a table of contents' entry without its page number."""
+    if TOC_ENTRY.match(_style_key(p.style)):
+        return _text_of(PAGE_NUMBER.sub("", p.text))
     return _text_of(p.text)
 
 

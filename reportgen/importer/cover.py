@@ -22,6 +22,9 @@ ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
 NUMBER_RE = re.compile(r"^(?P<group>\S+?)-(?P<kind>TD|C)(?P<n>\d{1,5})"
                        r"(?:(?P<form>-R|R)(?P<rev>\d{1,2}))?$")
 OLD_NUMBER_RE = re.compile(r"^(?P<kind>TD|C) (?P<n>\d{1,5})(?: Rev\.(?P<rev>\d{1,2}))?$")
+# an R-series report's number: TSAG – R 2 – E (itu-style.md §1.5)
+REPORT_NUMBER_RE = re.compile(r"^(?P<group>\S+)\s*[\u2013-]\s*R\s*(?P<n>\d{1,5})\s*[\u2013-]\s*"
+                              r"(?P<language>[EFSRAC])$")
 TITLE_STYLES = {"rectitle", "title"}  # ITU's Recommendation title; Word's and pandoc's
 LIAISON_KEYS = ("for_action", "for_comment", "for_information", "approval", "deadline")
 
@@ -34,13 +37,14 @@ class Cover:
     used: int = 0  # how many leading blocks of the body belong to the cover
     notes: list[str] = field(default_factory=list)  # what could not be read, as sentences
     language: str = "E"
+    kept: list[Paragraph] = field(default_factory=list)  # cover text with no field: body text
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     return text.translate(ISOLATES).strip()
 
 
-def _template_re(template: str, **groups: str) -> re.Pattern[str]:
+def template_re(template: str, **groups: str) -> re.Pattern[str]:
     """A locale template ("{place}, {dates}") as a regular expression."""
     pattern = re.escape(template)
     for name, inner in groups.items():
@@ -48,13 +52,15 @@ def _template_re(template: str, **groups: str) -> re.Pattern[str]:
     return re.compile(f"^{pattern}$", re.S)
 
 
-def detect_language(labels: list[str]) -> Locale:
-    """The locale whose cover labels the document uses most."""
+COVER_LABELS = ("questions", "source", "title", "contact", "abstract", "purpose", "keywords")
+
+
+def detect_language(labels: list[str], keys: tuple[str, ...] = COVER_LABELS) -> Locale:
+    """The locale whose labels (``keys`` of the locale files) the document uses most."""
     best, score = locale("E"), -1
     for letter in LANGUAGES:
         lang = locale(letter)
-        wanted = {lang[k] for k in ("questions", "source", "title", "contact", "abstract",
-                                    "purpose", "keywords")}
+        wanted = {lang[k] for k in keys}
         hits = sum(1 for text in labels if text in wanted)
         if hits > score:
             best, score = lang, hits
@@ -111,22 +117,29 @@ def read_date(text: str, lang: Locale) -> dt.date | None:
     return None
 
 
-def _lines(paragraphs: list[Paragraph]) -> list[str]:
+def lines_of(paragraphs: list[Paragraph]) -> list[str]:
     out: list[str] = []
     for p in paragraphs:
-        out.extend(_clean(line) for line in p.text.split("\n"))
+        out.extend(clean(line) for line in p.text.split("\n"))
     return [line for line in out if line]
 
 
 def read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
     """Read the cover at the start of ``blocks``; ``kind`` forces the document kind."""
-    skip = 0  # LibreOffice may add an empty paragraph before a leading table
-    while skip < len(blocks) and isinstance(blocks[skip], Paragraph) and \
-            not blocks[skip].text.strip() and not blocks[skip].pictures:  # type: ignore[union-attr]
-        skip += 1
+    skip = leading_empty(blocks)
     cover = _read_cover(blocks[skip:], kind)
     cover.used += skip
     return cover
+
+
+def leading_empty(blocks: list[Paragraph | Table]) -> int:
+    """How many empty paragraphs come first (LibreOffice may add one before a leading
+    table)."""
+    skip = 0
+    while skip < len(blocks) and isinstance(blocks[skip], Paragraph) and \
+            not blocks[skip].text.strip() and not blocks[skip].pictures:  # type: ignore[union-attr]
+        skip += 1
+    return skip
 
 
 def _read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
@@ -139,7 +152,7 @@ def _read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
     if len(blocks) > 1 and isinstance(blocks[1], Table):
         tables.append(blocks[1])
     rows = [row for t in tables for row in t.rows]
-    labels = [_clean(row[0].text) for row in rows if row]
+    labels = [clean(row[0].text) for row in rows if row]
     lang = detect_language(labels)
     cover.language = lang.letter
     doc = cover.document
@@ -150,6 +163,7 @@ def _read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
                                      "keywords", "abstract", *LIAISON_KEYS)}
     contacts: list[dict[str, str]] = []
     liaison: dict[str, Any] = {}
+    report_lines: list[str] = []
     keywords_row = abstract_in_first = False
     for t_index, table in enumerate(tables):
         for r, row in enumerate(table.rows):
@@ -160,25 +174,28 @@ def _read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
                 _masthead(row, lang, doc, cover)
                 continue
             if len(row) == 1:
-                whole = _clean(texts[0])
+                whole = clean(texts[0])
                 if whole == lang["contribution"]:
                     doc["kind"] = kind or "contribution"
                 elif whole == lang["liaison_statement"]:
                     doc["kind"] = kind or "ls"
+                elif _report_lines(row[0], lang):
+                    doc["kind"] = kind or "report"
+                    report_lines = _report_lines(row[0], lang)
                 elif whole:
                     cover.notes.append(f"cover row {r + 1} ({whole[:40]!r}) has no place "
                                        "in the cover fields: left out")
                 continue
-            key = by_label.get(_clean(texts[0]))
-            value = _clean(texts[1]) if len(texts) > 1 else ""
+            key = by_label.get(clean(texts[0]))
+            value = clean(texts[1]) if len(texts) > 1 else ""
             if key is None:
-                cover.notes.append(f"cover row {r + 1} ({_clean(texts[0])[:40]!r}) is not "
+                cover.notes.append(f"cover row {r + 1} ({clean(texts[0])[:40]!r}) is not "
                                    "a cover field: left out")
                 continue
             if key == "questions":
-                doc["questions"] = value or "N/A"
-                if len(texts) > 2 and _clean(texts[2]):
-                    _meeting(_clean(texts[2]), lang, doc, cover)
+                doc["questions"] = value  # empty: nothing after the label
+                if len(texts) > 2 and clean(texts[2]):
+                    _meeting(clean(texts[2]), lang, doc, cover)
             elif key in ("source", "title"):
                 doc[key] = value
             elif key == "purpose":
@@ -212,10 +229,19 @@ def _read_cover(blocks: list[Paragraph | Table], kind: str | None) -> Cover:
                            f"a {doc['kind']} has none")
     if keywords_row or abstract_in_first:
         doc["layout"] = "2017-2020"
+    if kind:
+        doc["kind"] = kind  # --kind wins over what the masthead and the rows say
+    month = doc.pop("report_date", None)
+    masthead = doc.pop("report_masthead", None)
+    if doc["kind"] == "report":
+        _report_date(doc, month, report_lines, cover)
+    elif month or masthead:
+        cover.notes.append(f"the R-series report's masthead ({masthead or month!r}) read "
+                           f"as a {doc['kind']}'s: only its number kept")
     cover.used = len(tables)
     nxt = blocks[cover.used] if len(blocks) > cover.used else None
     if isinstance(nxt, Paragraph) and nxt.text.startswith(lang["action"]):
-        doc["action"] = _clean(nxt.text[len(lang["action"]):])
+        doc["action"] = clean(nxt.text[len(lang["action"]):])
         cover.used += 1
     return cover
 
@@ -225,21 +251,21 @@ def _plain(blocks: list[Paragraph | Table], cover: Cover, kind: str | None) -> C
     doc["kind"] = kind or "plain"
     first = blocks[0] if blocks else None
     if isinstance(first, Paragraph) and _norm(first.style) in TITLE_STYLES:
-        doc["title"] = _clean(first.text)
+        doc["title"] = clean(first.text)
         cover.used = 1
         nxt = blocks[1] if len(blocks) > 1 else None
         if isinstance(nxt, Paragraph) and nxt.centred and _norm(nxt.style) == "normal" \
                 and nxt.text.strip() and nxt.label is None:
-            doc["subtitle"] = _clean(nxt.text)
+            doc["subtitle"] = clean(nxt.text)
             cover.used = 2
     return cover
 
 
 def _masthead(row: list[Any], lang: Locale, doc: dict[str, Any], cover: Cover) -> None:
-    lines = [line for cell in row for line in _lines(cell.paragraphs)]
-    period_re = _template_re(lang["study_period"], period=r"\d{4}\s*-\s*\d{4}")
-    original_re = _template_re(lang["original"], language=r".+")
-    group_re = _template_re(lang["study_group"], number=r"\d+")
+    lines = [line for cell in row for line in lines_of(cell.paragraphs)]
+    period_re = template_re(lang["study_period"], period=r"\d{4}\s*-\s*\d{4}")
+    original_re = template_re(lang["original"], language=r".+")
+    group_re = template_re(lang["study_group"], number=r"\d+")
     group = ""
     for line in lines:
         if line in (lang["organisation"], lang["sector"]):
@@ -256,6 +282,14 @@ def _masthead(row: list[Any], lang: Locale, doc: dict[str, Any], cover: Cover) -
             doc["original"] = english[letter] if letter else name
         elif line == lang["only"]:
             doc["english_only"] = True
+        elif m := REPORT_NUMBER_RE.match(line):
+            doc["number"] = int(m.group("n"))
+            group = group or m.group("group")
+            doc["report_masthead"] = line
+            if doc.get("kind") == "td":
+                doc["kind"] = "report"
+        elif (month := read_month(line, lang)) is not None:
+            doc["report_date"] = month
         elif m := NUMBER_RE.match(line):
             doc["number"] = int(m.group("n"))
             group = group or m.group("group")
@@ -286,8 +320,53 @@ def _masthead(row: list[Any], lang: Locale, doc: dict[str, Any], cover: Cover) -
         del doc["original"]
 
 
+def read_month(text: str, lang: Locale) -> str | None:
+    """``2018-04`` for a month and year printed as ``lang`` prints them (``APRIL 2018``,
+    ``avril 2018``), in any case; None for anything else."""
+    numbers = re.findall(r"\d+", text)
+    years = [int(n) for n in numbers if 1900 <= int(n) <= 2200]
+    if len(numbers) != 1 or len(years) != 1:
+        return None
+    for month in range(1, 13):
+        if lang.month_year(dt.date(years[0], month, 1)).casefold() == text.casefold():
+            return f"{years[0]}-{month:02d}"
+    return None
+
+
+def _report_lines(cell: Any, lang: Locale) -> list[str]:
+    """The centred lines of a report's cover (TELECOMMUNICATION STANDARDIZATION
+    ADVISORY GROUP, REPORT 2; STUDY GROUP 19 – REPORT 5), [] when ``cell`` holds others."""
+    lines = lines_of(cell.paragraphs)
+    report = template_re(lang["report"], n=r"\d{1,5}")
+    group = template_re(lang["study_group"], number=r"\d+")
+    for line in lines:
+        if line == lang["advisory_group"] or report.match(line):
+            continue
+        head, _, tail = line.partition(" \u2013 ")
+        if not (group.match(head) and report.match(tail)):
+            return []
+    return lines
+
+
+def _report_date(doc: dict[str, Any], month: str | None, lines: list[str],
+                 cover: Cover) -> None:
+    """A report is dated by the month and year under its number; the meeting's first day
+    gives it when it is in that month."""
+    if not lines:
+        cover.notes.append("no REPORT line under the Question(s) row: it is printed from "
+                           "the group and the number")
+    meeting = doc.get("meeting")
+    if month is None:
+        if meeting is None:
+            cover.notes.append("no month and year under the report's number")
+        return
+    if meeting is not None and f"{meeting['start']:%Y-%m}" == month:
+        return
+    doc["date"] = month
+
+
 def _meeting(text: str, lang: Locale, doc: dict[str, Any], cover: Cover) -> None:
-    pattern = _template_re(lang["place_and_dates"], place=r".+?", dates=r".+")
+    pattern = template_re(lang["place_and_dates"], place=r".+?", dates=r".+")
     m = pattern.match(text)
     if m is not None:
         found = read_date_range(m.group("dates"), lang)
@@ -299,8 +378,8 @@ def _meeting(text: str, lang: Locale, doc: dict[str, Any], cover: Cover) -> None
 
 
 def _contact(row: list[Any], lang: Locale) -> dict[str, str]:
-    who = _lines(row[1].paragraphs) if len(row) > 1 else []
-    reach = _lines(row[2].paragraphs) if len(row) > 2 else []
+    who = lines_of(row[1].paragraphs) if len(row) > 1 else []
+    reach = lines_of(row[2].paragraphs) if len(row) > 2 else []
     contact = {"name": who[0] if who else "?"}
     if len(who) > 1:
         contact["organization"] = who[1]
@@ -310,7 +389,7 @@ def _contact(row: list[Any], lang: Locale) -> dict[str, str]:
         for key in ("tel", "email"):
             label = lang[key]
             if line.startswith(label):
-                contact[key] = _clean(line[len(label):])
+                contact[key] = clean(line[len(label):])
     return contact
 
 

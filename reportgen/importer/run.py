@@ -20,13 +20,14 @@ from reportgen.errors import ContentError
 from reportgen.importer.body import BodyImporter, Part, cited_ids
 from reportgen.importer.compare import differences, outline
 from reportgen.importer.cover import read_cover
+from reportgen.importer.letter import letter_text, read_letter_cover
 from reportgen.prepare.anchors import REPORT_PROPERTY
-from reportgen.prepare.languages import locale
+from reportgen.prepare.languages import Locale, locale
 from reportgen.read import NotReadable, WordDocument, read_docx
 
 DEFAULT_FORMATS = ["1)", "a)", "i)"]
 FENCED = re.compile(r"^(`{3,})\n.*?\n\1$", re.S | re.M)
-Kind = Literal["td", "contribution", "ls", "plain"]
+Kind = Literal["td", "contribution", "ls", "plain", "report", "letter"]
 
 
 class ImportRefused(Exception):
@@ -113,13 +114,26 @@ def _ranges(numbers: list[int]) -> str:
 def convert(word: WordDocument, shown: str, kind: Kind | None,
             target: Path) -> tuple[dict[str, bytes], list[str]]:
     """The files of the content folder (name -> bytes) and the report lines."""
-    cover = read_cover(word.blocks, kind)
+    cover = read_letter_cover(word.blocks, kind, word.properties) or \
+        read_cover(word.blocks, kind)
+    doc = cover.document
+    if kind == "letter" and "letter" not in doc:
+        raise ImportRefused(f"{shown} has no TSB letterhead (a first table with the "
+                            "Bureau's name or a Ref: row): it cannot be imported as a letter")
     lang = locale(cover.language)
     notes = [f"{shown}: cover: {n}" for n in cover.notes]
+    blocks = word.blocks[cover.used:]
+    annex_count: int | None = None
+    if doc.get("kind") == "letter":
+        text = letter_text(blocks, lang, doc["letter"])
+        blocks, annex_count = text.blocks, text.annex_count
+        notes.extend(f"{shown}: {n}" for n in text.notes)
+    blocks = [*cover.kept, *blocks]  # cover text with no field: first in the text
     importer = BodyImporter(word, lang, shown)
-    importer.run(word.blocks[cover.used:])
+    importer.run(blocks)
     notes.extend(importer.notes)
-    doc = cover.document
+    if doc.get("kind") == "letter":
+        notes.extend(_annex_count(annex_count, len(importer.annexes), lang, shown))
     if "title" not in doc or not doc["title"]:
         heading = next((p.text.strip() for p in word.paragraphs()
                         if p.style.lower().startswith("heading") and p.text.strip()), "")
@@ -127,10 +141,10 @@ def convert(word: WordDocument, shown: str, kind: Kind | None,
         notes.append(f"{shown}: cover: no title found: titled {doc['title']!r}")
     doc.setdefault("group", "TSAG")
     doc.setdefault("study_period", "2025-2028")
-    if doc.get("kind") != "plain" and not doc.get("source"):
+    if doc.get("kind") not in ("plain", "letter") and not doc.get("source"):
         doc["source"] = word.properties.get("author") or "(source not given)"
         notes.append(f"{shown}: cover: no source found: set to {doc['source']!r}")
-    if "meeting" not in doc:
+    if "meeting" not in doc and "date" not in doc:
         created = word.properties.get("created", "")[:10]
         try:
             doc["date"] = dt.date.fromisoformat(created)
@@ -203,6 +217,21 @@ def convert(word: WordDocument, shown: str, kind: Kind | None,
     return files, notes
 
 
+def _annex_count(printed: int | None, annexes: int, lang: Locale, shown: str) -> list[str]:
+    """A letter's count of annexes after its signature is printed from its annexes."""
+    if not annexes:
+        return [] if printed is None else [f"{shown}: the letter counts {printed} annex(es) "
+                                           "but has none: the count is left out"]
+    rebuilt = lang["annexes_line"].format(n=annexes) if annexes > 1 else lang["annex_line"]
+    if printed is None:
+        return [f"{shown}: no count of annexes after the signature: the rebuilt letter "
+                f"prints {rebuilt!r}"]
+    if printed != annexes:
+        return [f"{shown}: the letter counts {printed} annex(es) and has {annexes}: "
+                f"rebuilt as {rebuilt!r}"]
+    return []
+
+
 def _blocks(node: Any) -> list[dict[str, Any]]:
     """Every typed block of the report, depth first."""
     out: list[dict[str, Any]] = []
@@ -221,9 +250,10 @@ def _blocks(node: Any) -> list[dict[str, Any]]:
 def _ordered_document(doc: dict[str, Any]) -> dict[str, Any]:
     order = ["kind", "layout", "language", "group", "study_period", "number", "revision",
              "revision_form", "original", "english_only", "date", "meeting", "questions",
-             "source", "title", "subtitle", "purpose", "liaison", "contacts", "keywords",
-             "abstract", "action"]
-    doc = {k: v for k, v in doc.items() if v != "" and v != [] and v != {}}
+             "source", "title", "subtitle", "purpose", "liaison", "letter", "contacts",
+             "keywords", "abstract", "action"]
+    doc = {k: v for k, v in doc.items()
+           if (v != "" or k == "questions") and v != [] and v != {}}
     out = {k: doc[k] for k in order if k in doc}
     if out.get("kind") == "td":
         del out["kind"]

@@ -54,6 +54,8 @@ class Paragraph:
     text_boxes: int = 0  # text boxes anchored in it (their text is not the paragraph's)
     drawings: int = 0  # drawings that are not pictures (charts, shapes, equations)
     hidden: str = ""  # text formatted as hidden, not read as its text
+    # the instructions of the fields that begin in it (TOC \o "1-3" \h, PAGEREF …), in order
+    fields: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:

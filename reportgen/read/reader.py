@@ -258,6 +258,7 @@ class _Reader:
         out.bookmarks = [b.get(f"{W}name", "") for b in p.iter(f"{W}bookmarkStart")]
         self.inline(p, out, "", 0)
         out.spans = _merge(out.spans)
+        out.fields = _fields(p)
         return out
 
     def inline(self, parent: etree._Element, out: Paragraph, link: str, depth: int) -> None:
@@ -390,6 +391,29 @@ class _Reader:
             width, height = _int(extent.get("cx", "0")), _int(extent.get("cy", "0"))
             break
         return Picture(part, self.pictures[part], description, width, height)
+
+
+def _fields(p: etree._Element) -> list[str]:
+    """The instructions of the fields that begin in paragraph ``p`` (complex fields and
+    simple ones), each as its instruction text, stripped."""
+    out: list[str] = []
+    open_codes: list[int | None] = []  # per open complex field: its index while in code
+    for el in p.iter(f"{W}fldChar", f"{W}instrText", f"{W}fldSimple"):
+        if el.tag == f"{W}fldSimple":
+            out.append(el.get(f"{W}instr", ""))
+        elif el.tag == f"{W}instrText":
+            if open_codes and open_codes[-1] is not None:
+                out[open_codes[-1]] += el.text or ""
+        else:
+            kind = el.get(f"{W}fldCharType", "")
+            if kind == "begin":
+                out.append("")
+                open_codes.append(len(out) - 1)
+            elif kind == "separate" and open_codes:
+                open_codes[-1] = None
+            elif kind == "end" and open_codes:
+                open_codes.pop()
+    return [" ".join(f.split()) for f in out]
 
 
 def _merge(spans: list[Span]) -> list[Span]:
