@@ -341,3 +341,62 @@ def test_a_table_block_over_the_limit_is_refused_at_the_first_row_past_it(
     assert ":51:15: body[0].blocks[0].table.rows[30]: a table of 32 rows; the limit is " \
         "30 rows a table" in line, line
 
+
+
+# ------------------------------------------------------------------------- review
+
+
+def preparations(run: Callable[[], object]) -> int:
+    """How many times ``run`` loads a report to prepare it (wherever ``load`` is called
+    from; content that does not load is never prepared)."""
+    count = [0]
+    code = load.__code__
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code is code:
+            count[0] += 1
+
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return count[0]
+
+
+def test_review_apply_prepares_the_report_a_bounded_number_of_times(tmp_path: Path) -> None:
+    """N paragraphs edited without track changes, a clause title whose new text YAML
+    would misread (applied on a second try, rewritten quoted) and a word deleted from
+    between bold markers (left out: ``****`` would not read as the reviewed text):
+    --apply checks the edits by preparing the report a few times, the same at N and 2N
+    changes, where it prepared it once or more for each."""
+    from reportgen.review.apply import plan
+    from reportgen.review.report import open_review
+
+    from .word_review import Reviewer
+
+    def measure(n: int) -> int:
+        folder = report(tmp_path / f"r{n}", "  - title: Items\n    file: items.md\n",
+                        {"items.md": "".join(f"Item {i} was noted by the group.\n\n"
+                                             for i in range(n))
+                         + "It is **very** important.\n"})
+        built = tmp_path / f"r{n}.docx"
+        built.write_bytes(render_docx(prepared(folder), TEMPLATE))
+        reviewer = Reviewer(built)
+        reviewer.tracked = False
+        reviewer.insert("Items", ": first # draft")
+        for i in range(n):
+            reviewer.replace(f"Item {i} was noted", f"Item {i} was agreed")
+        reviewer.delete("very")
+        reviewed = open_review(reviewer.save(tmp_path / f"r{n}-chair.docx"), folder)
+        result = plan(reviewed)
+        count = preparations(lambda: plan(reviewed))
+        assert [o.applied for o in result.outcomes] == [True] * (n + 1) + [False]
+        assert "would not read as the reviewed text" in result.outcomes[-1].reason
+        assert "It is **very** important." in result.files["items.md"]
+        assert result.files["items.md"].count("was agreed") == n
+        assert '  - title: "Items: first # draft"\n' in result.files["report.yaml"]
+        return count
+
+    small, large = measure(10), measure(20)
+    assert small == large <= 4, f"preparations for 10 and 20 changes: {small}, {large}"

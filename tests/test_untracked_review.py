@@ -17,7 +17,7 @@ from lxml import etree
 
 from reportgen.review.apply import JOURNAL, finish_interrupted
 
-from .conftest import SECOND, SEED, build_into, run_cli
+from .conftest import LETTER_EXAMPLE, REPORT_EXAMPLE, SECOND, SEED, build_into, run_cli
 from .test_review import accepted_texts
 from .word_review import Reviewer, W
 
@@ -191,6 +191,76 @@ def test_what_cannot_be_applied_is_said_and_the_exit_code_is_1(tmp_path: Path) -
     assert "1 applied, 2 not applied" in result.stderr
     assert "text reportgen writes" in result.stderr
     assert "there are significant gaps" in (folder / "method.md").read_text("utf-8")
+
+
+def test_an_edit_of_text_reportgen_prints_by_default_names_the_field_to_set(
+        tmp_path: Path) -> None:
+    """A letter's salutation and closing are reportgen's when the content leaves them
+    empty, and its count of annexes is reportgen's own: edits of them are refused with
+    what the text is and the field that sets it; the other edits are applied."""
+    folder, docx = workspace(LETTER_EXAMPLE, tmp_path)
+    edits = [{"do": "replace", "text": "Dear Sir/Madam,", "by": "Dear colleagues,"},
+             {"do": "insert", "after": "I am pleased to invite you", "insert": " warmly"},
+             {"do": "replace", "text": "Yours faithfully,", "by": "Yours sincerely,"},
+             {"do": "replace", "text": "Annexes: 3", "by": "Annexes: three"}]
+    reviewed = by_word(docx, edits, tmp_path / "chair.docx", [False] * len(edits))
+    result = run_cli("review", str(reviewed), "--content", str(folder), "--apply")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 applied, 3 not applied" in result.stderr
+    assert "could not be found" not in result.stderr
+    yaml = folder / "report.yaml"
+    where = f"report.yaml:{line_of(yaml, '  letter:')}:"
+    refused = [line for line in result.stderr.splitlines() if ": not applied: " in line]
+    assert len(refused) == 3 and all(where in line for line in refused), refused
+    assert refused[0].endswith('"Dear Sir/Madam," is reportgen\'s default salutation; '
+                               "set document.letter.salutation in report.yaml"), refused
+    assert refused[1].endswith('"Yours faithfully," is reportgen\'s default closing; '
+                               "set document.letter.closing in report.yaml"), refused
+    assert '"Annexes: 3" is reportgen\'s count of the annexes' in refused[2]
+    assert "I am pleased to invite you warmly" in yaml.read_text("utf-8")
+    assert "salutation" not in yaml.read_text("utf-8")
+
+
+def test_a_table_of_contents_reads_as_built_and_its_title_is_reportgens(
+        tmp_path: Path) -> None:
+    """The page numbers of a contents' entries come from the build's layout, not from the
+    sources: a file reviewed without an edit lists nothing; an edit of the contents'
+    title is refused as reportgen's."""
+    folder, docx = workspace(REPORT_EXAMPLE, tmp_path)
+    unedited = run_cli("review", str(docx), "--content", str(folder))
+    assert (unedited.returncode, unedited.stdout) == (0, ""), unedited.stdout
+    edits = [{"do": "replace", "text": "Table of Contents", "by": "Contents"}]
+    reviewed = by_word(docx, edits, tmp_path / "chair.docx", [False])
+    result = run_cli("review", str(reviewed), "--content", str(folder), "--apply")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert len(result.stdout.splitlines()) == 1, result.stdout
+    assert "0 applied, 1 not applied" in result.stderr
+    assert '"Table of Contents" is reportgen\'s title of a table of contents' in result.stderr
+
+
+def test_changes_checked_one_by_one_come_out_the_same(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """When a difference in the content prepared with every edit cannot be laid at a
+    change, the changes are checked one by one: the same edits, the same outcomes."""
+    from reportgen.review import apply
+    from reportgen.review.report import open_review
+
+    folder, docx = workspace(SEED, tmp_path)
+    reviewed = open_review(by_word(docx, SEED_EDITS, tmp_path / "chair.docx",
+                                   [False] * len(SEED_EDITS)), folder)
+    together = apply.plan(reviewed)
+    real, calls = apply.prepared_texts, []
+
+    def unexplained_first(root: Path, texts: dict[str, str]) -> tuple[bool, Any]:
+        calls.append(root)  # the first check of all edits together reads as nothing
+        return (True, []) if len(calls) == 1 else real(root, texts)
+
+    monkeypatch.setattr(apply, "prepared_texts", unexplained_first)
+    monkeypatch.setattr(apply, "blame", lambda *args: set())
+    alone = apply.plan(reviewed)
+    assert len(calls) > len(together.outcomes)  # a preparation for each change
+    assert alone.files == together.files and alone.outcomes == together.outcomes
+    assert all(o.applied for o in together.outcomes)
 
 
 def test_half_of_a_change_across_paragraphs_is_never_applied(tmp_path: Path) -> None:

@@ -235,6 +235,22 @@ def letter_blocks(report: m.Report, origin: Origin) -> tuple[list[d.Block], list
     return before, after
 
 
+def printed_defaults(report: m.Report) -> dict[str, tuple[str, str]]:
+    """The blocks a letter prints from reportgen's own text, not the content's: block id
+    -> (what the text is, the field that replaces it, or "" when none does)."""
+    letter = report.document.letter
+    if report.document.kind is not m.DocumentKind.letter or letter is None:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    if not letter.salutation:
+        out["letter.salutation"] = ("salutation", "document.letter.salutation")
+    if not letter.closing:
+        out["letter.closing"] = ("closing", "document.letter.closing")
+    if report.annexes:
+        out["letter.annexes"] = ("count of the annexes", "")
+    return out
+
+
 def report_rows(meta: m.Metadata) -> tuple[str, tuple[str, ...]]:
     """A report's month and year under its number (``APRIL 2018``) and the centred lines
     after its Question(s) row: ``TELECOMMUNICATION STANDARDIZATION ADVISORY GROUP`` and

@@ -7,8 +7,16 @@ as the cells that start in each row, with their column and row spans; footnotes 
 comments with the paragraph they start in; and every tracked change found, listed
 before the text is read with the changes accepted (or rejected).
 
-Shared by ``import`` (a Word document -> a content folder) and meant for ``review``.
-Knows nothing of the content format. A file that cannot be read raises ``NotReadable``
+``read_marked(path, bookmark_prefix)`` returns a ``MarkedDocument``: the same file read
+as a reviewer left it, nothing settled: each paragraph of the body and the footnotes
+(``MarkedParagraph``) with its text with every change rejected and accepted, the
+bookmarks that start and end in it, its paragraph mark inserted or deleted; every
+comment, reply and change (``Mark``) in document order; the core and custom properties.
+
+Shared by ``import`` (a Word document -> a content folder, ``read_docx``) and ``review``
+(the reviewed DOCX and the one the sources make, ``read_marked``); both read the package,
+its properties, comments and footnotes the same way (``parts``). Knows nothing of the
+content format. A file that cannot be read raises ``NotReadable``
 with a sentence saying why; parts are read within byte caps, XML without entities.
 """
 
@@ -23,9 +31,11 @@ from reportgen.read.document import (
     Table,
     WordDocument,
 )
+from reportgen.read.marked import Mark, MarkedDocument, MarkedParagraph, read_marked
 from reportgen.read.numbering import Label, Level
 from reportgen.read.package import NotReadable
 from reportgen.read.reader import read_docx
 
-__all__ = ["Block", "Cell", "Change", "Comment", "Label", "Level", "NotReadable",
-           "Paragraph", "Picture", "Span", "Table", "WordDocument", "read_docx"]
+__all__ = ["Block", "Cell", "Change", "Comment", "Label", "Level", "Mark", "MarkedDocument",
+           "MarkedParagraph", "NotReadable", "Paragraph", "Picture", "Span", "Table",
+           "WordDocument", "read_docx", "read_marked"]

@@ -24,22 +24,22 @@ from reportgen.read.document import (
 )
 from reportgen.read.numbering import Numbering
 from reportgen.read.package import MAX_PICTURE_BYTES, RT_HYPERLINK, NotReadable, Package
+from reportgen.read.parts import (
+    comment_entries,
+    core_properties,
+    custom_properties,
+    main_part,
+    normal_notes,
+)
 from reportgen.read.styles import Styles
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
-W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 V = "{urn:schemas-microsoft-com:vml}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
-DC = "{http://purl.org/dc/elements/1.1/}"
-DCTERMS = "{http://purl.org/dc/terms/}"
-CP = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
-CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
-DOCUMENT = "word/document.xml"
 CONTAINERS = tuple(f"{W}{n}" for n in ("hyperlink", "fldSimple", "smartTag", "customXml",
                                        "sdtContent", "dir", "bdo", "ins", "moveTo"))
 MAX_DEPTH = 64  # nested tables and containers deeper than this are not read
@@ -55,7 +55,7 @@ def read_docx(path: Path, changes: Choice = "accept") -> WordDocument:
     """Read the DOCX at ``path``: every tracked change is listed in ``changes`` and the
     text is read with them accepted (or rejected). Raises NotReadable."""
     with Package(path) as package:
-        main = _main_part(package)
+        main = main_part(package)
         document = package.xml(main)
         if document is None:
             raise NotReadable(f"no {main}: not a Word document")
@@ -81,49 +81,20 @@ def read_docx(path: Path, changes: Choice = "accept") -> WordDocument:
                 continue
             reader.part = main.rsplit("/", 1)[0] + f"/{tag}s.xml"
             reader.rels = package.relationships(reader.part)
-            for note in part.iter(f"{W}{tag}"):
-                if note.get(f"{W}type", "normal") != "normal":
-                    continue
+            for note in normal_notes(part, tag):
                 reader.counter = 0
                 paragraphs = [b for b in reader.story(note) if isinstance(b, Paragraph)]
                 out.footnotes[prefix + note.get(f"{W}id", "")] = paragraphs
         out.comments = _comments(package, body)
-        out.properties = _core(package)
-        custom = package.xml("docProps/custom.xml")
-        if custom is not None:
-            for prop in custom.iter(f"{CUSTOM}property"):
-                out.custom_properties[prop.get("name", "")] = "".join(prop.itertext())
-    return out
-
-
-def _main_part(package: Package) -> str:
-    """The main document part named by the package's relationships (word/document.xml)."""
-    for kind, target, external in package.relationships("").values():
-        if kind.endswith("/officeDocument") and not external:
-            return target
-    return DOCUMENT
-
-
-def _core(package: Package) -> dict[str, str]:
-    core = package.xml("docProps/core.xml")
-    out: dict[str, str] = {}
-    if core is None:
-        return out
-    for tag, name in ((f"{DC}title", "title"), (f"{DC}subject", "subject"),
-                      (f"{DC}creator", "author"), (f"{CP}keywords", "keywords"),
-                      (f"{DC}identifier", "identifier"), (f"{DC}language", "language"),
-                      (f"{DCTERMS}created", "created")):
-        el = core.find(tag)
-        if el is not None and el.text:
-            out[name] = el.text.strip()
+        out.properties = core_properties(package)
+        out.custom_properties = custom_properties(package)
     return out
 
 
 def _comments(package: Package, body: etree._Element) -> list[Comment]:
-    part = package.xml("word/comments.xml")
-    if part is None:
+    entries = comment_entries(package)
+    if not entries:
         return []
-    extended = package.xml("word/commentsExtended.xml")
     where: dict[str, int] = {}
     anchored: dict[str, list[str]] = {}
     open_ids: set[str] = set()
@@ -141,22 +112,9 @@ def _comments(package: Package, body: etree._Element) -> list[Comment]:
             else:
                 for o in open_ids:
                     anchored.setdefault(o, []).append(el.text or "")
-    states: dict[str, tuple[str, bool]] = {}
-    if extended is not None:
-        for ex in extended.iter(f"{W15}commentEx"):
-            states[ex.get(f"{W15}paraId", "")] = (ex.get(f"{W15}paraIdParent", ""),
-                                                  ex.get(f"{W15}done", "0") in ("1", "true"))
-    out = []
-    for c in part.iter(f"{W}comment"):
-        cid = c.get(f"{W}id", "")
-        paras = c.findall(f"{W}p")
-        text = "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in paras)
-        last = paras[-1].get(f"{W14}paraId", "") if paras else ""
-        parent, done = states.get(last, ("", False))
-        out.append(Comment(cid, c.get(f"{W}author", ""), c.get(f"{W}date", ""),
-                           text.strip(), where.get(cid, 0),
-                           "".join(anchored.get(cid, [])).strip(), bool(parent), done))
-    return out
+    return [Comment(c.id, c.author, c.date, c.text, where.get(c.id, 0),
+                    "".join(anchored.get(c.id, [])).strip(), bool(c.parent), c.done)
+            for c in entries.values()]
 
 
 class _Reader:

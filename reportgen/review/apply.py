@@ -9,7 +9,8 @@ lines; a deleted paragraph mark joins two Markdown paragraphs.
 
 Each change is checked before it is kept: the content, prepared again, must show the
 reviewed text with the change accepted. A change that does not pass is reported with
-the reason and left out.
+the reason and left out. The changes are checked together (``verify``): a few
+preparations of the report serve any number of changes.
 """
 
 from __future__ import annotations
@@ -24,15 +25,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.content.load import load
-from reportgen.errors import ContentError, control_chars
-from reportgen.files import atomic_write, scratch_folder, stage
-from reportgen.prepare.anchors import Anchor, anchors
-from reportgen.prepare.tree import prepare
+from reportgen.errors import control_chars
+from reportgen.files import atomic_write, stage
+from reportgen.prepare.anchors import Anchor
 from reportgen.review.compare import Unit
+from reportgen.review.defaults import default_reason, defaults
 from reportgen.review.read import ReviewedParagraph
 from reportgen.review.report import ReviewedReport, changed_words, normalise
 from reportgen.review.spans import LIST_MARKER, align, find_text, line_offset
+from reportgen.review.verify import Edit as _Edit
+from reportgen.review.verify import Round, Tried, blame, owned, prepared_texts
+from reportgen.review.verify import apply_edits as _apply
 
 MARKDOWN_SPECIALS = "\\*_[]<>`"
 BACKUP_DIR = ".reportgen-backup"
@@ -64,30 +67,52 @@ class Result:
         return "".join(out)
 
 
-@dataclass(frozen=True)
-class _Edit:
-    file: str
-    start: int
-    end: int
-    text: str
-
-
 def plan(report: ReviewedReport) -> Result:
-    """Work out, and check one by one, the source edits for every change, tracked or not.
+    """Work out, and check, the source edits for every change, tracked or not.
 
-    A change that spans paragraphs (a join) is applied whole or not at all."""
-    result = Result()
+    The edits are worked out for every change, then checked together by preparing the
+    content once; the changes a difference lies at are tried in their next form or left
+    out, and the rest worked out and checked again. A change that spans paragraphs (a
+    join) is applied whole or not at all."""
     images = {image.name for image in report.loaded.images.values()}
     texts = {name: data.decode("utf-8") for name, data in report.loaded.sources.items()
              if name not in images}
+    trial = Round()
+    while True:
+        result, accepted, expected = _plan_once(report, texts, trial)
+        if trial.one_by_one or not accepted:  # (no edit: the content reads as it did)
+            break
+        ok, got = prepared_texts(report.loaded.root, _apply(texts, accepted))
+        if ok and got == [normalise(t) for _, t in expected]:
+            break
+        culprits = blame(got, ok, expected, texts, trial.tried)
+        if not culprits:  # a difference no change explains: check them one by one
+            trial.one_by_one = True
+            continue
+        for k in culprits:
+            trial.form[k] = trial.form.get(k, 0) + 1
+    final = _apply(texts, accepted)
+    result.files = {n: t for n, t in final.items() if t != result.originals.get(n)}
+    return result
+
+
+def _plan_once(report: ReviewedReport, texts: dict[str, str], trial: Round
+               ) -> tuple[Result, list[_Edit], list[tuple[str, str]]]:
+    """The edits of every change, each in the form ``trial`` gives it (or each checked
+    by preparing the content when ``trial.one_by_one``): the outcomes, the edits kept
+    and the text every anchored paragraph should then read as."""
+    result = Result()
     result.originals = dict(texts)
+    trial.tried = {}
     accepted: list[_Edit] = []  # offsets into the original texts
     expected = [(a.id, a.text) for a in report.anchors]
     units = report.units
+    printed = defaults(report.loaded, report.doc)
     skip: set[int] = set()
     for k, unit in enumerate(units):
         if not unit.changed or k in skip:
             continue
+        trial.current = k
         para, anchor = unit.paragraph, unit.anchor
         origin = anchor.origin if anchor else None
         where = f"{origin.file}:{origin.line}:{origin.col}" if origin else str(report.docx)
@@ -101,17 +126,20 @@ def plan(report: ReviewedReport) -> Result:
         elif unit.kind == "generated":
             attempt = "the change is to text reportgen writes (a label, a number, the " \
                 "layout): make it in the content or the template by hand"
+        elif unit.kind != "added" and (default := default_reason(printed, anchor)):
+            attempt = default
         elif unit.kind == "added":
-            attempt = _insert(report, texts, accepted, expected, anchor, para.new)
+            attempt = _insert(report, texts, accepted, expected, anchor, para.new, trial)
         elif anchor is None:
             attempt = "the block has no known place in the content"
         elif unit.kind == "split":
-            attempt = _split(report, texts, accepted, expected, anchor, unit.parts)
+            attempt = _split(report, texts, accepted, expected, anchor, unit.parts,
+                             trial)
         else:
             following = units[k + 1] if k + 1 < len(units) else None
             attempt = _attempt(report, texts, accepted, expected, anchor, para,
                                following.paragraph if following else None,
-                               following.anchor if following else None)
+                               following.anchor if following else None, trial)
             if isinstance(attempt, str) and para.mark_deleted and para.new.strip() \
                     and following is not None and following.changed:
                 # half of a change across two paragraphs is never applied alone
@@ -128,9 +156,7 @@ def plan(report: ReviewedReport) -> Result:
         if joined:
             skip.add(k + 1)
         result.outcomes.append(Outcome(where, summary, True))
-    final = _apply(texts, accepted)
-    result.files = {n: t for n, t in final.items() if t != result.originals.get(n)}
-    return result
+    return result, accepted, expected
 
 
 def _summary(unit: Unit) -> str:
@@ -174,7 +200,8 @@ Attempt = tuple[list[_Edit], list[tuple[str, str]], bool] | str
 
 def _attempt(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit],
              expected: list[tuple[str, str]], anchor: Anchor, para: ReviewedParagraph,
-             following: ReviewedParagraph | None, nxt: Anchor | None) -> Attempt:
+             following: ReviewedParagraph | None, nxt: Anchor | None,
+             trial: Round) -> Attempt:
     """Edits for one paragraph, kept only if the prepared content, with them and the
     edits already kept, reads as expected. ``texts`` are the original sources: every
     edit is an offset into them, so earlier edits never shift later ones."""
@@ -212,7 +239,7 @@ def _attempt(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit
             new_expected[at] = (anchor.id, para.new + join[1])
             del new_expected[at + 1]
             joined = True
-    return _checked(report, texts, accepted, edits, new_expected, joined)
+    return _checked(report, texts, accepted, edits, expected, new_expected, joined, trial)
 
 
 def _relative(report: ReviewedReport, shown: str) -> str | None:
@@ -276,7 +303,8 @@ def _markdown_block(report: ReviewedReport, texts: dict[str, str],
 
 
 def _insert(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit],
-            expected: list[tuple[str, str]], after: Anchor | None, text: str) -> Attempt:
+            expected: list[tuple[str, str]], after: Anchor | None, text: str,
+            trial: Round) -> Attempt:
     """A paragraph the reviewer added, written after the block before it."""
     if after is None:
         return "a paragraph added before the first block: write it into the content by hand"
@@ -298,12 +326,13 @@ def _insert(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit]
     while position < len(new_expected) and new_expected[position][0].startswith("added:"):
         position += 1  # after the paragraphs already added there
     new_expected.insert(position, (f"added:{after.id}:{position}", text))
-    return _checked(report, texts, accepted, [edit], new_expected, False,
+    return _checked(report, texts, accepted, [edit], expected, new_expected, False, trial,
                     escape_from=len(lead))
 
 
 def _split(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit],
-           expected: list[tuple[str, str]], anchor: Anchor, parts: list[str]) -> Attempt:
+           expected: list[tuple[str, str]], anchor: Anchor, parts: list[str],
+           trial: Round) -> Attempt:
     """A block the reviewer split into paragraphs: blank lines (or item markers) added."""
     block = _markdown_block(report, texts, anchor)
     if isinstance(block, str):
@@ -322,25 +351,42 @@ def _split(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit],
     new_expected = [*expected[:at], (anchor.id, parts[0]),
                     *((f"split:{anchor.id}:{n}", part) for n, part in enumerate(parts[1:])),
                     *expected[at + 1:]]
-    return _checked(report, texts, accepted, edits, new_expected, False)
+    return _checked(report, texts, accepted, edits, expected, new_expected, False, trial)
+
+
+NOT_READ = "the edited content would not read as the reviewed text (markup around the change)"
 
 
 def _checked(report: ReviewedReport, texts: dict[str, str], accepted: list[_Edit],
-             edits: list[_Edit], new_expected: list[tuple[str, str]], joined: bool,
+             edits: list[_Edit], expected: list[tuple[str, str]],
+             new_expected: list[tuple[str, str]], joined: bool, trial: Round,
              escape_from: int = 0) -> Attempt:
-    """The edits kept if they overlap none kept before and the content then reads as
-    ``new_expected`` (inserted text tried escaped for Markdown or YAML, then as typed)."""
+    """The edits kept if they overlap none kept before, in the form ``trial`` tries for
+    this change: inserted text escaped for Markdown or YAML, then as typed, then a plain
+    YAML value rewritten quoted; past the last form, the change is left out. One by
+    one, the first form with which the content reads as ``new_expected``."""
     if any(_overlap(e, a) for e in edits for a in accepted):
         return "it overlaps a change applied before it"
-    for escape in (True, False):
-        mine = [_escaped(e, texts, escape_from) if escape else e for e in edits]
-        if _reads_as(report, _apply(texts, accepted + mine), new_expected):
-            return accepted + mine, new_expected, joined
+    forms = [[_escaped(e, texts, escape_from) for e in edits]]
+    if edits != forms[0]:
+        forms.append(edits)
     quoted = _quoted(edits, texts)  # a plain YAML value the change made invalid YAML
-    if quoted is not None and not any(_overlap(e, a) for e in quoted for a in accepted) \
-            and _reads_as(report, _apply(texts, accepted + quoted), new_expected):
-        return accepted + quoted, new_expected, joined
-    return "the edited content would not read as the reviewed text (markup around the change)"
+    if quoted is not None and not any(_overlap(e, a) for e in quoted for a in accepted):
+        forms.append(quoted)
+    if trial.one_by_one:
+        want = [normalise(t) for _, t in new_expected]
+        chosen = next((mine for mine in forms
+                       if prepared_texts(report.loaded.root,
+                                         _apply(texts, accepted + mine)) == (True, want)),
+                      None)
+        if chosen is None:
+            return NOT_READ
+        return accepted + chosen, new_expected, joined
+    form = trial.form.get(trial.current, 0)
+    if form >= len(forms):
+        return NOT_READ
+    trial.tried[trial.current] = Tried(forms[form], owned(expected, new_expected))
+    return accepted + forms[form], new_expected, joined
 
 
 # a line holding a plain YAML value: "key: value", "- value" or "- key: value"
@@ -431,32 +477,6 @@ def _escaped(edit: _Edit, texts: dict[str, str], keep: int = 0) -> _Edit:
 def _overlap(a: _Edit, b: _Edit) -> bool:
     return a.file == b.file and a.start < max(b.end, b.start + 1) \
         and b.start < max(a.end, a.start + 1)
-
-
-def _apply(texts: dict[str, str], edits: list[_Edit]) -> dict[str, str]:
-    out = dict(texts)
-    for edit in sorted(edits, key=lambda e: (e.file, e.start, e.end), reverse=True):
-        src = out[edit.file]
-        out[edit.file] = src[:edit.start] + edit.text + src[edit.end:]
-    return out
-
-
-def _reads_as(report: ReviewedReport, texts: dict[str, str],
-              expected: list[tuple[str, str]]) -> bool:
-    """Prepare the edited content in a scratch copy; does it show the expected text?"""
-    root = report.loaded.root
-    with scratch_folder("review") as tmp:
-        copy = tmp / root.name
-        shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".*", "output"))
-        for name, text in texts.items():
-            (copy / name).write_text(text, "utf-8")
-        try:
-            loaded = load(copy)
-            doc = prepare(loaded)
-        except ContentError:
-            return False
-        got = [normalise(a.text) for a in anchors(doc)]
-    return got == [normalise(t) for _, t in expected]
 
 
 def write(report: ReviewedReport, result: Result,
