@@ -305,7 +305,7 @@ class Metadata(Strict):
     original: Text = Field(default="English", description="the 'Original:' line",
                            examples=["English", "French"])
     english_only: bool = Field(default=False,
-                               description="print 'English only' instead of 'Original:'",
+                               description="add the line 'English only' above 'Original: English'",
                                examples=[False])
     meeting: Meeting | None = Field(default=None,
                                     description="the meeting: place, first and last day; "

@@ -105,7 +105,8 @@ def report_yaml(kind: DocumentKind, layout: CoverLayout, folder: Path) -> str:
     values = KINDS[kind]
     return env.get_template(TEMPLATE).render(
         modeline=modeline(folder),
-        what=f"{values.what}, {layout.value} layout",
+        what=values.what if kind in (DocumentKind.letter, DocumentKind.plain)
+        else f"{values.what}, {layout.value} layout",  # no cover table: no layout
         kind=kind.value,
         layout=layout.value,
         number=100,
