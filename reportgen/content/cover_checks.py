@@ -21,7 +21,8 @@ COVER_ONLY = ("source", "contacts", "abstract", "questions", "purpose", "keyword
               "liaison", "layout", "english_only", "original")
 # the TD cover's fields a letter does not print (its letterhead and Ref: block instead)
 LETTER_UNPRINTED = ("source", "contacts", "abstract", "questions", "purpose", "keywords",
-                    "action", "layout", "english_only", "original", "subtitle", "meeting")
+                    "action", "layout", "english_only", "original", "subtitle", "meeting",
+                    "revision_form", "category")
 
 
 def check_cover(report: m.Report, add: Add) -> None:
