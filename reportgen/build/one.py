@@ -50,8 +50,9 @@ def build_report(path: Path, options: BuildOptions,
             tidy(folder)
             if fp.current(options):
                 return BuildResult(name, "skipped", timings=timer.times)
-            if _side_process(side_process, options):
-                side = SideRenderer.start(SIDE_WRITER)
+            aside = _side_writer(side_process, options)
+            if aside is not None:
+                side = SideRenderer.start(aside)
             early: list[Path] = []
             ready = None if options.on_early is None else \
                 _early_commit(folder, fp, options, options.on_early, timer, early)
@@ -62,7 +63,8 @@ def build_report(path: Path, options: BuildOptions,
                 backups = commit_outputs(folder, files, fp.manifest(), options.force)
         return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
                            backups=backups, timings=timer.times,
-                           peak_rss_mib=side.peak_mib if side else None)
+                           peak_rss_mib=side.peak_mib if side and side.writer == SIDE_WRITER
+                           else None)
     except Exception as exc:
         return failed_result(path, name, exc, options, timer)
     finally:
@@ -184,16 +186,20 @@ def render_outputs(outputs: list[Output], timer: Timer, side: SideRenderer | Non
     return files
 
 
-def _side_process(wanted: bool | None, options: BuildOptions) -> bool:
-    """Whether the PDF goes to a side process: as asked, or by default where there are
-    two cores or more and this is not already a worker."""
+def _side_writer(wanted: bool | None, options: BuildOptions) -> str | None:
+    """The writer that renders in a side process: the PDF when it is wanted, as asked, or
+    by default where there are two cores or more and this is not already a worker. A
+    DOCX-only build (not ``watch``, whose writers are imported already) sends its DOCX
+    there when asked to: importing python-docx, docxtpl and Jinja then overlaps loading
+    and preparing."""
     if not options.wants(SIDE_WRITER):
-        return False
+        return "docx" if wanted and options.on_early is None else None
     if wanted is not None:
-        return wanted
+        return SIDE_WRITER if wanted else None
     import multiprocessing
 
-    return (os.cpu_count() or 1) >= 2 and multiprocessing.parent_process() is None
+    default = (os.cpu_count() or 1) >= 2 and multiprocessing.parent_process() is None
+    return SIDE_WRITER if default else None
 
 
 def _marked(spec: str, root: Path, doc: Document) -> Document:
