@@ -16,6 +16,11 @@ Pairs (ours against theirs; the ratio is ours / theirs, as the targets are writt
 - ``watch``: ``reportgen watch`` save → PDF (bench/watch_latency.py) alternated with a cold
   ``--format all`` build; target ≤ 0.55.
 
+The floors (bench/floor.py) come with them: beside ``all``, a fresh process that only
+imports WeasyPrint and writes the seed's PDF, alternated with the two; after ``batch`` and
+``watch``, the median of warm renders of the seed's PDF in one process (× N reports / cores
+for the batch), which no batch worker or watcher can beat.
+
 ``--other PATH`` adds a third command: the same reportgen build by another installation
 (a checkout's ``.venv/bin/reportgen``), alternated with the two, to compare two versions
 under the same load. Each run is a fresh process tree timed by bench/run.py's wrapper;
@@ -29,6 +34,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -79,11 +85,37 @@ def alternate(cases: list[run.Case], runs: int) -> dict[str, list[float]]:
     return times
 
 
+def floor_data(work: Path) -> Path:
+    """The seed's HTML and PDF settings for bench/floor.py (made once)."""
+    data = work / "floor.pickle"
+    if not data.exists():
+        subprocess.run([sys.executable, str(BENCH / "floor.py"), "prepare", str(data)],
+                       check=True, cwd=run.ROOT)
+    return data
+
+
+def floor_cold(work: Path) -> run.Case:
+    """A fresh process that imports the PDF writer and writes the seed's PDF, nothing else."""
+    return run.Case("floor", "floor: fresh process, WeasyPrint import + the seed's PDF",
+                    [[sys.executable, str(BENCH / "floor.py"), "cold", str(floor_data(work))]],
+                    run.ROOT, check=run.stdout_has("built floor"))
+
+
+def warm_render(work: Path, runs: int = 9) -> float:
+    """Median seconds of one warm render of the seed's PDF (bench/floor.py warm)."""
+    out = subprocess.run([sys.executable, str(BENCH / "floor.py"), "warm",
+                          str(floor_data(work)), "--runs", str(runs)],
+                         check=True, cwd=run.ROOT, capture_output=True, text=True).stdout
+    return float(out.split("median ")[1].split(" s")[0])
+
+
 def pair_cases(name: str, rg: str, other: str | None, tools: dict[str, str | None],
                work: Path, batch: int) -> list[run.Case]:
     if name in ("docx", "all"):
         fmt = name
         cases = [seed_build(rg, fmt, work / f"rg-{fmt}"), peers_seed(tools, work)]
+        if name == "all":
+            cases.append(floor_cold(work))
         if other:
             o = seed_build(other, fmt, work / f"other-{fmt}")
             o.label += " (other)"
@@ -143,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
                 times = alternate(pair_cases(name, rg, args.other, tools, work, args.batch),
                                   args.runs)
             load_after = run.load_average()
+            if name in ("batch", "watch"):  # the warm render floor, measured after the pair
+                warm = warm_render(work)
+                per = (args.batch / run.cores()) if name == "batch" else 1.0
+                times[f"floor: warm PDF render × {per:g}"] = [warm * per]
             labels = list(times)
             medians = {label: statistics.median(ts) for label, ts in times.items()}
             theirs, ours = (labels[0], labels[1]) if name == "watch" else (labels[1], labels[0])
@@ -155,8 +191,11 @@ def main(argv: list[str] | None = None) -> int:
                          f"| {medians[theirs]:.2f} s | {ratio:.2f} | ≤ {TARGETS[name]:.2f} "
                          f"| {met} | {args.runs} | {load_before:.2f} → {load_after:.2f} |")
             for extra in labels[2:]:
-                lines.append(f"| {name}: {extra} | {medians[extra]:.2f} s | | "
-                             f"{medians[extra] / medians[theirs]:.2f} | | | {args.runs} | |")
+                versus = (f"ours / this = {medians[ours] / medians[extra]:.2f}"
+                          if extra.startswith("floor") else
+                          f"{medians[extra] / medians[theirs]:.2f}")
+                lines.append(f"| {name}: {extra} | {medians[extra]:.2f} s | | {versus} "
+                             f"| | | {len(times[extra])} | |")
     print("\n".join(lines))
     run.RESULTS.mkdir(parents=True, exist_ok=True)
     (run.RESULTS / "interleave.json").write_text(json.dumps(results, indent=2) + "\n",
