@@ -82,12 +82,12 @@ def check_size(loaded: LoadedReport) -> list[Problem]:
 
     cells: dict[int, int] = {}  # the table cells of each text (a file's, once)
 
-    def cost(text: str) -> int:
+    def text_cost(text: str) -> int:
         if id(text) not in cells:
             cells[id(text)] = _table_cells(text)
         return len(text) + CELL_CHARS * cells[id(text)]
 
-    costs: list[tuple[Path_, int]] = [(path, cost(text)) for path, (text, _)
+    costs: list[tuple[Path_, int]] = [(path, text_cost(text)) for path, (text, _)
                                       in loaded.prose.items()]
     sessions = {s.id: size(("sessions", i, "file" if s.file else "summary")) + len(s.title)
                 for i, s in enumerate(report.sessions)}
