@@ -55,7 +55,8 @@ def make_report(dim: str, size: int, work: Path) -> Sized:
     tables, left = [], size
     while left > 0:
         n = min(left, 1000)
-        tables.append("| A | B | C | D |\n|---|---|---|---|\n" + "| a | b | c | d |\n" * n)
+        tables.append(f"Table: Short cells {len(tables) + 1}\n\n| A | B | C | D |\n"
+                      "|---|---|---|---|\n" + "| a | b | c | d |\n" * n)
         left -= n
     (folder / "cells.md").write_text("\n".join(tables), "utf-8")
     yaml = HEADER.format(title=f"Memory benchmark: {size} rows of short cells")
