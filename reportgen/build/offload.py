@@ -94,7 +94,7 @@ class SideRenderer:
     @staticmethod
     def start(writer: str) -> SideRenderer | None:
         """Fork the side process; None where fork is not available."""
-        import multiprocessing  # here: a build of one report imports it only to fork
+        import multiprocessing  # here: a DOCX-only build never needs it
 
         if "fork" not in multiprocessing.get_all_start_methods():
             return None

@@ -50,9 +50,8 @@ def build_report(path: Path, options: BuildOptions,
             tidy(folder)
             if fp.current(options):
                 return BuildResult(name, "skipped", timings=timer.times)
-            aside = _side_writer(side_process, options)
-            if aside is not None:
-                side = SideRenderer.start(aside)
+            if _side_process(side_process, options):
+                side = SideRenderer.start(SIDE_WRITER)
             early: list[Path] = []
             ready = None if options.on_early is None else \
                 _early_commit(folder, fp, options, options.on_early, timer, early)
@@ -63,8 +62,7 @@ def build_report(path: Path, options: BuildOptions,
                 backups = commit_outputs(folder, files, fp.manifest(), options.force)
         return BuildResult(name, "built", [folder / n for n in sorted(files)], warnings,
                            backups=backups, timings=timer.times,
-                           peak_rss_mib=side.peak_mib if side and side.writer == SIDE_WRITER
-                           else None)
+                           peak_rss_mib=side.peak_mib if side else None)
     except Exception as exc:
         return failed_result(path, name, exc, options, timer)
     finally:
@@ -186,20 +184,16 @@ def render_outputs(outputs: list[Output], timer: Timer, side: SideRenderer | Non
     return files
 
 
-def _side_writer(wanted: bool | None, options: BuildOptions) -> str | None:
-    """The writer that renders in a side process: the PDF when it is wanted, as asked, or
-    by default where there are two cores or more and this is not already a worker. A
-    DOCX-only build (not ``watch``, whose writers are imported already) sends its DOCX
-    there when asked to: importing python-docx, docxtpl and Jinja then overlaps loading
-    and preparing."""
+def _side_process(wanted: bool | None, options: BuildOptions) -> bool:
+    """Whether the PDF goes to a side process: as asked, or by default where there are
+    two cores or more and this is not already a worker."""
     if not options.wants(SIDE_WRITER):
-        return "docx" if wanted and options.on_early is None else None
+        return False
     if wanted is not None:
-        return SIDE_WRITER if wanted else None
+        return wanted
     import multiprocessing
 
-    default = (os.cpu_count() or 1) >= 2 and multiprocessing.parent_process() is None
-    return SIDE_WRITER if default else None
+    return (os.cpu_count() or 1) >= 2 and multiprocessing.parent_process() is None
 
 
 def _marked(spec: str, root: Path, doc: Document) -> Document:
