@@ -23,10 +23,11 @@ from reportgen.writers import WRITERS
 Report = Callable[[BuildResult], None]
 
 
-def rebuild(report: Path, options: BuildOptions, on_result: Report) -> bool:
+def rebuild(report: Path, options: BuildOptions, on_result: Report,
+            side_process: bool | None = None) -> bool:
     """Build the report, the DOCX committed (and reported) first, then the PDF.
     True when every output was built."""
-    result = build_report(report, replace(options, on_early=on_result))
+    result = build_report(report, replace(options, on_early=on_result), side_process)
     on_result(result)
     return result.status != "failed"
 
@@ -58,8 +59,11 @@ def watch(paths: list[Path], options: BuildOptions, on_result: Report,
     from reportgen.build.offload import warm_up
 
     warm_up(name for name in WRITERS if options.wants(name))  # each forked render inherits
-    for root in roots:
-        rebuild(root, options, on_result)
+    for k, root in enumerate(roots):
+        # the first PDF is rendered here, not in a forked process: what WeasyPrint and
+        # Pango keep from a render (fonts, glyphs, shaped text) is then inherited by every
+        # later forked render, which would otherwise pay a first render's cost each time
+        rebuild(root, options, on_result, side_process=False if k == 0 else None)
     say(f"watching {len(roots)} report{'s' if len(roots) != 1 else ''} for changes "
         "(Ctrl-C to stop)")
     for changes in watch_changes(*roots, watch_filter=DefaultFilter(), raise_interrupt=True):
