@@ -65,10 +65,14 @@ def peers_seed(tools: dict[str, str | None], work: Path) -> run.Case:
                     out, outputs=[out / "x.docx", out / "x.pdf"])
 
 
+CPU: dict[str, list[float]] = {}  # each command's CPU seconds (all its processes), by label
+
+
 def timed(case: run.Case) -> float:
     sample, problem = run.run_once(case)
     if problem:
         raise SystemExit(f"interleave: {case.label} failed: {problem}\n{sample.stderr[-2000:]}")
+    CPU.setdefault(case.label, []).append(sample.cpu_seconds)
     return sample.seconds
 
 
@@ -106,6 +110,7 @@ def warm_render(work: Path, runs: int = 9) -> float:
     out = subprocess.run([sys.executable, str(BENCH / "floor.py"), "warm",
                           str(floor_data(work)), "--runs", str(runs)],
                          check=True, cwd=run.ROOT, capture_output=True, text=True).stdout
+    CPU["floor: warm PDF render"] = [float(out.split("CPU ")[1].split(" s")[0])]
     return float(out.split("median ")[1].split(" s")[0])
 
 
@@ -183,7 +188,12 @@ def main(argv: list[str] | None = None) -> int:
             medians = {label: statistics.median(ts) for label, ts in times.items()}
             theirs, ours = (labels[0], labels[1]) if name == "watch" else (labels[1], labels[0])
             ratio = medians[ours] / medians[theirs]
-            results[name] = {"times": times, "medians": medians, "ratio": ratio,
+            cpu = {label: statistics.median(ts[1:] or ts) for label, ts in CPU.items()}
+            CPU.clear()
+            lines.append(f"| {name}: CPU seconds (median, every process of a run) | "
+                         + ", ".join(f"{label} {v:.2f} s" for label, v in cpu.items())
+                         + " | | | | | | |")
+            results[name] = {"times": times, "medians": medians, "ratio": ratio, "cpu": cpu,
                              "target": TARGETS[name], "load": [load_before, load_after],
                              "runs": args.runs}
             met = "yes" if ratio <= TARGETS[name] else "**no**"
