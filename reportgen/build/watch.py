@@ -24,6 +24,10 @@ from reportgen.content.locate import find_report
 from reportgen.writers import WRITERS
 
 Report = Callable[[BuildResult], None]
+# How long watchfiles waits for more changes after one before it reports them (its default
+# is 50 ms): an editor's save (a temporary file, then a rename) takes well under this, and
+# each millisecond here is one more between the save and the outputs.
+STEP_MS = 20
 
 
 def rebuild(report: Path, options: BuildOptions, on_result: Report) -> bool:
@@ -65,6 +69,7 @@ def watch(paths: list[Path], options: BuildOptions, on_result: Report,
         rebuild(root, options, on_result)
     say(f"watching {len(roots)} report{'s' if len(roots) != 1 else ''} for changes "
         "(Ctrl-C to stop)")
-    for changes in watch_changes(*roots, watch_filter=DefaultFilter(), raise_interrupt=True):
+    for changes in watch_changes(*roots, watch_filter=DefaultFilter(), raise_interrupt=True,
+                                 step=STEP_MS):
         for root in changed_reports((name for _, name in changes), roots, options.out_root):
             rebuild(root, options, on_result)
