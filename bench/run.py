@@ -76,7 +76,9 @@ for argv in steps:
         res["rc"] = p.returncode
         break
 res["seconds"] = time.perf_counter() - start
-res["maxrss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+res["maxrss_kib"] = usage.ru_maxrss
+res["cpu_seconds"] = usage.ru_utime + usage.ru_stime  # every process of the run, reaped
 print(json.dumps(res))
 """
 
@@ -91,6 +93,7 @@ class Sample:
     rc: int
     stdout: str
     stderr: str
+    cpu_seconds: float = 0.0
 
 
 def measure(steps: list[list[str]], cwd: Path, timeout: float = RUN_TIMEOUT) -> Sample:
@@ -102,7 +105,7 @@ def measure(steps: list[list[str]], cwd: Path, timeout: float = RUN_TIMEOUT) -> 
         return Sample(0.0, 0, proc.returncode, "", f"wrapper failed: {proc.stderr}")
     data = json.loads(proc.stdout)
     return Sample(data["seconds"], data["maxrss_kib"], data["rc"], data["stdout"],
-                  data["stderr"])
+                  data["stderr"], data.get("cpu_seconds", 0.0))
 
 
 def busy_cpu_seconds() -> float:

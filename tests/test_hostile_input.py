@@ -390,8 +390,8 @@ def test_markdown_nesting_limit_is_exact(tmp_path: Path, prose: str, line: int |
 
 
 def test_a_markdown_file_used_over_and_over_is_bounded(tmp_path: Path) -> None:
-    """A thousand lines of YAML must not stand for a thousand copies of a 1 MB file."""
-    report = with_prose(tmp_path / "content" / "r", "TD7 and TD8. " * 80_000 + "\n")
+    """A thousand lines of YAML must not stand for a thousand copies of a 31 KB file."""
+    report = with_prose(tmp_path / "content" / "r", "TD7 and TD8. " * 2_400 + "\n")
     text = (report / "report.yaml").read_text("utf-8")
     repeated = "      - session: one\n" + "      - file: prose.md\n" * 1000
     (report / "report.yaml").write_text(text.replace("      - session: one\n", repeated))
@@ -400,16 +400,16 @@ def test_a_markdown_file_used_over_and_over_is_bounded(tmp_path: Path) -> None:
     assert result.returncode == 1, output
     assert "Traceback" not in output
     errors = [ln for ln in output.splitlines() if "report.yaml:" in ln and "warning" not in ln]
-    # 1 040 001 characters a use, the first being body[0].file: blocks[3] passes the limit
+    # 31 201 characters a use, the first being body[0].file: blocks[3] passes the limit
     assert len(errors) == 1, output
-    assert ":32:9: body[0].blocks[3].file: the report's text adds up to more than 4000000 " \
+    assert ":32:9: body[0].blocks[3].file: the report's text adds up to more than 120000 " \
         "characters here, counting a Markdown file each time it is named" in errors[0]
     assert peak < REFUSAL_PEAK_MIB, peak
 
 
 def test_the_register_shown_over_and_over_is_bounded(tmp_path: Path) -> None:
-    """Twenty documents tables of a 2 000-document register: 4.2 million characters."""
-    register = "".join(f"  - {{id: C{n}, title: {'t' * 100}}}\n" for n in range(2000))
+    """Twenty documents tables of a 120-document register: 321 220 characters."""
+    register = "".join(f"  - {{id: C{n}, title: {'t' * 100}}}\n" for n in range(120))
     tables = "".join("      - documents_table: {title: All}\n" for _ in range(20))
     text = VALID.replace("documents:\n", "documents:\n" + register).replace(
         "      - session: one\n", tables)
@@ -421,9 +421,10 @@ def test_the_register_shown_over_and_over_is_bounded(tmp_path: Path) -> None:
     assert result.returncode == 1, output
     errors = [ln for ln in output.splitlines() if "report.yaml:" in ln and "warning" not in ln]
     assert len(errors) == 1, output
-    # each table shows 208 921 characters (2 002 ids and titles); the 20th passes 4 000 000
-    assert ":2049:9: body[0].blocks[19].documents_table: the report's text adds up to " \
-        "more than 4000000 characters here" in errors[0], errors
+    # each table shows 16 061 characters (122 ids and titles, 2 cells a row counting 15
+    # each): the 8th passes 120 000
+    assert ":157:9: body[0].blocks[7].documents_table: the report's text adds up to " \
+        "more than 120000 characters here" in errors[0], errors
     assert peak < REFUSAL_PEAK_MIB, peak
     assert not (tmp_path / "out").exists()
 
@@ -442,3 +443,32 @@ def test_shared_parts_count_each_time_they_are_shown(tmp_path: Path,
         output = CliRunner().invoke(app, ["check", str(report)]).output
         assert ("text adds up to more than 1000 characters here" in output) == refused, output
     assert ":31:9: body[0].blocks[1].session: the report's text" in output
+
+
+def test_table_cells_count_in_the_report_size(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row of short cells costs the PDF's layout as much as a row of text: each cell of
+    a Markdown table or a table block counts CELL_CHARS characters besides its text."""
+    monkeypatch.setattr(checks, "MAX_TEXT_CHARS", 1000)
+    assert checks.CELL_CHARS == 15
+
+    def markdown_table(rows: int) -> str:  # 18 characters a line, 4 cells a row
+        return "| A | B | C | D |\n|---|---|---|---|\n" + "| a | b | c | d |\n" * rows
+
+    for rows, refused in ((9, False), (12, True)):  # 198 + 40 * 15 = 798; 252 + 780 = 1032
+        report = with_prose(tmp_path / f"md-{rows}", markdown_table(rows))
+        output = CliRunner().invoke(app, ["check", str(report)]).output
+        assert ("body[0].file: the report's text adds up to more than 1000 characters here"
+                in output) == refused, output
+    assert "15 characters for each table cell; that is the limit" in output
+
+    for rows, refused in ((20, False), (40, True)):  # 2 cells of 1 character: 32 a row
+        table = "      - table:\n          columns: [{title: A}, {title: B}]\n" \
+                "          rows:\n" + "            - [a, b]\n" * rows
+        report = with_prose(tmp_path / f"yaml-{rows}", "TD7 and TD8.\n")
+        text = (report / "report.yaml").read_text("utf-8")
+        (report / "report.yaml").write_text(text.replace("      - session: one\n",
+                                                         "      - session: one\n" + table))
+        output = CliRunner().invoke(app, ["check", str(report)]).output
+        assert ("body[0].blocks[1].table: the report's text adds up to more than 1000 "
+                "characters here" in output) == refused, output

@@ -194,3 +194,23 @@ def test_prepared_text_conventions_are_the_layout_ones(report: Any) -> None:
         assert int(match.group(1)) == table.number
     assert doc.end_mark == layout.END_MARK
     assert labels.DASH == layout.DASH
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_the_width_table_is_the_bundled_fonts(bold: bool) -> None:
+    """The advance widths a cover's label column is measured with are those of the font
+    files themselves (the table is regenerated with ``python -m reportgen.prepare.measure``
+    when a font changes)."""
+    from reportgen.paths import fonts_dir
+    from reportgen.prepare import measure
+
+    assert measure._advances(bold) == measure.read_font(fonts_dir() / measure.FONT_FILES[bold])
+
+
+def test_the_width_table_module_is_what_the_generator_writes() -> None:
+    from pathlib import Path
+
+    from reportgen.prepare import measure
+
+    written = (Path(measure.__file__).parent / "advances.py").read_text(encoding="utf-8")
+    assert written == measure.table_source()

@@ -14,10 +14,10 @@ from __future__ import annotations
 import functools
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportgen.build.commit import commit_outputs, left_warnings, tidy
 from reportgen.build.fingerprint import Fingerprint, skip_if_up_to_date
@@ -25,16 +25,21 @@ from reportgen.build.lock import folder_lock
 from reportgen.build.offload import SIDE_WRITER, Timer, payload, render_payload, warm_up
 from reportgen.build.one import build_report, failed_result, plan_outputs, waiting
 from reportgen.build.options import BuildOptions, BuildResult
-from reportgen.build.parallel import Memory, WorkerPool
 from reportgen.content.locate import report_name
 from reportgen.writers import WRITERS
+
+if TYPE_CHECKING:  # the pool's modules are imported when a batch needs them
+    from concurrent.futures import Future
+
+    from reportgen.build.parallel import Memory, WorkerPool
+
+    Task = Future[tuple[tuple[bytes, dict[str, float]], Memory]]
 
 # A worker whose resident memory passes this after a task is replaced (with the others
 # of its set); a seed report's worker stays near 115 MiB.
 WORKER_RSS_LIMIT_MIB = 300.0
 AHEAD = 2  # reports prepared per worker: enough queued tasks that no worker waits
 
-Task = Future[tuple[tuple[bytes, dict[str, float]], Memory]]
 
 
 @dataclass
@@ -60,6 +65,10 @@ def build_in_pool(paths: list[Path], options: BuildOptions, jobs: int,
     KeyboardInterrupt cancels the tasks not started, stops the workers, releases the
     folders of the reports not committed (nothing of theirs was written) and propagates.
     """
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    from reportgen.build.parallel import WorkerPool
+
     queue = deque(paths)
     active: list[_Report] = []
     made: list[Path] = []  # output folders this run created: none is left empty

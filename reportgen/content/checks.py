@@ -32,10 +32,15 @@ from reportgen.errors import ContentError, Origin, Problem, display_path
 MAX_PROSE_DEPTH = 8
 # The text a report stands for, shared parts counted each time they are used (see
 # check_size): a few lines of YAML could otherwise repeat a 2 MiB file thousands of times.
-MAX_TEXT_CHARS = 4_000_000
-# Rows of one table, a Markdown table or a table block: the largest builds (DOCX and
-# PDF) in under a minute on two cores; the PDF's renderer keeps every page in memory.
-MAX_TABLE_ROWS = 4_000
+# It bounds the build's memory: the PDF's renderer keeps every page's layout until it
+# writes the file, about 1.4 KiB a character of dense prose, and a report at this limit
+# builds in less than 300 MB (the build's processes together; docs/performance.md).
+MAX_TEXT_CHARS = 120_000
+# What a table cell costs that layout besides its text, counted as characters in the
+# report's size: a row of short cells holds as many boxes as a row of long ones.
+CELL_CHARS = 15
+# Rows of one table, a Markdown table or a table block.
+MAX_TABLE_ROWS = 1_000
 
 
 def resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
@@ -75,7 +80,14 @@ def check_size(loaded: LoadedReport) -> list[Problem]:
     def size(path: Path_) -> int:
         return len(loaded.prose[path][0]) if path in loaded.prose else 0
 
-    costs: list[tuple[Path_, int]] = [(path, len(text)) for path, (text, _)
+    cells: dict[int, int] = {}  # the table cells of each text (a file's, once)
+
+    def text_cost(text: str) -> int:
+        if id(text) not in cells:
+            cells[id(text)] = _table_cells(text)
+        return len(text) + CELL_CHARS * cells[id(text)]
+
+    costs: list[tuple[Path_, int]] = [(path, text_cost(text)) for path, (text, _)
                                       in loaded.prose.items()]
     sessions = {s.id: size(("sessions", i, "file" if s.file else "summary")) + len(s.title)
                 for i, s in enumerate(report.sessions)}
@@ -95,10 +107,17 @@ def check_size(loaded: LoadedReport) -> list[Problem]:
             costs.append(((*path, "highlights"), shown_highlights))
         elif block.documents_table is not None:
             ids = block.documents_table.ids or list(register)
-            costs.append(((*path, "documents_table"), sum(register.get(i, 0) for i in ids)))
+            row = CELL_CHARS * len(block.documents_table.columns)
+            costs.append(((*path, "documents_table"),
+                          sum(register.get(i, 0) + row for i in ids)))
         elif block.sessions_table is not None:  # a title, then about 40 characters a row
-            costs.append(((*path, "sessions_table"), sum(len(s.title) + 40
+            costs.append(((*path, "sessions_table"), sum(len(s.title) + 40 + 3 * CELL_CHARS
                                                          for s in report.sessions)))
+        elif block.table is not None:  # its cells' text, counted here whatever its form
+            costs.append(((*path, "table"), sum(
+                len(cell.text) + CELL_CHARS for rows in (block.table.header_rows or [],
+                                                         block.table.rows)
+                for row in rows for cell in row)))
     total = 0
     for k, (path, cost) in enumerate(costs):
         total += cost
@@ -110,8 +129,17 @@ def check_size(loaded: LoadedReport) -> list[Problem]:
                             f"the report's text adds up to more than {MAX_TEXT_CHARS} "
                             "characters here, counting a Markdown file each time it is named "
                             "and a session, statement, the highlights or the register each "
-                            "time they are shown; that is the limit")]
+                            f"time they are shown, and {CELL_CHARS} characters for each "
+                            "table cell; that is the limit (it keeps a build under 300 MB "
+                            "of memory): split the report into several")]
     return []
+
+
+def _table_cells(text: str) -> int:
+    """The cells of the Markdown tables in ``text`` (a text without "|" has none)."""
+    if "|" not in text:
+        return 0
+    return sum(t.type in ("td_open", "th_open") for t in _markdown.parse(text))
 
 
 def _text_origin(loaded: LoadedReport, path: Path_) -> Origin:

@@ -8,6 +8,7 @@ from these models (``reportgen schema``), never written by hand.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,6 +28,11 @@ from pydantic import (
 )
 
 from reportgen.content.docids import DOC_ID_PATTERN
+
+# pydantic looks for plugins in every installed package's metadata as the first model is
+# built (10-20 ms of a build); reportgen uses none. Setting the variable yourself (even to
+# "") lets installed plugins run.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 # a counter (1, a, A, i, I) then ".", ")" or "-"; or a counter between parentheses
