@@ -400,17 +400,17 @@ def test_a_markdown_file_used_over_and_over_is_bounded(tmp_path: Path) -> None:
     assert result.returncode == 1, output
     assert "Traceback" not in output
     errors = [ln for ln in output.splitlines() if "report.yaml:" in ln and "warning" not in ln]
-    # 31 201 characters a use, the first being body[0].file: blocks[3] passes the limit
+    # 31 201 characters a use, the first being body[0].file: blocks[32] passes the limit
     assert len(errors) == 1, output
-    assert ":32:9: body[0].blocks[3].file: the report's text adds up to more than 120000 " \
+    assert ":61:9: body[0].blocks[32].file: the report's text adds up to more than 1000000 " \
         "characters here, counting a Markdown file each time it is named" in errors[0]
     assert peak < REFUSAL_PEAK_MIB, peak
 
 
 def test_the_register_shown_over_and_over_is_bounded(tmp_path: Path) -> None:
-    """Twenty documents tables of a 120-document register: 321 220 characters."""
+    """Seventy documents tables of a 120-document register: 1 124 270 characters."""
     register = "".join(f"  - {{id: C{n}, title: {'t' * 100}}}\n" for n in range(120))
-    tables = "".join("      - documents_table: {title: All}\n" for _ in range(20))
+    tables = "".join("      - documents_table: {title: All}\n" for _ in range(70))
     text = VALID.replace("documents:\n", "documents:\n" + register).replace(
         "      - session: one\n", tables)
     report = tmp_path / "content" / "r"
@@ -422,9 +422,9 @@ def test_the_register_shown_over_and_over_is_bounded(tmp_path: Path) -> None:
     errors = [ln for ln in output.splitlines() if "report.yaml:" in ln and "warning" not in ln]
     assert len(errors) == 1, output
     # each table shows 16 061 characters (122 ids and titles, 2 cells a row counting 15
-    # each): the 8th passes 120 000
-    assert ":157:9: body[0].blocks[7].documents_table: the report's text adds up to " \
-        "more than 120000 characters here" in errors[0], errors
+    # each): the 63rd passes 1 000 000
+    assert ":212:9: body[0].blocks[62].documents_table: the report's text adds up to " \
+        "more than 1000000 characters here" in errors[0], errors
     assert peak < REFUSAL_PEAK_MIB, peak
     assert not (tmp_path / "out").exists()
 

@@ -33,14 +33,17 @@ MAX_PROSE_DEPTH = 8
 # The text a report stands for, shared parts counted each time they are used (see
 # check_size): a few lines of YAML could otherwise repeat a 2 MiB file thousands of times.
 # It bounds the build's memory: the PDF's renderer keeps every page's layout until it
-# writes the file, about 1.4 KiB a character of dense prose, and a report at this limit
-# builds in less than 300 MB (the build's processes together; docs/performance.md).
-MAX_TEXT_CHARS = 120_000
+# writes the file, about 1.4 KiB a character of dense prose. About 300 pages, the longest
+# meeting reports with their annexes; a report of 120 000 characters builds in less than
+# 300 MB, one at this limit needs more (the build's processes together;
+# docs/performance.md).
+MAX_TEXT_CHARS = 1_000_000
 # What a table cell costs that layout besides its text, counted as characters in the
 # report's size: a row of short cells holds as many boxes as a row of long ones.
 CELL_CHARS = 15
-# Rows of one table, a Markdown table or a table block.
-MAX_TABLE_ROWS = 1_000
+# Rows of one table, a Markdown table or a table block: a documents register or a list of
+# participants of several thousand.
+MAX_TABLE_ROWS = 4_000
 
 
 def resolve_files(loaded: LoadedReport, data: dict[str, Any]) -> list[Problem]:
@@ -130,8 +133,8 @@ def check_size(loaded: LoadedReport) -> list[Problem]:
                             "characters here, counting a Markdown file each time it is named "
                             "and a session, statement, the highlights or the register each "
                             f"time they are shown, and {CELL_CHARS} characters for each "
-                            "table cell; that is the limit (it keeps a build under 300 MB "
-                            "of memory): split the report into several")]
+                            "table cell; that is the limit (it bounds a build's memory): "
+                            "split the report into several")]
     return []
 
 
