@@ -121,8 +121,7 @@ def libreoffice_resave(docx: Path, work: Path) -> Path:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("name", ["tsag-2022-12-rg-wpr-meeting", "kitchen-sink", R_REPORT,
-                                  LETTER])
+@pytest.mark.parametrize("name", sorted(REPORTS))
 def test_a_libreoffice_resave_imports_and_rebuilds_the_same(name: str, tmp_path: Path) -> None:
     """LibreOffice renames style ids, merges the cover's two tables, adds an empty
     paragraph before a leading table and writes a list instance per restart: the import
