@@ -212,6 +212,10 @@ CASES: dict[str, tuple[dict[str, Any], list[Label]]] = {
             "   27. K6\n\n12. K7\n")}]},
         [("1", "K1"), ("1-", "K2"), ("A.", "K3"), ("B)", "K4"), ("(iii)", "K5"),
          ("AA.", "K6"), ("12-", "K7")]),
+    "numbers alone, as a circular numbers its paragraphs": (
+        {"list_formats": ["1", "a)", "i)"], "body": [{"title": "K1", "text": (
+            "1. K2\n2. K3\n\n   1. K4\n")}]},
+        [("1", "K1"), ("1", "K2"), ("2", "K3"), ("a.", "K4")]),
     "a single annex labelled Annex alone": (
         {"annex_label": "none",
          "body": [{"title": "K1"}],
@@ -426,7 +430,7 @@ def test_libreoffice_and_our_pdf_print_the_tree_labels(tmp_path: Path) -> None:
         same_places(our_labels, lo_labels)
 
 
-@pytest.mark.parametrize("fmt", ["(1.", "1", "(a", "b)", "1:", "((1))", "1.1."])
+@pytest.mark.parametrize("fmt", ["(1.", "1 )", "(a", "b)", "1:", "((1))", "1.1."])
 def test_a_list_format_that_is_not_a_label_is_refused_with_the_formats_allowed(
         tmp_path: Path, fmt: str) -> None:
     folder = write_report(tmp_path / "r", [{"title": "K1"}], list_formats=[fmt, "a)", "i)"])

@@ -103,7 +103,7 @@ def _message(err: Any, loc: Path_) -> str:
             shown += f" ({detail})"
         return f"{shown}; write YYYY-MM-DD, e.g. 2018-12-10"
     if kind == "string_pattern_mismatch" and ("list_formats" in loc or "formats" in loc):
-        message = "not a list format such as 1), a., (i), 1- or A."
+        message = "not a list format such as 1), a., (i), 1-, A. or 1 (the number alone)"
     return message
 
 

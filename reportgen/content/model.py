@@ -36,7 +36,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 # a counter (1, a, A, i, I) then ".", ")" or "-"; or a counter between parentheses
-LIST_FORMAT_PATTERN = r"^(\([1aAiI]\)|[1aAiI][.)-])$"
+LIST_FORMAT_PATTERN = r"^(\([1aAiI]\)|[1aAiI][.)-]?)$"
 TIME_RANGE_RE = re.compile(r"^(\d\d):(\d\d)(?: ?[-\u2013] ?(\d\d):(\d\d))?$")
 TIME_FORMS = '"HH:MM" or "HH:MM-HH:MM" (24-hour clock), e.g. "08:00" or "12:45-13:45"'
 

@@ -45,8 +45,9 @@ def counter_text(counter: ListCounter, n: int) -> str:
             return DASH
 
 
-# a counter (1, a, A, i, I) followed by ".", ")" or "-", or between parentheses
-FORMAT = re.compile(r"^(?:\((?P<inner>[1aAiI])\)|(?P<counter>[1aAiI])(?P<punct>[.)-]))$")
+# a counter (1, a, A, i, I) followed by ".", ")" or "-", alone (the numbered paragraphs
+# of a circular: "1<tab>text"), or between parentheses
+FORMAT = re.compile(r"^(?:\((?P<inner>[1aAiI])\)|(?P<counter>[1aAiI])(?P<punct>[.)-]?))$")
 TYPED_PUNCTUATION = (".", ")")  # what a Markdown list marker can choose
 
 
