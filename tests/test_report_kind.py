@@ -26,8 +26,10 @@ from .conftest import (
     Built,
     W,
     build_into,
+    docx_paragraph_texts,
     docx_part,
     libreoffice_pdf,
+    run_cli,
 )
 from .test_itu_checklist import A4_PT, MARGIN_PT, lines_of, pdf_words
 
@@ -220,3 +222,25 @@ def test_contents_page_numbers_end_at_the_margin_and_never_overlap_a_title(
         before = [w for w in line[:-1] if set(w.text) != {"."}]
         assert all(w.x1 <= last.x0 for w in before), " ".join(w.text for w in line)
     assert numbers == 13 + len(range(14, len(words) + 1)) + len(range(16, len(words) + 1, 2))
+
+
+def test_a_contents_title_as_written_in_both_outputs_and_back_from_word(
+        tmp_path: Path) -> None:
+    """contents: "Table of contents" titles the contents as the report writes it, in the
+    DOCX and the PDF; an import of that DOCX keeps the title."""
+    folder = tmp_path / "own"
+    folder.mkdir()
+    yaml = (REPORT_EXAMPLE / "report.yaml").read_text(encoding="utf-8")
+    assert "    - contents: true\n" in yaml
+    (folder / "report.yaml").write_text(
+        yaml.replace("    - contents: true\n", '    - contents: "Table of contents"\n'),
+        encoding="utf-8")
+    built = build_into(folder, tmp_path / "out")
+    assert built.pdf is not None
+    assert "Table of contents 1 Opening of the meeting" in page_texts(built.pdf)[0]
+    texts = docx_paragraph_texts(built.docx)
+    assert "Table of contents" in texts and "Table of Contents" not in texts
+    imported = tmp_path / "imported"
+    result = run_cli("import", str(built.docx), str(imported))
+    assert result.returncode == 0, result.stderr
+    assert 'contents: Table of contents' in (imported / "report.yaml").read_text("utf-8")

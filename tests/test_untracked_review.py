@@ -235,7 +235,8 @@ def test_a_table_of_contents_reads_as_built_and_its_title_is_reportgens(
     assert result.returncode == 1, result.stdout + result.stderr
     assert len(result.stdout.splitlines()) == 1, result.stdout
     assert "0 applied, 1 not applied" in result.stderr
-    assert '"Table of Contents" is reportgen\'s title of a table of contents' in result.stderr
+    assert '"Table of Contents" is the title of a table of contents; write it as the value ' \
+        'of its contents: block' in result.stderr
 
 
 def test_changes_checked_one_by_one_come_out_the_same(tmp_path: Path,

@@ -655,9 +655,11 @@ class Block(Strict):
         default=None, description="a picture with its caption, 'Figure N – title'",
         examples=[{"file": "architecture.png", "title": "Architecture of the QKD network",
                    "width": "80%"}])
-    contents: Literal[True] | None = Field(
+    contents: Literal[True] | Text | None = Field(
         default=None, description="the table of contents: every clause to the third level "
-        "and every annex and appendix, with its page", examples=[True])
+        "and every annex and appendix, with its page; true titles it in the document's "
+        "language (Table of Contents), a text titles it as written", examples=[True,
+                                                                        "Table of contents"])
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Block:

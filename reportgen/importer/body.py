@@ -546,18 +546,18 @@ class BodyImporter:
             entries.append(p)
             i += 1
         wanted = self.lang["contents"]
+        block: dict[str, object] = {"contents": True}
         if title is None:
             self.report(start, f"a table of contents without a title: the rebuilt one is "
                                f"titled {wanted!r}")
         elif title.text.strip() != wanted:
-            self.report(title, f"the table of contents' title {title.text.strip()!r} "
-                               f"rebuilt as {wanted!r}")
+            block = {"contents": title.text.strip()}  # its own title, kept
         where = f"paragraphs {entries[0].index}-{entries[-1].index}" if len(entries) > 1 \
             else f"paragraph {start.index}"
         self.report(None, f"table of contents ({len(entries)} entr"
                           f"{'y' if len(entries) == 1 else 'ies'}, {where}): not imported "
                           "as text; regenerated from the headings when the document is built")
-        self.current.pieces.append(Piece(block={"contents": True}))
+        self.current.pieces.append(Piece(block=block))
         return i
 
     # ------------------------------------------------------------ tables

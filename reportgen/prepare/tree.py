@@ -235,7 +235,9 @@ class _Preparer:
         elif block.figure is not None:
             single = self.figure(block.figure)
         elif block.contents:
-            single = d.Contents(self.lang["contents"])  # its entries once all is numbered
+            title = block.contents if isinstance(block.contents, str) else \
+                self.lang["contents"]
+            single = d.Contents(title)  # its entries once all is numbered
         else:  # pragma: no cover - the model guarantees one block kind
             raise AssertionError(f"unknown block at {dotted(path)}")
         return list(identified((replace(single, origin=origin),), block_id, single=True))

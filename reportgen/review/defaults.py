@@ -20,8 +20,8 @@ def defaults(loaded: LoadedReport, doc: d.Document) -> dict[str, str]:
     blocks = [*doc.body, *(b for annex in doc.annexes for b in annex.blocks)]
     for block in blocks:
         if isinstance(block, d.Contents):
-            out[block.id] = "is reportgen's title of a table of contents, in the " \
-                "document's language; no field sets it"
+            out[block.id] = "is the title of a table of contents; write it as the value " \
+                "of its contents: block (contents: \"Table of contents\")"
     return out
 
 
