@@ -259,3 +259,12 @@ def test_a_documents_table_counts_as_a_use_of_its_rows(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(write_report(tmp_path / "r", text))])
     assert result.exit_code == 0
     assert "warning" not in result.output
+
+
+def test_a_group_with_a_space_is_warned_of_at_its_line(tmp_path: Path) -> None:
+    """"COM 19" would put a space in the file name and the number: said, at its line."""
+    report = write_report(tmp_path / "content" / "g", VALID.replace("group: TSAG",
+                                                                     "group: COM 19"))
+    result = run_cli("check", str(report))
+    assert result.returncode == 0
+    assert "report.yaml:2:3: warning: document.group: 'COM 19' has a space" in result.stderr

@@ -48,6 +48,10 @@ def check_cover(report: m.Report, add: Add) -> None:
     elif "group" not in given and not (kind is m.DocumentKind.letter and circular):
         add(("document",), "required field is missing: document.group (the group: TSAG, "
             "SG17, JCA-AHF …); the number and the file name show it", "error")
+    if any(c.isspace() for c in meta.group):
+        add(("document", "group"), f"{meta.group!r} has a space, which the file name and "
+            "the number would carry (T17-COM 19-R-0004); ITU writes a group without one "
+            "(SG19, TSAG, JCA-AHF)", "warning")
     if kind is m.DocumentKind.letter:
         if meta.letter is None:
             add(("document", "kind"), "a letter needs document.letter (its addressees, "
