@@ -71,8 +71,19 @@ def test_a_new_report_checks_without_warnings_and_builds(kind: str, layout: str,
     assert marker in docx_file.name
     word = docx.Document(str(docx_file))
     word_text = "\n".join(p.text for p in word.paragraphs)
-    assert "Introduction" in word_text and "Draft terms of reference" in word_text
     printed = pdf_text(pdf_file)
+    if kind == "letter":  # a letter's text and lettered annexes, not a TD's clauses
+        for text in ("I am pleased to invite you", "Annexes: 3",
+                     "Annex A\n\nPractical meeting information", "Annex B\n\nDraft agenda",
+                     "Annex C\n\nDraft time plan"):
+            assert text in word_text, text
+        assert "26 November 2025" in printed  # the table of deadlines
+        for text in ("Introduction", "Documents considered", "Draft terms of reference",
+                     "Annex 1", "Appendix"):
+            assert text not in word_text and text not in printed, text
+        assert sorted(p.name for p in folder.iterdir()) == ["report.yaml"]
+    else:
+        assert "Introduction" in word_text and "Draft terms of reference" in word_text
     assert ("Keywords" in printed) is (layout == "2017-2020")
     assert ("LIAISON STATEMENT" in printed) is (kind == "ls")
     assert ("For action" in printed) is (kind == "ls")  # the For action to: row
@@ -119,9 +130,11 @@ def test_every_key_of_a_new_report_is_commented_and_every_field_shown(
         skip.add(m.Liaison)
     if kind != "letter":
         skip.add(m.Letter)
-    else:  # a letter prints no TD cover and dates itself (no meeting)
-        skip |= {m.Contact, m.Meeting}
-        unused |= set(LETTER_UNPRINTED)
+    else:  # a letter prints no TD cover and dates itself (no meeting); its text is a
+        # preamble and lettered annexes: no register, highlights or figure, which a TD shows
+        skip |= {m.Contact, m.Meeting, m.RegisteredDocument, m.DocumentsTable, m.Highlights,
+                 m.Highlight, m.FigureSpec}
+        unused |= set(LETTER_UNPRINTED) | {"documents_table", "figure", "page_break"}
     if kind == "plain":
         skip.add(m.Contact)
         unused |= set(COVER_ONLY)

@@ -13,6 +13,8 @@ from reportgen.paths import package_dir
 SKELETON = "skeleton"
 TEMPLATE = "report.yaml.j2"
 MARKDOWN_FILES = ("introduction.md", "network.svg")  # and the example figure
+# a letter's text is its preamble and its annexes, all in report.yaml: no clause file
+NO_MARKDOWN_FILES = frozenset({DocumentKind.letter})
 
 
 class FolderNotEmpty(Exception):
@@ -78,7 +80,7 @@ KINDS: dict[DocumentKind, _Kind] = {
         purpose="",
         abstract="",
         action="",
-        highlight="The meeting will consider",
+        highlight="",  # no highlights: a letter's text is its preamble
     ),
     DocumentKind.plain: _Kind(
         what="ITU-T text without cover table (plain), e.g. terms of reference",
@@ -131,7 +133,7 @@ def new_report(kind: DocumentKind, layout: CoverLayout, folder: Path) -> list[Pa
     folder.mkdir(parents=True, exist_ok=True)
     written = [folder / REPORT_FILE]
     written[0].write_text(text, encoding="utf-8")
-    for name in MARKDOWN_FILES:
+    for name in () if kind in NO_MARKDOWN_FILES else MARKDOWN_FILES:
         target = folder / name
         target.write_bytes((skeleton_dir() / name).read_bytes())
         written.append(target)
