@@ -345,7 +345,9 @@ class Metadata(Strict):
                         "empty for none", examples=["TSAG is invited to note this report."])
     date: DocumentDate | None = Field(
         default=None, description="document date (YYYY-MM-DD), or a month (YYYY-MM) where "
-        "the document shows the month and year; defaults to the meeting's first day",
+        "the document shows the month and year; defaults to the meeting's first day. A "
+        "cover with a meeting prints the meeting's place and dates, not this date, which "
+        "then dates only the files' properties",
         examples=["2018-12-14", "2018-12"],
     )
     letter: Letter | None = Field(
