@@ -93,6 +93,9 @@ CASES: list[tuple[str, Callable[[str], str | bytes], str, str]] = [
     ("key-at-the-wrong-level", replace("  source: TSB", "  source: TSB\n  for_action: [SG2]"),
      ":10:3:", "document.for_action: unknown key 'for_action' here; it belongs under "
      "document.liaison: (indent it there)"),
+    ("contents-false", replace("- session: one", "- contents: false"), ":30:9:",
+     "body[0].blocks[0].contents: write true (titled in the document's language: Table of "
+     "Contents) or the title as the report writes it"),
     ("unquoted-colon", replace("title: Minimal report", "title: Report: minimal"), ":10:16:",
      "malformed YAML: mapping values are not allowed here (a value holding \": \" must be "
      "quoted"),

@@ -42,6 +42,9 @@ def validation_problems(exc: ValidationError, positions: dict[Path_, Origin],
 def _union_message(errs: list[Any], loc: Path_) -> str:
     """One message for a value that fits none of a union's members: the first other
     member's complaint, then the literal values it could also be."""
+    if loc and loc[-1] == "contents":
+        return ("write true (titled in the document's language: Table of Contents) or the "
+                "title as the report writes it, e.g. \"Table of contents\"")
     literals = [e for e in errs if e["type"] == "literal_error"]
     others = [e for e in errs if e["type"] != "literal_error"] or errs
     message = _message(others[0], loc)
