@@ -555,3 +555,97 @@ def test_a_letterhead_row_without_a_field_is_kept_as_text(tmp_path: Path) -> Non
     refused = run_cli("import", str(td), str(tmp_path / "x"), "--kind", "letter")
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "tor.docx has no TSB letterhead" in refused.stderr
+
+
+def _session_fields(report: Path, ids: bool = True) -> list[dict]:
+    """The sessions of a folder without where their summaries are written."""
+    leave_out = {"file", "summary"} | (set() if ids else {"id"})
+    return [s.model_dump(exclude=leave_out) for s in load(report).model.sessions]
+
+
+def _summaries(report: Path) -> list[str]:
+    loaded = load(report)
+    return [(report / s.file).read_text().strip() if s.file else s.summary.strip()
+            for s in loaded.model.sessions]
+
+
+def _session_blocks(report: Path) -> list[int]:
+    """The sessions the session blocks show, by their place in sessions:."""
+    place = {s.id: i for i, s in enumerate(load(report).model.sessions)}
+    return [place[b["session"]] for b in _blocks_of(_yaml(report)) if "session" in b]
+
+
+def test_the_seed_s_sessions_come_back_equal(tmp_path: Path) -> None:
+    """The seed's sessions table reads back into its sessions: (the ids from the names,
+    the days, times, rooms, agendas and minutes) shown by its sessions_table block, and
+    each clause titled as a session into that session's block and summary."""
+    name = "tsag-2018-12-quantum-adhoc"
+    source = built_docx(CONTENT / name, tmp_path / f"{name}.docx")
+    folder = tmp_path / "imported"
+    result = import_docx(source, folder)
+    imported, original = load(folder).model, load(CONTENT / name).model
+    assert [s.model_dump(exclude={"file"}) for s in imported.sessions] == \
+        [s.model_dump(exclude={"file"}) for s in original.sessions]
+    assert _summaries(folder) == _summaries(CONTENT / name)
+    tables = [b["sessions_table"] for b in _blocks_of(_yaml(folder)) if "sessions_table" in b]
+    assert tables == [{"title": "Sessions of the Quantum ad hoc group"}]
+    assert _session_blocks(folder) == _session_blocks(CONTENT / name) == [0, 1, 2, 3]
+    assert any("read as the sessions table: 4 sessions in sessions: (first, second, third, "
+               "fourth)" in n for n in result.notes), result.notes
+
+
+@pytest.mark.parametrize("name", ["tsag-2018-12-quantum-adhoc-fr",
+                                  "tsag-2018-12-quantum-adhoc-zh"])
+def test_the_sessions_table_is_read_in_the_document_s_language(name: str,
+                                                               tmp_path: Path) -> None:
+    """The labels and the days as French and Chinese print them (the ids, made from
+    the names, are the names' own)."""
+    source = built_docx(CONTENT / name, tmp_path / f"{name}.docx")
+    folder = tmp_path / "imported"
+    import_docx(source, folder)
+    assert _session_fields(folder, ids=False) == _session_fields(CONTENT / name, ids=False)
+    assert _summaries(folder) == _summaries(CONTENT / name)
+    assert _session_blocks(folder) == _session_blocks(CONTENT / name)
+    assert [b for b in _blocks_of(_yaml(folder)) if "sessions_table" in b] == \
+        [b for b in _blocks_of(_yaml(CONTENT / name)) if "sessions_table" in b]
+
+
+def _blocks_of(node: object) -> list[dict]:
+    out: list[dict] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out.extend(value if key == "blocks" else _blocks_of(value))
+    elif isinstance(node, list):
+        for item in node:
+            out.extend(_blocks_of(item))
+    return out
+
+
+def test_a_table_headed_as_the_sessions_table_that_does_not_read_back_stays_a_table(
+        tmp_path: Path) -> None:
+    """A row whose day is not printed as reportgen prints it: the table is kept as a
+    plain table, no sessions are made up, and a report line says why."""
+    folder = tmp_path / "typed"
+    shutil.copytree(CONTENT / "tsag-2018-12-quantum-adhoc", folder)
+    yaml = YAML()
+    data = yaml.load(folder / "report.yaml")
+    del data["sessions"]
+    execution = next(p for p in data["body"] if p["title"] == "Execution")
+    del execution["sections"]
+    execution["blocks"][1] = {"table": {
+        "title": "Sessions typed by hand",
+        "columns": [{"title": t} for t in ("Session", "Date", "Time", "Room", "Agenda",
+                                           "Minutes")],
+        "rows": [["First", "Tuesday 11 December 2018", "08:00", "C", "–", "TD424R1"],
+                 ["Second", "Wed. 12 Dec.", "13:15", "C", "TD425", "TD434"]]}}
+    data["body"] = [p for p in data["body"] if p["title"] != "Highlights for the TSAG Report"]
+    del data["highlights"]
+    with (folder / "report.yaml").open("w") as f:
+        yaml.dump(data, f)
+    source = built_docx(folder, tmp_path / "typed.docx")
+    result = import_docx(source, tmp_path / "imported")
+    assert load(tmp_path / "imported").model.sessions == []
+    assert "sessions_table" not in str(_yaml(tmp_path / "imported"))
+    assert any("headed as a sessions table, but row 2: 'Wed. 12 Dec.' is not a date" in n
+               and "kept as a plain table" in n for n in result.notes), result.notes
+    assert result.paragraphs == result.equal

@@ -10,6 +10,7 @@ reported.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from reportgen.content.markdown import DOC_ID_IN_TEXT
 from reportgen.content.model import DOC_ID_PATTERN
 from reportgen.importer.compare import TYPED_LABEL
 from reportgen.importer.markdown import LINK_SCHEMES, inline
+from reportgen.importer.sessions import is_sessions_header, read_sessions
 from reportgen.prepare.languages import Locale
 from reportgen.read import Cell, Paragraph, Span, Table, WordDocument
 
@@ -87,8 +89,12 @@ class ListState:
 class BodyImporter:
     """Sorts the blocks after the cover into parts; keeps every report line."""
 
-    def __init__(self, word: WordDocument, lang: Locale, source: str) -> None:
+    def __init__(self, word: WordDocument, lang: Locale, source: str,
+                 meeting: tuple[dt.date, dt.date] | None = None) -> None:
         self.word = word
+        self.meeting = meeting
+        self.sessions: list[dict[str, Any]] = []  # read from the sessions table
+        self.session_texts: dict[str, Piece] = {}  # session id -> its summary
         self.lang = lang
         self.source = source
         self.notes: list[str] = []
@@ -159,6 +165,7 @@ class BodyImporter:
             self.paragraph(block)
             i += 1
         self.close_list()
+        self.session_summaries()
 
     def take_break(self, p: Paragraph) -> None:
         if p.page_break_before and norm(p.style) not in ("annexnotitle", "appendixnotitle"):
@@ -587,6 +594,9 @@ class BodyImporter:
         if doc_table is not None:
             self.current.pieces.append(Piece(block={"documents_table": doc_table}))
             return
+        if title and self.sessions_table(table, title):
+            self.current.pieces.append(Piece(block={"sessions_table": {"title": title}}))
+            return
         spans = any(c.colspan > 1 or c.rowspan > 1 for row in table.rows for c in row)
         header_rows = table.header_rows
         blocky = any(_has_blocks(c) for row in table.rows[header_rows:] for c in row)
@@ -715,6 +725,56 @@ class BodyImporter:
             if re.match(DOC_ID_PATTERN, doc_id) and doc_id not in self.seen_titles:
                 self.seen_titles[doc_id] = {key: cell_text_plain(row[i])
                                             for key, i in at.items() if cell_text_plain(row[i])}
+
+    def sessions_table(self, table: Table, title: str) -> bool:
+        """A table headed as reportgen heads the sessions table, every row of it read
+        back to the session it prints: into ``self.sessions``."""
+        if table.header_rows != 1 or table.columns != 6 or len(table.rows) < 2 or \
+                not is_sessions_header([cell_text_plain(c) for c in table.rows[0]],
+                                       self.lang):
+            return False
+        if self.sessions:
+            self.report_table(table, "a second sessions table: kept as a plain table (a "
+                                     "report has one list of sessions)")
+            return False
+        read = read_sessions(table.rows[1:], self.lang, self.meeting)
+        if read.problem:
+            self.report_table(table, f"headed as a sessions table, but {read.problem}: kept "
+                                     "as a plain table")
+            return False
+        self.sessions = read.sessions
+        ids = ", ".join(s["id"] for s in read.sessions)
+        self.report_table(table, f"read as the sessions table: {len(read.sessions)} "
+                                 f"session{'s' * (len(read.sessions) != 1)} in sessions: "
+                                 f"({ids}), shown by a sessions_table block")
+        return True
+
+    def session_summaries(self) -> None:
+        """A clause titled as a session, with only text under its title (before its
+        subclauses), shows that session's summary: a ``session`` block."""
+        if not self.sessions:
+            return
+        by_title: dict[str, str] = {}
+        for s in self.sessions:
+            by_title.setdefault(s["title"], s["id"])
+        titles = [s["title"] for s in self.sessions]
+
+        def visit(part: Part) -> None:
+            session_id = by_title.get(part.title)
+            if part.kind == "section" and session_id is not None and \
+                    titles.count(part.title) == 1 and session_id not in self.session_texts \
+                    and len(part.pieces) == 1 and part.pieces[0].markdown is not None:
+                self.session_texts[session_id] = part.pieces[0]
+                part.pieces = [Piece(block={"session": session_id})]
+                where = f" ({part.where})" if part.where else ""
+                self.notes.append(f"{self.source}: clause {part.title!r}{where}: its text "
+                                  f"read as the summary of session "
+                                  f"{session_id!r} (a session block)")
+            for sub in part.sections:
+                visit(sub)
+
+        for part in [*self.body, *self.annexes, *self.appendices]:
+            visit(part)
 
     def documents_table(self, table: Table, title: str | None) -> dict[str, Any] | None:
         if not title or table.header_rows != 1 or table.columns not in (2, 3) or \

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from reportgen.content.schema import modeline
 from reportgen.errors import ContentError
-from reportgen.importer.body import BodyImporter, Part, cited_ids
+from reportgen.importer.body import BodyImporter, Part, Piece, cited_ids
 from reportgen.importer.compare import differences, outline
 from reportgen.importer.cover import read_cover
 from reportgen.importer.letter import letter_text, read_letter_cover
@@ -129,7 +130,11 @@ def convert(word: WordDocument, shown: str, kind: Kind | None,
         blocks, annex_count = text.blocks, text.annex_count
         notes.extend(f"{shown}: {n}" for n in text.notes)
     blocks = [*cover.kept, *blocks]  # cover text with no field: first in the text
-    importer = BodyImporter(word, lang, shown)
+    meeting = doc.get("meeting")
+    dates = (meeting["start"], meeting["end"]) if isinstance(meeting, dict) and \
+        isinstance(meeting.get("start"), dt.date) and isinstance(meeting.get("end"), dt.date) \
+        else None
+    importer = BodyImporter(word, lang, shown, dates)
     importer.run(blocks)
     notes.extend(importer.notes)
     if doc.get("kind") == "letter":
@@ -190,6 +195,8 @@ def convert(word: WordDocument, shown: str, kind: Kind | None,
     if importer.appendices:
         report["appendices"] = [writer.part(p, f"appendix{n}", formats)
                                 for n, p in enumerate(importer.appendices, 1)]
+    if importer.sessions:
+        report["sessions"] = writer.sessions(importer.sessions, importer.session_texts)
     if not any(k in report for k in ("preamble", "body", "annexes", "appendices")):
         report["preamble"] = {"text": "\u00a0"}
         notes.append(f"{shown}: the document has no text after its cover")
@@ -218,6 +225,9 @@ def convert(word: WordDocument, shown: str, kind: Kind | None,
         spec = block.get("documents_table")
         if spec is not None and spec.get("ids") == every:
             del spec["ids"]
+    order = ["document", "options", "documents", "sessions"]
+    report = {**{k: report[k] for k in order if k in report},
+              **{k: v for k, v in report.items() if k not in order}}
     files["report.yaml"] = _yaml(report, target).encode("utf-8")
     for name, data in importer.figures.items():
         files[name] = data
@@ -324,10 +334,7 @@ class _Writer:
         texts = 0
         for piece in part.pieces:
             if piece.markdown is not None:
-                text = "\n\n".join(m for m in piece.markdown if m.strip() or m)
-                if piece.notes:
-                    text += "\n\n" + "\n".join(piece.notes)
-                text = text.strip("\n") + "\n"
+                text = _piece_text(piece)
                 if not text.strip():
                     continue
                 texts += 1
@@ -355,6 +362,25 @@ class _Writer:
             entry["text"] = "\u00a0"
         return entry
 
+    def sessions(self, sessions: list[dict[str, Any]],
+                 texts: dict[str, Piece]) -> list[dict[str, Any]]:
+        """The sessions: entries, each summary in its own file; their agenda and minutes
+        are cited (the register lists them)."""
+        out = []
+        for session in sessions:
+            entry = dict(session)
+            entry["time"] = DoubleQuotedScalarString(entry["time"])  # not read as a number
+            self.inline_texts.extend(entry[k] for k in ("agenda", "minutes") if k in entry)
+            piece = texts.get(entry["id"])
+            if piece is not None:
+                text = _piece_text(piece)
+                if text.strip():
+                    name = f"session-{entry['id']}.md"
+                    self.files[name] = text.encode("utf-8")
+                    entry["file"] = name
+            out.append(entry)
+        return out
+
     def formats(self, part: Part, inherited: list[str]) -> list[str]:
         own = list(inherited)
         for level, counts in sorted(part.formats.items()):
@@ -368,6 +394,15 @@ class _Writer:
                                   f"printed as {best!r}")
             own[level - 1] = best
         return own
+
+
+def _piece_text(piece: Piece) -> str:
+    """A Markdown piece as the text of its file."""
+    assert piece.markdown is not None
+    text = "\n\n".join(m for m in piece.markdown if m.strip() or m)
+    if piece.notes:
+        text += "\n\n" + "\n".join(piece.notes)
+    return text.strip("\n") + "\n"
 
 
 def _yaml(report: dict[str, Any], target: Path) -> str:
