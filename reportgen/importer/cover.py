@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,17 +103,20 @@ def _loose(text: str) -> str:
     return re.sub(r"\s*[-\u2013\u2014]\s*", "-", text.strip())
 
 
-def read_date(text: str, lang: Locale) -> dt.date | None:
-    """A day printed as ``lang`` prints a long date."""
+def read_date(text: str, lang: Locale,
+              printed: Callable[[Locale, dt.date], str] | None = None) -> dt.date | None:
+    """A day printed as ``lang`` prints a long date (or as ``printed`` prints it): the
+    candidates its numbers allow, printed back and compared."""
+    show = printed or (lambda loc, day: loc.long_date(day))
     numbers = [int(n) for n in re.findall(r"\d+", text)]
-    years = [n for n in numbers if 1900 <= n <= 2200]
+    years = sorted({n for n in numbers if 1900 <= n <= 2200})
     days = sorted({n for n in numbers if 1 <= n <= 31})
     for year, month, day in itertools.product(years, range(1, 13), days):
         try:
             candidate = dt.date(year, month, day)
         except ValueError:
             continue
-        if lang.long_date(candidate) == text:
+        if show(lang, candidate) == text:
             return candidate
     return None
 

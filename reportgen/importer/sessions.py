@@ -11,13 +11,13 @@ left a plain table, and the reason is a report line.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from reportgen.content.model import DOC_ID_PATTERN, TimeRange
+from reportgen.importer.cover import read_date
 from reportgen.prepare.languages import SESSION_COLUMNS, Locale
 from reportgen.prepare.layout import DASH
 from reportgen.read import Cell
@@ -100,17 +100,7 @@ def _row(row: list[Cell], lang: Locale, meeting: tuple[dt.date, dt.date] | None
 
 def read_weekday_date(text: str, lang: Locale) -> dt.date | None:
     """A day printed as ``lang`` prints a session's date (``Tuesday 11 December 2018``)."""
-    numbers = [int(n) for n in re.findall(r"\d+", text)]
-    years = sorted({n for n in numbers if 1900 <= n <= 2200})
-    days = sorted({n for n in numbers if 1 <= n <= 31})
-    for year, month, day in itertools.product(years, range(1, 13), days):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if lang.weekday_date(candidate) == text:
-            return candidate
-    return None
+    return read_date(text, lang, lambda loc, day: loc.weekday_date(day))
 
 
 def session_ids(titles: list[str]) -> list[str]:
