@@ -42,9 +42,9 @@ def validation_problems(exc: ValidationError, positions: dict[Path_, Origin],
 def _union_message(errs: list[Any], loc: Path_) -> str:
     """One message for a value that fits none of a union's members: the first other
     member's complaint, then the literal values it could also be."""
-    if loc and loc[-1] == "contents":
-        return ("write true (titled in the document's language: Table of Contents) or the "
-                "title as the report writes it, e.g. \"Table of contents\"")
+    holder = _model_at(Report, loc[:-1]) if loc else None
+    if holder is not None and (holder.__name__, str(loc[-1])) in FORMS:
+        return FORMS[holder.__name__, str(loc[-1])]
     literals = [e for e in errs if e["type"] == "literal_error"]
     others = [e for e in errs if e["type"] != "literal_error"] or errs
     message = _message(others[0], loc)
@@ -61,6 +61,14 @@ MEANT = {
     ("Metadata", "summary"): "a summary is document.abstract",
     ("Metadata", "author"): "authors are document.contacts (name, organization, tel, email)",
     ("Metadata", "authors"): "authors are document.contacts (name, organization, tel, email)",
+}
+
+
+# the forms a field that takes several kinds of value takes, said in place of pydantic's
+# complaint about one of them: (model, field) -> sentence
+FORMS = {
+    ("Block", "contents"): "write true (titled in the document's language: Table of "
+    "Contents) or the title as the report writes it, e.g. \"Table of contents\"",
 }
 
 
